@@ -1,0 +1,47 @@
+# xdpload: one static binary, no libbpf, no kernel headers.
+#   make          ./xdpload (static) and xdp_kern.o
+#   make test     the bats suite against the running kernel (root)
+#   make demo     attach in a throwaway network namespace and show it working
+#   make asan     ./xdpload-asan, address+undefined sanitizers (tests use it when present)
+#   make fuzz     build the libFuzzer target for the ELF parser (needs clang + libfuzzer)
+
+CC := $(shell command -v musl-gcc >/dev/null 2>&1 && echo musl-gcc || echo gcc)
+CLANG ?= clang
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+LDFLAGS += -static
+BPF_CFLAGS := -O2 -g -target bpf -nostdinc -Wall -Werror
+
+SRCS := loader.c elf.c load.c netlink.c
+HDRS := xdpload.h bpf_sys.h
+TEST_PROGS := $(patsubst %.c,%.o,$(wildcard tests/progs/*.c))
+
+all: xdpload xdp_kern.o $(TEST_PROGS)
+
+xdpload: $(SRCS) $(HDRS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SRCS)
+
+xdpload-asan: $(SRCS) $(HDRS)
+	gcc -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -o $@ $(SRCS)
+
+asan: xdpload-asan
+
+%.o: %.c xdp_kern.h
+	$(CLANG) $(BPF_CFLAGS) -I. -c $< -o $@
+
+fuzz/elf_fuzz: fuzz/elf_fuzz.c elf.c $(HDRS)
+	$(CLANG) -g -O1 -I. -fsanitize=fuzzer,address,undefined -o $@ fuzz/elf_fuzz.c elf.c
+
+fuzz: fuzz/elf_fuzz
+
+test: all
+	tests/run
+
+demo: all
+	./demo.sh
+
+clean:
+	rm -f xdpload xdpload-asan xdp_kern.o tests/progs/*.o fuzz/elf_fuzz
+
+.PHONY: all asan fuzz test demo clean

@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bpf_sys.h - the slice of the kernel's bpf ABI that xdpload speaks, and one
+ * thin wrapper per bpf(2) command.
+ *
+ * xdpload builds without kernel headers, so the numbers and layouts it needs
+ * live here, written from the kernel's uapi documentation.  Each command gets
+ * its own attr struct holding exactly the fields that command reads, laid out
+ * as the matching member of the kernel's `union bpf_attr`.  The wrapper zeroes
+ * it, fills what it uses and passes sizeof() as the attr size: the kernel
+ * accepts a shorter attr and rejects a longer one only when the extra bytes are
+ * non-zero, so unused trailing fields cost nothing on older kernels.
+ *
+ * Wrappers return a file descriptor or 0 on success and -errno on failure.
+ * They never print.
+ */
+#ifndef XDPLOAD_BPF_SYS_H
+#define XDPLOAD_BPF_SYS_H
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+/* bpf(2) has no libc wrapper; its number differs per architecture. */
+#if defined(__x86_64__)
+#define XDPL_NR_BPF 321
+#elif defined(__i386__)
+#define XDPL_NR_BPF 357
+#elif defined(__aarch64__) || defined(__riscv) || defined(__loongarch__)
+#define XDPL_NR_BPF 280
+#elif defined(__arm__)
+#define XDPL_NR_BPF 386
+#elif defined(__powerpc__)
+#define XDPL_NR_BPF 361
+#elif defined(__s390__)
+#define XDPL_NR_BPF 351
+#else
+#error "bpf(2) syscall number unknown for this architecture"
+#endif
+
+/* Commands (enum bpf_cmd). */
+enum {
+	BPF_MAP_CREATE = 0,
+	BPF_MAP_LOOKUP_ELEM = 1,
+	BPF_MAP_UPDATE_ELEM = 2,
+	BPF_MAP_GET_NEXT_KEY = 4,
+	BPF_PROG_LOAD = 5,
+	BPF_OBJ_PIN = 6,
+	BPF_OBJ_GET = 7,
+	BPF_PROG_TEST_RUN = 10,
+	BPF_PROG_GET_FD_BY_ID = 13,
+	BPF_MAP_GET_FD_BY_ID = 14,
+	BPF_OBJ_GET_INFO_BY_FD = 15,
+	BPF_BTF_LOAD = 18,
+	BPF_MAP_FREEZE = 22,
+	BPF_LINK_CREATE = 28,
+};
+
+enum {
+	BPF_PROG_TYPE_XDP = 6,
+};
+
+/* Attach types that matter to XDP (enum bpf_attach_type). */
+enum {
+	BPF_XDP_DEVMAP = 35,
+	BPF_XDP_CPUMAP = 36,
+	BPF_XDP = 37,
+};
+
+#define BPF_F_XDP_HAS_FRAGS (1U << 5) /* prog_flags: program handles multi-buffer packets */
+
+/* XDP return codes. */
+enum { XDP_ABORTED, XDP_DROP, XDP_PASS, XDP_TX, XDP_REDIRECT };
+
+/* IFLA_XDP_FLAGS and BPF_LINK_CREATE flags. */
+#define XDP_FLAGS_UPDATE_IF_NOEXIST (1U << 0)
+#define XDP_FLAGS_SKB_MODE (1U << 1)
+#define XDP_FLAGS_DRV_MODE (1U << 2)
+#define XDP_FLAGS_HW_MODE (1U << 3)
+#define XDP_FLAGS_REPLACE (1U << 4)
+#define XDP_FLAGS_MODES (XDP_FLAGS_SKB_MODE | XDP_FLAGS_DRV_MODE | XDP_FLAGS_HW_MODE)
+
+/* Instructions. */
+struct bpf_insn {
+	uint8_t code;
+	uint8_t dst_reg : 4;
+	uint8_t src_reg : 4;
+	int16_t off;
+	int32_t imm;
+};
+
+#define BPF_INSN_SIZE 8
+#define BPF_OP_LD_IMM64 0x18 /* BPF_LD | BPF_IMM | BPF_DW: two slots, 64-bit immediate */
+#define BPF_OP_CALL 0x85     /* BPF_JMP | BPF_CALL */
+#define BPF_OP_EXIT 0x95     /* BPF_JMP | BPF_EXIT */
+#define BPF_PSEUDO_MAP_FD 1    /* ld_imm64 src_reg: imm is a map fd */
+#define BPF_PSEUDO_MAP_VALUE 2 /* ld_imm64 src_reg: imm is a map fd, next imm an offset */
+#define BPF_PSEUDO_CALL 1      /* call src_reg: imm is a relative bpf-to-bpf call */
+
+#define BPF_OBJ_NAME_LEN 16
+#define BPF_TAG_SIZE 8
+
+/* ---- attr layouts, one per command ---- */
+
+struct bpf_map_create_attr {
+	uint32_t map_type;
+	uint32_t key_size;
+	uint32_t value_size;
+	uint32_t max_entries;
+	uint32_t map_flags;
+	uint32_t inner_map_fd;
+	uint32_t numa_node;
+	char map_name[BPF_OBJ_NAME_LEN];
+	uint32_t map_ifindex;
+	uint32_t btf_fd;
+	uint32_t btf_key_type_id;
+	uint32_t btf_value_type_id;
+};
+
+struct bpf_map_elem_attr {
+	uint32_t map_fd;
+	uint32_t pad;
+	uint64_t key;
+	uint64_t value; /* next_key for BPF_MAP_GET_NEXT_KEY */
+	uint64_t flags;
+};
+
+struct bpf_prog_load_attr {
+	uint32_t prog_type;
+	uint32_t insn_cnt;
+	uint64_t insns;
+	uint64_t license;
+	uint32_t log_level;
+	uint32_t log_size;
+	uint64_t log_buf;
+	uint32_t kern_version;
+	uint32_t prog_flags;
+	char prog_name[BPF_OBJ_NAME_LEN];
+	uint32_t prog_ifindex;
+	uint32_t expected_attach_type;
+	uint32_t prog_btf_fd;
+	uint32_t func_info_rec_size;
+	uint64_t func_info;
+	uint32_t func_info_cnt;
+	uint32_t line_info_rec_size;
+	uint64_t line_info;
+	uint32_t line_info_cnt;
+	uint32_t pad;
+};
+
+struct bpf_obj_pin_attr {
+	uint64_t pathname;
+	uint32_t bpf_fd;
+	uint32_t file_flags;
+};
+
+struct bpf_test_run_attr {
+	uint32_t prog_fd;
+	uint32_t retval;
+	uint32_t data_size_in;
+	uint32_t data_size_out;
+	uint64_t data_in;
+	uint64_t data_out;
+	uint32_t repeat;
+	uint32_t duration;
+};
+
+struct bpf_get_fd_by_id_attr {
+	uint32_t id;
+	uint32_t next_id;
+	uint32_t open_flags;
+};
+
+struct bpf_info_by_fd_attr {
+	uint32_t bpf_fd;
+	uint32_t info_len;
+	uint64_t info;
+};
+
+struct bpf_btf_load_attr {
+	uint64_t btf;
+	uint64_t btf_log_buf;
+	uint32_t btf_size;
+	uint32_t btf_log_size;
+	uint32_t btf_log_level;
+	uint32_t pad;
+};
+
+struct bpf_link_create_attr {
+	uint32_t prog_fd;
+	uint32_t target_ifindex;
+	uint32_t attach_type;
+	uint32_t flags;
+};
+
+/* The head of struct bpf_prog_info; the kernel fills as much as we ask for. */
+struct bpf_prog_info {
+	uint32_t type;
+	uint32_t id;
+	uint8_t tag[BPF_TAG_SIZE];
+	uint32_t jited_prog_len;
+	uint32_t xlated_prog_len;
+	uint64_t jited_prog_insns;
+	uint64_t xlated_prog_insns;
+	uint64_t load_time;
+	uint32_t created_by_uid;
+	uint32_t nr_map_ids;
+	uint64_t map_ids;
+	char name[BPF_OBJ_NAME_LEN];
+	uint32_t ifindex;
+	uint32_t gpl_compatible;
+	uint64_t netns_dev;
+	uint64_t netns_ino;
+	uint32_t nr_jited_ksyms;
+	uint32_t nr_jited_func_lens;
+	uint64_t jited_ksyms;
+	uint64_t jited_func_lens;
+	uint32_t btf_id;
+	uint32_t pad;
+};
+
+struct bpf_map_info {
+	uint32_t type;
+	uint32_t id;
+	uint32_t key_size;
+	uint32_t value_size;
+	uint32_t max_entries;
+	uint32_t map_flags;
+	char name[BPF_OBJ_NAME_LEN];
+};
+
+/* ---- wrappers ---- */
+
+static inline uint64_t bpf_ptr(const void *p)
+{
+	return (uint64_t)(uintptr_t)p;
+}
+
+static inline int sys_bpf(int cmd, void *attr, unsigned int size)
+{
+	long ret = syscall(XDPL_NR_BPF, cmd, attr, size);
+
+	return ret < 0 ? -errno : (int)ret;
+}
+
+static inline int bpf_map_create(struct bpf_map_create_attr *attr)
+{
+	return sys_bpf(BPF_MAP_CREATE, attr, sizeof(*attr));
+}
+
+static inline int bpf_map_elem(int cmd, int fd, const void *key, void *value, uint64_t flags)
+{
+	struct bpf_map_elem_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_fd = (uint32_t)fd;
+	attr.key = bpf_ptr(key);
+	attr.value = bpf_ptr(value);
+	attr.flags = flags;
+	return sys_bpf(cmd, &attr, sizeof(attr));
+}
+
+static inline int bpf_prog_load(struct bpf_prog_load_attr *attr)
+{
+	int ret;
+
+	/* The verifier can be interrupted by a signal; the kernel asks us to retry. */
+	do
+		ret = sys_bpf(BPF_PROG_LOAD, attr, sizeof(*attr));
+	while (ret == -EAGAIN);
+	return ret;
+}
+
+static inline int bpf_obj_pin(int fd, const char *path)
+{
+	struct bpf_obj_pin_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.pathname = bpf_ptr(path);
+	attr.bpf_fd = (uint32_t)fd;
+	return sys_bpf(BPF_OBJ_PIN, &attr, sizeof(attr));
+}
+
+static inline int bpf_obj_get(const char *path)
+{
+	struct bpf_obj_pin_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.pathname = bpf_ptr(path);
+	return sys_bpf(BPF_OBJ_GET, &attr, sizeof(attr));
+}
+
+static inline int bpf_prog_test_run(struct bpf_test_run_attr *attr)
+{
+	return sys_bpf(BPF_PROG_TEST_RUN, attr, sizeof(*attr));
+}
+
+static inline int bpf_fd_by_id(int cmd, uint32_t id)
+{
+	struct bpf_get_fd_by_id_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.id = id;
+	return sys_bpf(cmd, &attr, sizeof(attr));
+}
+
+static inline int bpf_obj_info(int fd, void *info, uint32_t len)
+{
+	struct bpf_info_by_fd_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	memset(info, 0, len);
+	attr.bpf_fd = (uint32_t)fd;
+	attr.info_len = len;
+	attr.info = bpf_ptr(info);
+	return sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr));
+}
+
+static inline int bpf_btf_load(struct bpf_btf_load_attr *attr)
+{
+	return sys_bpf(BPF_BTF_LOAD, attr, sizeof(*attr));
+}
+
+static inline int bpf_map_freeze(int fd)
+{
+	uint32_t map_fd = (uint32_t)fd;
+
+	return sys_bpf(BPF_MAP_FREEZE, &map_fd, sizeof(map_fd));
+}
+
+static inline int bpf_link_create_xdp(int prog_fd, int ifindex, uint32_t flags)
+{
+	struct bpf_link_create_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_fd = (uint32_t)prog_fd;
+	attr.target_ifindex = (uint32_t)ifindex;
+	attr.attach_type = BPF_XDP;
+	attr.flags = flags;
+	return sys_bpf(BPF_LINK_CREATE, &attr, sizeof(attr));
+}
+
+#endif

@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: MIT
+/*
+ * netlink.c - the rtnetlink conversation that attaches, replaces, detaches and
+ * reports XDP programs on interfaces (what `ip link set dev X xdp ...` sends).
+ *
+ * Every request asks for an ACK with extended ack messages and a capped echo,
+ * and every reply is checked for our sequence number and port id before it is
+ * believed.  Attribute walks are bounded by the enclosing length at each step.
+ * When the kernel explains a refusal ("Error: ..."), its words are kept in
+ * errbuf.kernel for loader.c to print.  Nothing here prints.
+ *
+ *   request:  nlmsghdr | ifinfomsg | IFLA_XDP { IFLA_XDP_FD, IFLA_XDP_FLAGS,
+ *                                               IFLA_XDP_EXPECTED_FD }
+ *
+ *   one message           one attribute (4-byte aligned)
+ *   +-----------------+   +--------+--------+------------------+
+ *   | nlmsghdr (16)   |   | len u16| type u16| payload ... pad |
+ *   | payload ...     |   +--------+--------+------------------+
+ *   +-----------------+    len counts header + payload, not padding
+ *
+ *   error/ack: nlmsghdr | error s32 | request's nlmsghdr | TLVs (extack)
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "bpf_sys.h"
+#include "xdpload.h"
+
+/* ---- the slice of the netlink and rtnetlink ABI we use ---- */
+
+struct nlmsghdr {
+	uint32_t nlmsg_len;
+	uint16_t nlmsg_type;
+	uint16_t nlmsg_flags;
+	uint32_t nlmsg_seq;
+	uint32_t nlmsg_pid;
+};
+
+struct nlattr {
+	uint16_t nla_len;
+	uint16_t nla_type;
+};
+
+struct ifinfomsg {
+	uint8_t ifi_family;
+	uint8_t pad;
+	uint16_t ifi_type;
+	int32_t ifi_index;
+	uint32_t ifi_flags;
+	uint32_t ifi_change;
+};
+
+struct nl_sockaddr {
+	uint16_t nl_family;
+	uint16_t nl_pad;
+	uint32_t nl_pid;
+	uint32_t nl_groups;
+};
+
+#define NETLINK_ROUTE 0
+#define SOL_NETLINK 270
+#define NETLINK_CAP_ACK 10
+#define NETLINK_EXT_ACK 11
+
+#define NLMSG_ERROR 2
+#define NLMSG_DONE 3
+#define NLM_F_REQUEST 0x01
+#define NLM_F_MULTI 0x02
+#define NLM_F_ACK 0x04
+#define NLM_F_DUMP 0x300
+#define NLM_F_CAPPED 0x100
+#define NLM_F_ACK_TLVS 0x200
+#define NLMSGERR_ATTR_MSG 1
+#define NLA_F_NESTED 0x8000
+#define NLA_TYPE_MASK 0x3fff
+
+#define RTM_NEWLINK 16
+#define RTM_GETLINK 18
+#define RTM_SETLINK 19
+#define IFLA_IFNAME 3
+#define IFLA_XDP 43
+#define IFLA_EXT_MASK 29
+#define RTEXT_FILTER_SKIP_STATS (1U << 3)
+
+enum {
+	IFLA_XDP_FD = 1,
+	IFLA_XDP_ATTACHED = 2,
+	IFLA_XDP_FLAGS = 3,
+	IFLA_XDP_PROG_ID = 4,
+	IFLA_XDP_DRV_PROG_ID = 5,
+	IFLA_XDP_SKB_PROG_ID = 6,
+	IFLA_XDP_HW_PROG_ID = 7,
+	IFLA_XDP_EXPECTED_FD = 8,
+};
+
+#define NL_ALIGN(len) (((len) + 3U) & ~3U)
+#define NL_HDRLEN NL_ALIGN(sizeof(struct nlmsghdr))
+#define NL_RECV_SIZE 65536
+
+struct nl_request {
+	struct nlmsghdr hdr;
+	struct ifinfomsg ifi;
+	uint8_t attrs[128];
+};
+
+struct nl_socket {
+	int fd;
+	uint32_t port;
+	uint32_t seq;
+};
+
+static int nl_open(struct nl_socket *nl, struct errbuf *e)
+{
+	struct nl_sockaddr sa = { .nl_family = AF_NETLINK };
+	socklen_t len = sizeof(sa);
+	int one = 1;
+
+	nl->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (nl->fd < 0)
+		return err_sys(e, -errno, "netlink: cannot open an rtnetlink socket");
+	/* Older kernels lack these options; their absence only costs detail. */
+	setsockopt(nl->fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(nl->fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	if (bind(nl->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    getsockname(nl->fd, (struct sockaddr *)&sa, &len) < 0) {
+		int err = -errno;
+
+		close(nl->fd);
+		return err_sys(e, err, "netlink: cannot bind the rtnetlink socket");
+	}
+	nl->port = sa.nl_pid;
+	nl->seq = (uint32_t)getpid() ^ 0x5d1a0000U;
+	return 0;
+}
+
+static void attr_put(struct nl_request *req, uint16_t type, const void *data, uint16_t len)
+{
+	struct nlattr *a = (struct nlattr *)((uint8_t *)req + NL_ALIGN(req->hdr.nlmsg_len));
+
+	a->nla_type = type;
+	a->nla_len = (uint16_t)(sizeof(*a) + len);
+	memcpy(a + 1, data, len);
+	req->hdr.nlmsg_len = NL_ALIGN(req->hdr.nlmsg_len) + NL_ALIGN(a->nla_len);
+}
+
+static struct nlattr *nest_start(struct nl_request *req, uint16_t type)
+{
+	struct nlattr *a = (struct nlattr *)((uint8_t *)req + NL_ALIGN(req->hdr.nlmsg_len));
+
+	attr_put(req, type | NLA_F_NESTED, NULL, 0);
+	return a;
+}
+
+static void nest_end(struct nl_request *req, struct nlattr *nest)
+{
+	nest->nla_len = (uint16_t)((uint8_t *)req + req->hdr.nlmsg_len - (uint8_t *)nest);
+}
+
+/* Bounded attribute walk: calls fn for each whole attribute in [p, p+len). */
+static void attrs_walk(const uint8_t *p, size_t len,
+		       void (*fn)(const struct nlattr *a, const uint8_t *data, size_t n, void *ctx),
+		       void *ctx)
+{
+	while (len >= sizeof(struct nlattr)) {
+		const struct nlattr *a = (const struct nlattr *)p;
+		size_t step;
+
+		if (a->nla_len < sizeof(*a) || a->nla_len > len)
+			return;
+		fn(a, p + sizeof(*a), a->nla_len - sizeof(*a), ctx);
+		step = NL_ALIGN(a->nla_len);
+		if (step >= len)
+			return;
+		p += step;
+		len -= step;
+	}
+}
+
+static void extack_attr(const struct nlattr *a, const uint8_t *data, size_t n, void *ctx)
+{
+	struct errbuf *e = ctx;
+
+	if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG && n > 0 && memchr(data, '\0', n))
+		snprintf(e->kernel, sizeof(e->kernel), "%s", (const char *)data);
+}
+
+/* An NLMSG_ERROR: 0 for an ACK, -errno otherwise; extack text into e->kernel. */
+static int error_read(const struct nlmsghdr *h, struct errbuf *e)
+{
+	const uint8_t *p = (const uint8_t *)h + NL_HDRLEN;
+	size_t len = h->nlmsg_len - NL_HDRLEN, skip;
+	int32_t error;
+
+	if (len < sizeof(error) + sizeof(struct nlmsghdr))
+		return -EBADMSG;
+	memcpy(&error, p, sizeof(error));
+	skip = sizeof(error) + sizeof(struct nlmsghdr);
+	if (!(h->nlmsg_flags & NLM_F_CAPPED)) {
+		const struct nlmsghdr *echo = (const struct nlmsghdr *)(p + sizeof(error));
+
+		skip = sizeof(error) + NL_ALIGN(echo->nlmsg_len);
+	}
+	if ((h->nlmsg_flags & NLM_F_ACK_TLVS) && skip < len)
+		attrs_walk(p + skip, len - skip, extack_attr, e);
+	return error;
+}
+
+/*
+ * Send one request and read replies until its ACK (or NLMSG_DONE for a dump),
+ * handing each RTM_NEWLINK to fn.
+ */
+static int nl_talk(struct nl_socket *nl, struct nl_request *req, const char *what,
+		   int (*fn)(const struct ifinfomsg *ifi, const uint8_t *attrs, size_t len, void *ctx),
+		   void *ctx, struct errbuf *e)
+{
+	struct nl_sockaddr kernel = { .nl_family = AF_NETLINK };
+	uint8_t *buf;
+	int err = 0;
+	bool done = false;
+
+	req->hdr.nlmsg_seq = ++nl->seq;
+	req->hdr.nlmsg_pid = nl->port;
+	if (sendto(nl->fd, req, req->hdr.nlmsg_len, 0, (struct sockaddr *)&kernel,
+		   sizeof(kernel)) < 0)
+		return err_sys(e, -errno, "netlink: cannot send %s", what);
+	buf = malloc(NL_RECV_SIZE);
+	if (!buf)
+		return err_set(e, -ENOMEM, "netlink: out of memory");
+
+	while (!done) {
+		ssize_t got = recv(nl->fd, buf, NL_RECV_SIZE, 0);
+		const uint8_t *p = buf;
+		size_t left;
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			err = err_sys(e, -errno, "netlink: cannot receive the reply to %s", what);
+			break;
+		}
+		for (left = (size_t)got; left >= sizeof(struct nlmsghdr);) {
+			const struct nlmsghdr *h = (const struct nlmsghdr *)p;
+			size_t step;
+
+			if (h->nlmsg_len < sizeof(*h) || h->nlmsg_len > left) {
+				err = err_set(e, -EBADMSG,
+					      "netlink: malformed reply to %s (length %u of %zu)", what,
+					      h->nlmsg_len, left);
+				done = true;
+				break;
+			}
+			step = NL_ALIGN(h->nlmsg_len);
+			if (h->nlmsg_seq == req->hdr.nlmsg_seq && h->nlmsg_pid == nl->port) {
+				if (h->nlmsg_type == NLMSG_ERROR) {
+					err = error_read(h, e);
+					if (err)
+						err_sys(e, err, "netlink: the kernel refused %s", what);
+					done = true;
+				} else if (h->nlmsg_type == NLMSG_DONE) {
+					done = true;
+				} else if (h->nlmsg_type == RTM_NEWLINK && fn &&
+					   h->nlmsg_len >= NL_HDRLEN + sizeof(struct ifinfomsg)) {
+					size_t off = NL_HDRLEN + NL_ALIGN(sizeof(struct ifinfomsg));
+
+					if (h->nlmsg_len > off)
+						err = fn((const struct ifinfomsg *)(p + NL_HDRLEN),
+							 p + off, h->nlmsg_len - off, ctx);
+					else
+						err = fn((const struct ifinfomsg *)(p + NL_HDRLEN), p, 0,
+							 ctx);
+					if (err) {
+						err_set(e, err, "netlink: cannot record the reply to %s", what);
+						done = true;
+					}
+				}
+			}
+			if (done || step >= left)
+				break;
+			p += step;
+			left -= step;
+		}
+	}
+	free(buf);
+	return err;
+}
+
+static void request_init(struct nl_request *req, uint16_t type, uint16_t flags, int ifindex)
+{
+	memset(req, 0, sizeof(*req));
+	req->hdr.nlmsg_len = NL_HDRLEN + sizeof(struct ifinfomsg);
+	req->hdr.nlmsg_type = type;
+	req->hdr.nlmsg_flags = NLM_F_REQUEST | flags;
+	req->ifi.ifi_family = 0; /* AF_UNSPEC */
+	req->ifi.ifi_index = ifindex;
+}
+
+/*
+ * Set (prog_fd >= 0) or clear (prog_fd == -1) the XDP program of an interface.
+ * With XDP_FLAGS_REPLACE, expected_fd is the program we expect to replace.
+ */
+int nl_xdp_set(int ifindex, int prog_fd, uint32_t flags, int expected_fd, struct errbuf *e)
+{
+	struct nl_socket nl;
+	struct nl_request req;
+	struct nlattr *nest;
+	int32_t fd = prog_fd;
+	int err;
+
+	err = nl_open(&nl, e);
+	if (err)
+		return err;
+	request_init(&req, RTM_SETLINK, NLM_F_ACK, ifindex);
+	nest = nest_start(&req, IFLA_XDP);
+	attr_put(&req, IFLA_XDP_FD, &fd, sizeof(fd));
+	if (flags)
+		attr_put(&req, IFLA_XDP_FLAGS, &flags, sizeof(flags));
+	if (flags & XDP_FLAGS_REPLACE) {
+		int32_t expected = expected_fd;
+
+		attr_put(&req, IFLA_XDP_EXPECTED_FD, &expected, sizeof(expected));
+	}
+	nest_end(&req, nest);
+	err = nl_talk(&nl, &req, "RTM_SETLINK (IFLA_XDP)", NULL, NULL, e);
+	close(nl.fd);
+	return err;
+}
+
+static void xdp_attr(const struct nlattr *a, const uint8_t *data, size_t n, void *ctx)
+{
+	struct xdp_state *st = ctx;
+	uint32_t v = 0;
+
+	if (n >= sizeof(v))
+		memcpy(&v, data, sizeof(v));
+	switch (a->nla_type & NLA_TYPE_MASK) {
+	case IFLA_XDP_ATTACHED:
+		st->attached = n >= 1 ? data[0] : 0;
+		break;
+	case IFLA_XDP_PROG_ID:
+		st->prog_id = v;
+		break;
+	case IFLA_XDP_DRV_PROG_ID:
+		st->mode_ids[XDP_MODE_NATIVE] = v;
+		break;
+	case IFLA_XDP_SKB_PROG_ID:
+		st->mode_ids[XDP_MODE_SKB] = v;
+		break;
+	case IFLA_XDP_HW_PROG_ID:
+		st->mode_ids[XDP_MODE_HW] = v;
+		break;
+	}
+}
+
+static void link_attr(const struct nlattr *a, const uint8_t *data, size_t n, void *ctx)
+{
+	struct xdp_state *st = ctx;
+
+	switch (a->nla_type & NLA_TYPE_MASK) {
+	case IFLA_IFNAME:
+		if (n > 0 && memchr(data, '\0', n))
+			snprintf(st->ifname, sizeof(st->ifname), "%s", (const char *)data);
+		break;
+	case IFLA_XDP:
+		attrs_walk(data, n, xdp_attr, st);
+		break;
+	}
+}
+
+static void state_parse(struct xdp_state *st, const struct ifinfomsg *ifi, const uint8_t *attrs,
+			size_t len)
+{
+	memset(st, 0, sizeof(*st));
+	st->ifindex = ifi->ifi_index;
+	attrs_walk(attrs, len, link_attr, st);
+	/* With one program attached the kernel reports its id only as PROG_ID. */
+	if (st->attached > XDP_MODE_NONE && st->attached < XDP_MODE_MULTI)
+		st->mode_ids[st->attached] = st->prog_id;
+}
+
+static int one_link(const struct ifinfomsg *ifi, const uint8_t *attrs, size_t len, void *ctx)
+{
+	state_parse(ctx, ifi, attrs, len);
+	return 0;
+}
+
+int nl_xdp_get(int ifindex, struct xdp_state *st, struct errbuf *e)
+{
+	struct nl_socket nl;
+	struct nl_request req;
+	uint32_t mask = RTEXT_FILTER_SKIP_STATS;
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	err = nl_open(&nl, e);
+	if (err)
+		return err;
+	request_init(&req, RTM_GETLINK, NLM_F_ACK, ifindex);
+	attr_put(&req, IFLA_EXT_MASK, &mask, sizeof(mask));
+	err = nl_talk(&nl, &req, "RTM_GETLINK", one_link, st, e);
+	close(nl.fd);
+	return err;
+}
+
+struct link_list {
+	struct xdp_state *items;
+	size_t count;
+};
+
+static int list_link(const struct ifinfomsg *ifi, const uint8_t *attrs, size_t len, void *ctx)
+{
+	struct link_list *list = ctx;
+	struct xdp_state st, *grown;
+
+	state_parse(&st, ifi, attrs, len);
+	if (st.attached == XDP_MODE_NONE)
+		return 0;
+	grown = realloc(list->items, (list->count + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	list->items = grown;
+	list->items[list->count++] = st;
+	return 0;
+}
+
+/* Every interface of this network namespace that has an XDP program. */
+int nl_xdp_list(struct xdp_state **items, size_t *count, struct errbuf *e)
+{
+	struct link_list list = { NULL, 0 };
+	struct nl_socket nl;
+	struct nl_request req;
+	uint32_t mask = RTEXT_FILTER_SKIP_STATS;
+	int err;
+
+	err = nl_open(&nl, e);
+	if (err)
+		return err;
+	request_init(&req, RTM_GETLINK, NLM_F_DUMP, 0);
+	attr_put(&req, IFLA_EXT_MASK, &mask, sizeof(mask));
+	err = nl_talk(&nl, &req, "RTM_GETLINK (dump)", list_link, &list, e);
+	close(nl.fd);
+	if (err) {
+		free(list.items);
+		return err;
+	}
+	*items = list.items;
+	*count = list.count;
+	return 0;
+}
