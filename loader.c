@@ -63,41 +63,72 @@ void xdpl_log(const char *fmt, ...)
 	va_end(ap);
 }
 
-static const char *errno_name(int err)
-{
-	static const struct {
-		int err;
-		const char *name;
-	} names[] = {
-		{ EPERM, "EPERM" },     { ENOENT, "ENOENT" },       { ESRCH, "ESRCH" },
-		{ EINTR, "EINTR" },     { EIO, "EIO" },             { ENXIO, "ENXIO" },
-		{ E2BIG, "E2BIG" },     { ENOEXEC, "ENOEXEC" },     { EBADF, "EBADF" },
-		{ EAGAIN, "EAGAIN" },   { ENOMEM, "ENOMEM" },       { EACCES, "EACCES" },
-		{ EFAULT, "EFAULT" },   { EBUSY, "EBUSY" },         { EEXIST, "EEXIST" },
-		{ EXDEV, "EXDEV" },     { ENODEV, "ENODEV" },       { ENOTDIR, "ENOTDIR" },
-		{ EISDIR, "EISDIR" },   { EINVAL, "EINVAL" },       { ENFILE, "ENFILE" },
-		{ EMFILE, "EMFILE" },   { EFBIG, "EFBIG" },         { ENOSPC, "ENOSPC" },
-		{ ERANGE, "ERANGE" },   { ENAMETOOLONG, "ENAMETOOLONG" }, { ENOSYS, "ENOSYS" },
-		{ ELOOP, "ELOOP" },     { EBADMSG, "EBADMSG" },     { EOVERFLOW, "EOVERFLOW" },
-		{ EPROTO, "EPROTO" },   { EMSGSIZE, "EMSGSIZE" },   { EOPNOTSUPP, "EOPNOTSUPP" },
-		{ EADDRNOTAVAIL, "EADDRNOTAVAIL" }, { ENETDOWN, "ENETDOWN" },
-		{ ENOBUFS, "ENOBUFS" }, { ETIMEDOUT, "ETIMEDOUT" }, { 524, "ENOTSUPP" },
-	};
+/*
+ * Errno names and words of our own: musl has no strerrorname_np, and musl and
+ * glibc word strerror() differently, so messages would change with the libc.
+ */
+static const struct errno_text {
+	int err;
+	const char *name, *text;
+} errno_texts[] = {
+	{ EPERM, "EPERM", "Operation not permitted" },
+	{ ENOENT, "ENOENT", "No such file or directory" },
+	{ ESRCH, "ESRCH", "No such process" },
+	{ EINTR, "EINTR", "Interrupted system call" },
+	{ EIO, "EIO", "Input/output error" },
+	{ ENXIO, "ENXIO", "No such device or address" },
+	{ E2BIG, "E2BIG", "Argument list too long" },
+	{ ENOEXEC, "ENOEXEC", "Exec format error" },
+	{ EBADF, "EBADF", "Bad file descriptor" },
+	{ EAGAIN, "EAGAIN", "Resource temporarily unavailable" },
+	{ ENOMEM, "ENOMEM", "Cannot allocate memory" },
+	{ EACCES, "EACCES", "Permission denied" },
+	{ EFAULT, "EFAULT", "Bad address" },
+	{ EBUSY, "EBUSY", "Device or resource busy" },
+	{ EEXIST, "EEXIST", "File exists" },
+	{ EXDEV, "EXDEV", "Invalid cross-device link" },
+	{ ENODEV, "ENODEV", "No such device" },
+	{ ENOTDIR, "ENOTDIR", "Not a directory" },
+	{ EISDIR, "EISDIR", "Is a directory" },
+	{ EINVAL, "EINVAL", "Invalid argument" },
+	{ ENFILE, "ENFILE", "Too many open files in system" },
+	{ EMFILE, "EMFILE", "Too many open files" },
+	{ EFBIG, "EFBIG", "File too large" },
+	{ ENOSPC, "ENOSPC", "No space left on device" },
+	{ ERANGE, "ERANGE", "Numerical result out of range" },
+	{ ENAMETOOLONG, "ENAMETOOLONG", "File name too long" },
+	{ ENOSYS, "ENOSYS", "Function not implemented" },
+	{ ELOOP, "ELOOP", "Too many levels of symbolic links" },
+	{ EBADMSG, "EBADMSG", "Bad message" },
+	{ EOVERFLOW, "EOVERFLOW", "Value too large for defined data type" },
+	{ EPROTO, "EPROTO", "Protocol error" },
+	{ EMSGSIZE, "EMSGSIZE", "Message too long" },
+	{ EOPNOTSUPP, "EOPNOTSUPP", "Operation not supported" },
+	{ EADDRNOTAVAIL, "EADDRNOTAVAIL", "Cannot assign requested address" },
+	{ ENETDOWN, "ENETDOWN", "Network is down" },
+	{ ENOBUFS, "ENOBUFS", "No buffer space available" },
+	{ ETIMEDOUT, "ETIMEDOUT", "Connection timed out" },
+	{ 524, "ENOTSUPP", "Operation not supported by the kernel" },
+};
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].err == err)
-			return names[i].name;
-	return "E?";
+static const struct errno_text *errno_text(int err)
+{
+	for (size_t i = 0; i < sizeof(errno_texts) / sizeof(errno_texts[0]); i++)
+		if (errno_texts[i].err == err)
+			return &errno_texts[i];
+	return NULL;
 }
 
 /* Print a failure and choose its exit code; EPERM always means the environment. */
 static int report(struct errbuf *e, int code)
 {
 	if (e->errnum) {
-		const char *why = e->errnum == 524 ? "Operation not supported by the kernel"
-						   : strerror(e->errnum);
+		const struct errno_text *t = errno_text(e->errnum);
 
-		fprintf(stderr, "xdpload: %s: %s (%s)\n", e->msg, errno_name(e->errnum), why);
+		if (t)
+			fprintf(stderr, "xdpload: %s: %s (%s)\n", e->msg, t->name, t->text);
+		else
+			fprintf(stderr, "xdpload: %s: errno %d\n", e->msg, e->errnum);
 	} else {
 		fprintf(stderr, "xdpload: %s\n", e->msg);
 	}
