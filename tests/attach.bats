@@ -183,7 +183,7 @@ teardown() {
 }
 
 @test "detach: a program held by a bpf_link is not taken away behind its owner" {
-	xdpload_b run --duration 5 "$PROGS/xdp_drop.o" "$IF_B" >/dev/null &
+	nsenter --net="/run/netns/$NS_B" "$XDPLOAD" run --duration 5 "$PROGS/xdp_drop.o" "$IF_B" >/dev/null 3>&- &
 	pid=$!
 	for _ in $(seq 50); do [ -n "$(xdp_id_b)" ] && break; sleep 0.1; done
 	run -4 --separate-stderr xdpload_b detach "$IF_B"
