@@ -2,7 +2,7 @@
 #   make          ./xdpload (static) and xdp_kern.o
 #   make test     the bats suite against the running kernel (root)
 #   make demo     attach in a throwaway network namespace and show it working
-#   make asan     ./xdpload-asan, address+undefined sanitizers (tests use it when present)
+#   make asan     ./xdpload-asan, address+undefined sanitizers (the parser tests use it)
 #   make fuzz     build the libFuzzer target for the ELF parser (needs clang + libfuzzer)
 
 CC := $(shell command -v musl-gcc >/dev/null 2>&1 && echo musl-gcc || echo gcc)
@@ -35,7 +35,7 @@ fuzz/elf_fuzz: fuzz/elf_fuzz.c elf.c $(HDRS)
 
 fuzz: fuzz/elf_fuzz
 
-test: all
+test: all xdpload-asan
 	tests/run
 
 demo: all

@@ -708,15 +708,19 @@ uint32_t elf_prog_relocs(const struct elf_obj *obj, const struct obj_prog *prog,
 	return n;
 }
 
-const char *elf_prog_type_name(uint32_t type, uint32_t expected_attach_type)
+const char *elf_prog_type_name(const struct obj_prog *p)
 {
-	if (type != BPF_PROG_TYPE_XDP)
+	static const char *const xdp[2][3] = {
+		{ "xdp", "xdp/devmap", "xdp/cpumap" },
+		{ "xdp.frags", "xdp.frags/devmap", "xdp.frags/cpumap" },
+	};
+	int frags = !!(p->prog_flags & BPF_F_XDP_HAS_FRAGS);
+
+	if (p->type != BPF_PROG_TYPE_XDP)
 		return "unsupported";
-	if (expected_attach_type == BPF_XDP_DEVMAP)
-		return "xdp/devmap";
-	if (expected_attach_type == BPF_XDP_CPUMAP)
-		return "xdp/cpumap";
-	return "xdp";
+	return xdp[frags][p->expected_attach_type == BPF_XDP_DEVMAP   ? 1
+			  : p->expected_attach_type == BPF_XDP_CPUMAP ? 2
+								       : 0];
 }
 
 const char *elf_map_type_name(uint32_t type)

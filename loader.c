@@ -554,15 +554,15 @@ static int cmd_inspect(struct opts *o)
 		json_string(lic);
 		printf(",\"programs\":[");
 	} else {
-		printf("object   %s\nlicense  %s\nrelocations %u\n\nprograms %u\n", o->args[0],
-		       obj.license ? lic : "(none)", obj.nrelocs, obj.nprogs);
+		printf("object       %s\nlicense      %s\nrelocations  %u\n\nprograms (%u)\n",
+		       o->args[0], obj.license ? lic : "(none)", obj.nrelocs, obj.nprogs);
 		printf("  %-20s %-16s %-12s %6s %7s\n", "NAME", "SECTION", "TYPE", "INSNS", "RELOCS");
 	}
 	for (uint32_t i = 0; i < obj.nprogs; i++) {
 		const struct obj_prog *p = &obj.progs[i];
 		const struct obj_reloc *r;
 		uint32_t nrel = elf_prog_relocs(&obj, p, &r);
-		const char *type = elf_prog_type_name(p->type, p->expected_attach_type);
+		const char *type = elf_prog_type_name(p);
 
 		if (o->json) {
 			printf("%s{\"name\":", i ? "," : "");
@@ -579,7 +579,7 @@ static int cmd_inspect(struct opts *o)
 	if (o->json)
 		printf("],\"maps\":[");
 	else
-		printf("\nmaps     %u\n  %-20s %-16s %5s %6s %11s %6s\n", obj.nmaps, "NAME", "TYPE",
+		printf("\nmaps (%u)\n  %-20s %-16s %5s %6s %11s  %s\n", obj.nmaps, "NAME", "TYPE",
 		       "KEY", "VALUE", "MAX", "FLAGS");
 	for (uint32_t i = 0; i < obj.nmaps; i++) {
 		const struct obj_map *m = &obj.maps[i];
@@ -591,7 +591,7 @@ static int cmd_inspect(struct opts *o)
 			       elf_map_type_name(m->type), m->key_size, m->value_size,
 			       m->max_entries, m->flags);
 		} else {
-			printf("  %-20s %-16s %5u %6u %11u %#6x\n", m->name, elf_map_type_name(m->type),
+			printf("  %-20s %-16s %5u %6u %11u  0x%x\n", m->name, elf_map_type_name(m->type),
 			       m->key_size, m->value_size, m->max_entries, m->flags);
 		}
 	}

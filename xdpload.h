@@ -131,7 +131,7 @@ void elf_obj_free(struct elf_obj *obj);
 const struct obj_prog *elf_prog_find(const struct elf_obj *obj, const char *name);
 uint32_t elf_prog_relocs(const struct elf_obj *obj, const struct obj_prog *prog,
 			 const struct obj_reloc **first);
-const char *elf_prog_type_name(uint32_t type, uint32_t expected_attach_type);
+const char *elf_prog_type_name(const struct obj_prog *prog);
 const char *elf_map_type_name(uint32_t type);
 
 /* ---- loading (load.c) ---- */

@@ -128,7 +128,7 @@ static void walk_program(const struct elf_obj *obj, const struct obj_prog *p)
 
 	touch_str(p->name);
 	touch_str(p->section);
-	sink += strlen(elf_prog_type_name(p->type, p->expected_attach_type));
+	sink += strlen(elf_prog_type_name(p));
 	PROMISE(p->sec < obj->nsecs);
 	s = &obj->secs[p->sec];
 	PROMISE(s->data != NULL && p->insn_cnt > 0);

@@ -8,9 +8,7 @@ done
 
 ROOT="$(cd "$BATS_TEST_DIRNAME/.." && pwd)"
 PROGS="$ROOT/tests/progs"
-# The sanitizer build runs the tests when it exists (make asan).
 XDPLOAD="$ROOT/xdpload"
-[ -x "$ROOT/xdpload-asan" ] && [ -z "${XDPL_NO_ASAN:-}" ] && XDPLOAD="$ROOT/xdpload-asan"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
 export UBSAN_OPTIONS=halt_on_error=1:exitcode=98
 

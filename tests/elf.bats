@@ -1,0 +1,198 @@
+#!/usr/bin/env bats
+# Objects that are not what they claim: each gets one clear message naming
+# the step, the section and the rule, exit code 2, and no kernel object.
+load helpers
+load elf_patch
+
+# The parser's tests run the sanitizer build when there is one (make asan):
+# a memory error becomes exit 99 instead of passing unnoticed.
+[ -x "$ROOT/xdpload-asan" ] && XDPLOAD="$ROOT/xdpload-asan"
+
+setup() {
+	obj="$BATS_TEST_TMPDIR/obj.o"
+	cp "$PROGS/xdp_count.o" "$obj"
+}
+
+inspect_fails() {
+	run -2 --separate-stderr xdpload inspect "$obj"
+	assert_equal "$output" ""
+	assert_equal "$stderr" "$1"
+}
+
+@test "a missing file names the path and ENOENT" {
+	run -2 --separate-stderr xdpload inspect "$BATS_TEST_TMPDIR/nope.o"
+	assert_equal "$stderr" "xdpload: elf: cannot open $BATS_TEST_TMPDIR/nope.o: ENOENT (No such file or directory)"
+}
+
+@test "a directory is not an object" {
+	run -2 --separate-stderr xdpload inspect "$BATS_TEST_TMPDIR"
+	assert_equal "$stderr" "xdpload: elf: $BATS_TEST_TMPDIR is not a regular file"
+}
+
+@test "a text file is not ELF" {
+	echo "int main() { return 0; }" >"$obj"
+	inspect_fails "xdpload: elf: not an ELF file (no \\177ELF magic)"
+}
+
+@test "an empty file is not ELF" {
+	: >"$obj"
+	inspect_fails "xdpload: elf: not an ELF file (no \\177ELF magic)"
+}
+
+@test "an x86-64 program is ELF but not BPF" {
+	cp "$ROOT/xdpload" "$obj"
+	inspect_fails "xdpload: elf: machine is 62, not BPF (247): is this a \`clang -target bpf\` object?"
+}
+
+@test "a big-endian object is refused by name" {
+	le_put "$obj" 5 1 2
+	inspect_fails "xdpload: elf: not little-endian (data encoding 2); build with -target bpfel or bpf on a little-endian host"
+}
+
+@test "a truncated object: the section table is cut off" {
+	head -c 200 "$PROGS/xdp_count.o" >"$obj"
+	shoff=$(le_get "$obj" 40 8)
+	inspect_fails "xdpload: elf: section header table at $(printf '0x%x' "$shoff") lies past the end of the 200-byte file (truncated?)"
+}
+
+@test "a truncated object: the last section headers are missing" {
+	size=$(stat -c %s "$obj")
+	head -c $((size - 10)) "$PROGS/xdp_count.o" >"$obj"
+	n=$(le_get "$obj" 60 2)
+	inspect_fails "xdpload: elf: $n section headers at $(printf '0x%x' "$(le_get "$obj" 40 8)") do not fit in the $((size - 10))-byte file (truncated?)"
+}
+
+@test "a truncated object: a section's bytes lie past the end" {
+	xdp=$(sec_index "$obj" xdp)
+	le_put "$obj" $(($(shdr "$obj" "$xdp") + SH_OFFSET)) 8 $((1 << 40))
+	inspect_fails "xdpload: elf: section $xdp: bytes 0x10000000000+0x60 lie past the end of the $(stat -c %s "$obj")-byte file (truncated?)"
+}
+
+@test "the section name table must end in NUL" {
+	strtab=$(sec_index "$obj" .strtab)
+	end=$(($(sec_offset "$obj" "$strtab") + $(sec_size "$obj" "$strtab") - 1))
+	le_put "$obj" "$end" 1 65
+	inspect_fails "xdpload: elf: section $strtab (section names): not a NUL-terminated string table"
+}
+
+@test "a section name offset past the name table" {
+	xdp=$(sec_index "$obj" xdp)
+	le_put "$obj" $(($(shdr "$obj" "$xdp") + SH_NAME)) 4 99999
+	inspect_fails "xdpload: elf: section $xdp: name offset 99999 is past the end of the name table"
+}
+
+@test "the section name table index must be a section" {
+	le_put "$obj" 62 2 999
+	inspect_fails "xdpload: elf: section name table index 999 is not a section"
+}
+
+@test "a symbol's name offset past the string table" {
+	sym=$(sym_index "$obj" packets)
+	le_put "$obj" "$(sym_offset "$obj" "$sym")" 4 999999
+	inspect_fails "xdpload: elf: symbol $sym: name offset 999999 is past the end of .strtab"
+}
+
+@test "a symbol's section index that is not a section" {
+	sym=$(sym_index "$obj" packets)
+	le_put "$obj" $(($(sym_offset "$obj" "$sym") + 6)) 2 500
+	inspect_fails "xdpload: elf: symbol $sym (packets): section index 500 is not a section"
+}
+
+@test "a function symbol that reaches past its section" {
+	sym=$(sym_index "$obj" xdp_count)
+	le_put "$obj" $(($(sym_offset "$obj" "$sym") + 16)) 8 4096
+	inspect_fails "xdpload: elf: symbol $sym (xdp_count): bytes 0x0+0x1000 lie outside section $(sec_index "$obj" xdp) (xdp)"
+}
+
+@test "a relocation offset that is not 8-byte aligned" {
+	rel=$(sec_index "$obj" .relxdp)
+	off=$(sec_offset "$obj" "$rel")
+	le_put "$obj" "$off" 8 $(($(le_get "$obj" "$off" 8) + 4))
+	inspect_fails "xdpload: elf: section $rel (.relxdp): relocation 0 offset 0x24 is not 8-byte aligned"
+}
+
+@test "a relocation past the end of the code it patches" {
+	rel=$(sec_index "$obj" .relxdp)
+	le_put "$obj" "$(sec_offset "$obj" "$rel")" 8 4096
+	inspect_fails "xdpload: elf: section $rel (.relxdp): relocation 0 offset 0x1000 is past the end of xdp"
+}
+
+@test "a map relocation must hit an ld_imm64 instruction" {
+	rel=$(sec_index "$obj" .relxdp)
+	le_put "$obj" "$(sec_offset "$obj" "$rel")" 8 0
+	op=$(printf '0x%02x' "$(le_get "$obj" "$(sec_offset "$obj" "$(sec_index "$obj" xdp)")" 1)")
+	inspect_fails "xdpload: elf: section $rel (.relxdp): relocation 0 (packets) at 0x0 must hit a 16-byte ld_imm64, found opcode $op"
+}
+
+@test "a relocation naming a symbol that does not exist" {
+	rel=$(sec_index "$obj" .relxdp)
+	le_put "$obj" $(($(sec_offset "$obj" "$rel") + 8)) 8 $(((5000 << 32) | 1))
+	inspect_fails "xdpload: elf: section $rel (.relxdp): relocation 0 names symbol 5000, not a symbol"
+}
+
+@test "a relocation of an unknown type" {
+	rel=$(sec_index "$obj" .relxdp)
+	info=$(le_get "$obj" $(($(sec_offset "$obj" "$rel") + 8)) 8)
+	le_put "$obj" $(($(sec_offset "$obj" "$rel") + 8)) 8 $(((info & ~0xffffffff) | 77))
+	inspect_fails "xdpload: elf: section $rel (.relxdp): relocation 0 has type 77, not one an instruction can carry"
+}
+
+@test "a relocation section for a section that does not exist" {
+	rel=$(sec_index "$obj" .relxdp)
+	le_put "$obj" $(($(shdr "$obj" "$rel") + SH_INFO)) 4 700
+	inspect_fails "xdpload: elf: section $rel (.relxdp): relocates section 700, which does not exist"
+}
+
+@test "a relocation section linked to something other than the symbol table" {
+	rel=$(sec_index "$obj" .relxdp)
+	le_put "$obj" $(($(shdr "$obj" "$rel") + SH_LINK)) 4 1
+	inspect_fails "xdpload: elf: section $rel (.relxdp): symbol table link 1 is not the symbol table"
+}
+
+@test "a maps section that does not split into whole definitions" {
+	maps=$(sec_index "$obj" maps)
+	le_put "$obj" $(($(shdr "$obj" "$maps") + SH_SIZE)) 8 22
+	inspect_fails "xdpload: elf: section $maps (maps): 22 bytes do not split into 1 map definitions of at least 16 bytes in whole 4-byte fields"
+}
+
+@test "a license that is not NUL-terminated" {
+	lic=$(sec_index "$obj" license)
+	le_put "$obj" $(($(sec_offset "$obj" "$lic") + 3)) 1 65
+	inspect_fails "xdpload: elf: section $lic (license): not a NUL-terminated string"
+}
+
+@test "code whose size is not whole instructions" {
+	xdp=$(sec_index "$obj" xdp)
+	le_put "$obj" $(($(shdr "$obj" "$xdp") + SH_SIZE)) 8 $(($(sec_size "$obj" "$xdp") - 4))
+	inspect_fails "xdpload: elf: symbol $(sym_index "$obj" xdp_count) (xdp_count): bytes 0x0+0x60 lie outside section $xdp (xdp)"
+}
+
+@test "the same errors stop attach before anything reaches the kernel" {
+	require_root
+	head -c 200 "$PROGS/xdp_count.o" >"$obj"
+	run -2 --separate-stderr xdpload attach "$obj" lo
+	[[ "$stderr" == "xdpload: elf: section header table at "*"(truncated?)" ]]
+}
+
+@test "random corruption never crashes the parser" {
+	# Flip bytes at random in every test object; each must parse or be refused
+	# with exit 2, never crash (the sanitizer build turns memory errors into exit 99).
+	for src in "$ROOT/xdp_kern.o" "$PROGS"/*.o; do
+		size=$(stat -c %s "$src")
+		for round in $(seq 40); do
+			cp "$src" "$obj"
+			for _ in 1 2 3 4; do
+				le_put "$obj" $((RANDOM * 32768 % size + RANDOM % size)) 1 $((RANDOM % 256)) 2>/dev/null || true
+			done
+			head -c $((size - RANDOM % 64)) "$obj" >"$obj.cut"
+			for f in "$obj" "$obj.cut"; do
+				run xdpload inspect "$f"
+				if [ "$status" -ne 0 ] && [ "$status" -ne 2 ]; then
+					cp "$f" "$BATS_TEST_TMPDIR/crash.o"
+					echo "$src round $round: exit $status: $output"
+					false
+				fi
+			done
+		done
+	done
+}
