@@ -40,20 +40,26 @@ static void kernel_name(char out[BPF_OBJ_NAME_LEN], const char *name)
 
 /*
  * Kernels before 5.11 charge bpf memory to RLIMIT_MEMLOCK, whose default is a
- * few pages; lift it so that loading works there too.  Newer kernels ignore it.
+ * few pages, and answer EPERM when it runs out.  Newer kernels ignore the
+ * limit, so it is lifted only when the kernel's answer asks for it.  Returns
+ * true when the limit changed and the call is worth retrying.
  */
-static void memlock_lift(void)
+static bool memlock_lift(void)
 {
-	struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
+	struct rlimit now, unlimited = { RLIM_INFINITY, RLIM_INFINITY };
 
-	if (setrlimit(RLIMIT_MEMLOCK, &unlimited) < 0)
-		xdpl_log("load: cannot lift RLIMIT_MEMLOCK (%s); older kernels may refuse maps",
-			 strerror(errno));
+	if (getrlimit(RLIMIT_MEMLOCK, &now) == 0 && now.rlim_cur == RLIM_INFINITY)
+		return false;
+	if (setrlimit(RLIMIT_MEMLOCK, &unlimited) < 0) {
+		xdpl_log("load: EPERM, and RLIMIT_MEMLOCK cannot be lifted (%s)", strerror(errno));
+		return false;
+	}
+	xdpl_log("load: EPERM: lifted RLIMIT_MEMLOCK for an older kernel, trying again");
+	return true;
 }
 
 int load_maps(const struct elf_obj *obj, struct obj_fds *fds, struct errbuf *e)
 {
-	memlock_lift();
 	fds->prog_fd = -1;
 	fds->nmaps = obj->nmaps;
 	fds->map_fds = malloc((obj->nmaps ? obj->nmaps : 1) * sizeof(int));
@@ -75,6 +81,8 @@ int load_maps(const struct elf_obj *obj, struct obj_fds *fds, struct errbuf *e)
 		attr.map_flags = m->flags;
 		kernel_name(attr.map_name, m->name);
 		fd = bpf_map_create(&attr);
+		if (fd == -EPERM && memlock_lift())
+			fd = bpf_map_create(&attr);
 		if (fd < 0)
 			return err_sys(e, fd,
 				       "load: map %s (%s, key %u, value %u, max entries %u, flags 0x%x): BPF_MAP_CREATE failed",
@@ -181,6 +189,8 @@ int load_prog(const struct elf_obj *obj, const struct obj_prog *prog, struct obj
 	kernel_name(attr.prog_name, prog->name);
 
 	fd = bpf_prog_load(&attr);
+	if (fd == -EPERM && memlock_lift())
+		fd = bpf_prog_load(&attr);
 	if (fd < 0 && fd != -EPERM && fd != -ENOMEM) {
 		xdpl_log("load: program %s refused (%s); loading again for the verifier log",
 			 prog->name, strerror(-fd));

@@ -342,6 +342,8 @@ static int cmd_attach(struct opts *o)
 		if (expected_fd >= 0)
 			flags |= XDP_FLAGS_REPLACE;
 	}
+	xdpl_log("attach: RTM_SETLINK IFLA_XDP: ifindex %d, prog fd %d, flags 0x%x%s", l.ifindex,
+		 l.fds.prog_fd, flags, expected_fd >= 0 ? ", replacing the current program" : "");
 	err = nl_xdp_set(l.ifindex, l.fds.prog_fd, flags, expected_fd, &e);
 	if (expected_fd >= 0)
 		close(expected_fd);
@@ -407,6 +409,8 @@ static int cmd_run(struct opts *o)
 			}
 		}
 	}
+	xdpl_log("run: BPF_LINK_CREATE: ifindex %d, prog fd %d, flags 0x%x", l.ifindex,
+		 l.fds.prog_fd, o->mode_flags);
 	link_fd = bpf_link_create_xdp(l.fds.prog_fd, l.ifindex, o->mode_flags);
 	if (link_fd < 0) {
 		err_sys(&e, link_fd, "run: %s to %s: BPF_LINK_CREATE (XDP) refused", l.prog->name,
