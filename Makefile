@@ -12,8 +12,8 @@ CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 LDFLAGS += -static
 BPF_CFLAGS := -O2 -g -target bpf -nostdinc -Wall -Werror
 
-SRCS := loader.c elf.c load.c netlink.c
-HDRS := xdpload.h bpf_sys.h
+SRCS := loader.c show.c elf.c object.c btf.c reloc.c load.c netlink.c
+HDRS := xdpload.h bpf_sys.h btf.h cli.h
 TEST_PROGS := $(patsubst %.c,%.o,$(wildcard tests/progs/*.c))
 
 all: xdpload xdp_kern.o $(TEST_PROGS)

@@ -1,27 +1,35 @@
 // SPDX-License-Identifier: MIT
 /*
- * load.c - turns a validated struct elf_obj into kernel objects: creates the
- * maps, copies one program's instructions, patches them with map fds and
- * loads the program.
+ * load.c - turns a described object into kernel objects, in order: its BTF,
+ * its maps (created, or reused from bpffs pins after a compatibility check,
+ * global data written and .rodata frozen), then one program.
  *
- * The first BPF_PROG_LOAD is quiet (no log buffer: the verifier is faster
- * without one); only when it fails do we load again with log_level 1 and a
- * buffer that grows until the whole log fits, so the user sees why.
+ * Loads are quiet first (no log buffer: the kernel is faster without one);
+ * only when one fails do we load again with a log that grows until it fits,
+ * and for programs the log is annotated with source lines from BTF.  When
+ * the kernel refuses our BTF, we ask it about each newer BTF kind with a tiny
+ * probe, rewrite what it lacks into older kinds, and if it still refuses, go
+ * on without BTF: the rewrite depends on the kernel's answers, not on its
+ * version number.
  *
- * Every fd created here is owned by struct obj_fds and closed by load_close(),
- * on success paths and failure paths alike.  Nothing here prints.
+ * Every fd created here is owned by struct obj_fds and closed by load_close().
+ * Nothing here prints.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "bpf_sys.h"
+#include "btf.h"
 #include "xdpload.h"
 
 #define LOG_SIZE_FIRST (64U << 10)
 #define LOG_SIZE_MAX (16U << 20)
+#define BPF_FS_MAGIC 0xcafe4a11
 
 /* Kernel object names: at most 15 characters from [A-Za-z0-9_.]. */
 static void kernel_name(char out[BPF_OBJ_NAME_LEN], const char *name)
@@ -51,82 +59,314 @@ static bool memlock_lift(void)
 	if (getrlimit(RLIMIT_MEMLOCK, &now) == 0 && now.rlim_cur == RLIM_INFINITY)
 		return false;
 	if (setrlimit(RLIMIT_MEMLOCK, &unlimited) < 0) {
-		xdpl_log("load: EPERM, and RLIMIT_MEMLOCK cannot be lifted (%s)", strerror(errno));
+		xdpl_log("load: EPERM, and RLIMIT_MEMLOCK cannot be lifted (%s)", xdpl_errno_name(errno));
 		return false;
 	}
 	xdpl_log("load: EPERM: lifted RLIMIT_MEMLOCK for an older kernel, trying again");
 	return true;
 }
 
-int load_maps(const struct elf_obj *obj, struct obj_fds *fds, struct errbuf *e)
+void load_init(struct obj_fds *fds)
 {
+	memset(fds, 0, sizeof(*fds));
+	fds->btf_fd = -1;
 	fds->prog_fd = -1;
+}
+
+/* ---- BTF ---- */
+
+static int btf_load_blob(const uint8_t *blob, uint32_t size, char *log, uint32_t log_size)
+{
+	struct bpf_btf_load_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.btf = bpf_ptr(blob);
+	attr.btf_size = size;
+	if (log) {
+		log[0] = '\0';
+		attr.btf_log_buf = bpf_ptr(log);
+		attr.btf_log_size = log_size;
+		attr.btf_log_level = 1;
+	}
+	return bpf_btf_load(&attr);
+}
+
+static unsigned int btf_features_missing(unsigned int used)
+{
+	unsigned int missing = 0;
+
+	for (unsigned int f = 1; f & BTF_FEAT_ALL; f <<= 1) {
+		uint8_t *blob;
+		uint32_t size;
+		int fd;
+
+		if (!(used & f) || btf_feature_blob(f, &blob, &size))
+			continue;
+		fd = btf_load_blob(blob, size, NULL, 0);
+		if (fd < 0)
+			missing |= f;
+		else
+			close(fd);
+		free(blob);
+	}
+	return missing;
+}
+
+/*
+ * Load the object's BTF.  A refusal is not fatal: programs load without
+ * BTF too, unless they need it (spin locks, for instance), and then their
+ * own error says so.
+ */
+int load_btf(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds,
+	     struct errbuf *e)
+{
+	const struct btf *btf = obj->btf;
+	unsigned int used, missing;
+	uint8_t *blob = NULL;
+	uint32_t size;
+	char *log;
+	int fd = -EINVAL;
+
+	(void)e;
+	if (!btf)
+		return 0;
+	used = btf_features_used(btf);
+	missing = opts->btf_lacks & used;
+	if (!missing) {
+		fd = btf_load_blob(btf->data, btf->size, NULL, 0);
+		if (fd == -EPERM && memlock_lift())
+			fd = btf_load_blob(btf->data, btf->size, NULL, 0);
+		if (fd == -EPERM)
+			return err_sys(e, fd, "load: BPF_BTF_LOAD failed");
+		if (fd < 0)
+			missing = btf_features_missing(used);
+	}
+	if (fd < 0 && missing) {
+		xdpl_log("load: BTF: rewriting kinds this kernel lacks (mask 0x%x)", missing);
+		if (btf_sanitized(btf, missing, &blob, &size) == 0)
+			fd = btf_load_blob(blob, size, NULL, 0);
+	}
+	if (fd < 0) {
+		const uint8_t *what = blob ? blob : btf->data;
+
+		log = malloc(LOG_SIZE_FIRST);
+		if (log && btf_load_blob(what, blob ? size : btf->size, log, LOG_SIZE_FIRST) < 0)
+			xdpl_log("load: BTF refused (%s); loading without BTF. The kernel said:\n%s",
+				 xdpl_errno_name(fd), log);
+		free(log);
+	} else {
+		xdpl_log("load: BTF loaded, fd %d (%u types)", fd, btf->nr_types);
+		fds->btf_fd = fd;
+	}
+	free(blob);
+	return 0;
+}
+
+/* ---- maps ---- */
+
+int load_pin_path(char *buf, size_t len, const char *dir, const char *name, struct errbuf *e)
+{
+	if (strchr(name, '/') || !*name)
+		return err_set(e, -EINVAL, "load: map name %s cannot be a file name under %s", name, dir);
+	if ((size_t)snprintf(buf, len, "%s/%s", dir, name) >= len)
+		return err_set(e, -ENAMETOOLONG, "load: pin path %s/%s is too long", dir, name);
+	return 0;
+}
+
+/* The pin directory must be on bpffs; create it (one level) if it is missing. */
+static int pin_dir_ready(const char *dir, struct errbuf *e)
+{
+	struct statfs fs;
+	char parent[4096];
+	char *slash;
+
+	if (statfs(dir, &fs) == 0) {
+		if ((uint32_t)fs.f_type != BPF_FS_MAGIC)
+			goto not_bpffs;
+		return 0;
+	}
+	if (errno != ENOENT)
+		return err_sys(e, -errno, "load: pin directory %s", dir);
+	snprintf(parent, sizeof(parent), "%s", dir);
+	slash = strrchr(parent, '/');
+	if (slash && slash != parent)
+		*slash = '\0';
+	if (statfs(parent, &fs) < 0 || (uint32_t)fs.f_type != BPF_FS_MAGIC)
+		goto not_bpffs;
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return err_sys(e, -errno, "load: cannot create pin directory %s", dir);
+	return 0;
+not_bpffs:
+	e->environment = true;
+	return err_set(e, -ENOTDIR,
+		       "load: %s is not on a bpf filesystem; mount one with `mount -t bpf bpf /sys/fs/bpf` or choose another --pin-maps",
+		       dir);
+}
+
+/* Reuse a pinned map only if it is the map the object describes. */
+static int map_reuse(const struct obj_map *m, const char *path, int fd, struct errbuf *e)
+{
+	struct bpf_map_info info;
+	char diff[400] = "";
+	size_t n = 0;
+	int err = bpf_obj_info(fd, &info, sizeof(info));
+
+#define CHECK(field, label)                                                                  \
+	if (info.field != m->field)                                                          \
+		n += (size_t)snprintf(diff + n, n < sizeof(diff) ? sizeof(diff) - n : 0,     \
+				      "%s" label " %u (pinned) != %u (object)", n ? ", " : "", \
+				      info.field, m->field);
+	if (err)
+		return err_sys(e, err, "load: map %s: cannot read the pinned map at %s", m->name, path);
+	CHECK(type, "type")
+	CHECK(key_size, "key size")
+	CHECK(value_size, "value size")
+	CHECK(max_entries, "max entries")
+#undef CHECK
+	if (info.map_flags != m->flags)
+		n += (size_t)snprintf(diff + n, n < sizeof(diff) ? sizeof(diff) - n : 0,
+				      "%sflags 0x%x (pinned) != 0x%x (object)", n ? ", " : "",
+				      info.map_flags, m->flags);
+	if (n) {
+		e->environment = true;
+		return err_set(e, -EEXIST,
+			       "load: map %s: the map pinned at %s does not match the object: %s; remove the pin to start afresh",
+			       m->name, path, diff);
+	}
+	xdpl_log("load: map %s: reusing the map pinned at %s (id %u)", m->name, path, info.id);
+	return 0;
+}
+
+static int map_create(const struct obj_map *m, int btf_fd, struct errbuf *e)
+{
+	struct bpf_map_create_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = m->type;
+	attr.key_size = m->key_size;
+	attr.value_size = m->value_size;
+	attr.max_entries = m->max_entries;
+	attr.map_flags = m->flags;
+	attr.numa_node = m->numa_node;
+	kernel_name(attr.map_name, m->name);
+	if (btf_fd >= 0 && (m->btf_key_id || m->btf_value_id)) {
+		attr.btf_fd = (uint32_t)btf_fd;
+		attr.btf_key_type_id = m->btf_key_id;
+		attr.btf_value_type_id = m->btf_value_id;
+	}
+	fd = bpf_map_create(&attr);
+	if (fd == -EPERM && memlock_lift())
+		fd = bpf_map_create(&attr);
+	if (fd < 0 && attr.btf_fd) {
+		/* Some map types, and older kernels, refuse BTF for keys and values. */
+		xdpl_log("load: map %s refused with BTF types (%s); creating it without", m->name,
+			 xdpl_errno_name(fd));
+		attr.btf_fd = attr.btf_key_type_id = attr.btf_value_type_id = 0;
+		fd = bpf_map_create(&attr);
+	}
+	if (fd < 0)
+		return err_sys(e, fd, "load: map %s (%s, key %u, value %u, max entries %u, flags 0x%x): BPF_MAP_CREATE failed",
+			       m->name, obj_map_type_name(m->type), m->key_size, m->value_size,
+			       m->max_entries, m->flags);
+	return fd;
+}
+
+/* Global data: write the initial value, then freeze .rodata so it stays so. */
+static int map_fill(const struct obj_map *m, int fd, struct errbuf *e)
+{
+	uint32_t zero = 0;
+	int err;
+
+	err = bpf_map_elem(BPF_MAP_UPDATE_ELEM, fd, &zero, m->data, 0);
+	if (err)
+		return err_sys(e, err, "load: map %s: writing its initial value failed", m->name);
+	if (m->frozen) {
+		err = bpf_map_freeze(fd);
+		if (err)
+			return err_sys(e, err, "load: map %s: BPF_MAP_FREEZE failed", m->name);
+	}
+	return 0;
+}
+
+int load_maps(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds,
+	      struct errbuf *e)
+{
+	char path[4096];
+	bool dir_ready = false;
+	int err;
+
 	fds->nmaps = obj->nmaps;
 	fds->map_fds = malloc((obj->nmaps ? obj->nmaps : 1) * sizeof(int));
-	if (!fds->map_fds)
+	fds->map_pinned_here = calloc(obj->nmaps ? obj->nmaps : 1, sizeof(bool));
+	if (!fds->map_fds || !fds->map_pinned_here)
 		return err_set(e, -ENOMEM, "load: out of memory for %u maps", obj->nmaps);
 	for (uint32_t i = 0; i < obj->nmaps; i++)
 		fds->map_fds[i] = -1;
 
 	for (uint32_t i = 0; i < obj->nmaps; i++) {
 		const struct obj_map *m = &obj->maps[i];
-		struct bpf_map_create_attr attr;
 		int fd;
 
-		memset(&attr, 0, sizeof(attr));
-		attr.map_type = m->type;
-		attr.key_size = m->key_size;
-		attr.value_size = m->value_size;
-		attr.max_entries = m->max_entries;
-		attr.map_flags = m->flags;
-		kernel_name(attr.map_name, m->name);
-		fd = bpf_map_create(&attr);
-		if (fd == -EPERM && memlock_lift())
-			fd = bpf_map_create(&attr);
+		if (m->pinning == MAP_PIN_BY_NAME) {
+			if (!dir_ready) {
+				err = pin_dir_ready(opts->pin_dir, e);
+				if (err)
+					return err;
+				dir_ready = true;
+			}
+			err = load_pin_path(path, sizeof(path), opts->pin_dir, m->name, e);
+			if (err)
+				return err;
+			fd = bpf_obj_get(path);
+			if (fd >= 0) {
+				fds->map_fds[i] = fd;
+				err = map_reuse(m, path, fd, e);
+				if (err)
+					return err;
+				continue;
+			}
+			if (fd != -ENOENT)
+				return err_sys(e, fd, "load: map %s: cannot open the pin %s", m->name, path);
+		}
+		fd = map_create(m, fds->btf_fd, e);
 		if (fd < 0)
-			return err_sys(e, fd,
-				       "load: map %s (%s, key %u, value %u, max entries %u, flags 0x%x): BPF_MAP_CREATE failed",
-				       m->name, elf_map_type_name(m->type), m->key_size,
-				       m->value_size, m->max_entries, m->flags);
+			return fd;
 		fds->map_fds[i] = fd;
-		xdpl_log("load: map %s (%s) created, fd %d", m->name, elf_map_type_name(m->type),
-			 fd);
+		xdpl_log("load: map %s (%s) created, fd %d", m->name, obj_map_type_name(m->type), fd);
+		if (m->data) {
+			err = map_fill(m, fd, e);
+			if (err)
+				return err;
+		}
+		if (m->pinning == MAP_PIN_BY_NAME) {
+			err = bpf_obj_pin(fd, path);
+			if (err)
+				return err_sys(e, err, "load: map %s: cannot pin it at %s", m->name, path);
+			fds->map_pinned_here[i] = true;
+			xdpl_log("load: map %s pinned at %s", m->name, path);
+		}
 	}
 	return 0;
 }
 
-static int relocate(const struct elf_obj *obj, const struct obj_prog *prog, struct bpf_insn *insns,
-		    const struct obj_fds *fds, struct errbuf *e)
+/* After a failure, remove the pins this load made, so nothing is left behind. */
+void load_unpin(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds)
 {
-	static const char *const unsupported[] = {
-		[RELOC_DATA] = "global variables (.data/.rodata/.bss) are not supported yet",
-		[RELOC_CALL] = "bpf-to-bpf function calls are not supported yet",
-		[RELOC_FUNC] = "function pointers (callbacks) are not supported yet",
-		[RELOC_EXTERN] = "extern symbols (ksyms, kconfig) are not supported",
-	};
-	const struct obj_reloc *r;
-	uint32_t n = elf_prog_relocs(obj, prog, &r);
+	char path[4096];
+	struct errbuf ignored;
 
-	for (uint32_t i = 0; i < n; i++, r++) {
-		struct bpf_insn *insn = &insns[r->insn - prog->first_insn];
-
-		if (r->kind != RELOC_MAP)
-			return err_set(e, -ENOTSUP, "load: program %s: instruction %u uses %s: %s",
-				       prog->name, r->insn - prog->first_insn, r->sym,
-				       unsupported[r->kind]);
-		/* The parser checked the second slot lies in the section, not in the program. */
-		if (r->insn - prog->first_insn + 1 >= prog->insn_cnt)
-			return err_set(e, -ENOEXEC,
-				       "load: program %s: ld_imm64 at instruction %u runs past the program's end",
-				       prog->name, r->insn - prog->first_insn);
-		insn->src_reg = BPF_PSEUDO_MAP_FD;
-		insn->imm = fds->map_fds[r->target];
-		insn[1].imm = 0;
-		xdpl_log("load: program %s: instruction %u -> map %s (fd %d)", prog->name,
-			 r->insn - prog->first_insn, obj->maps[r->target].name, insn->imm);
+	for (uint32_t i = 0; fds->map_pinned_here && i < fds->nmaps; i++) {
+		if (!fds->map_pinned_here[i] ||
+		    load_pin_path(path, sizeof(path), opts->pin_dir, obj->maps[i].name, &ignored))
+			continue;
+		if (unlink(path) == 0)
+			xdpl_log("load: removed the pin %s made by this failed load", path);
+		fds->map_pinned_here[i] = false;
 	}
-	return 0;
 }
+
+/* ---- programs ---- */
 
 /* Load again with a verifier log, growing the buffer until the log fits. */
 static int prog_load_logged(struct bpf_prog_load_attr *attr, struct errbuf *e)
@@ -158,54 +398,130 @@ static int prog_load_logged(struct bpf_prog_load_attr *attr, struct errbuf *e)
 	}
 }
 
-int load_prog(const struct elf_obj *obj, const struct obj_prog *prog, struct obj_fds *fds,
+/* The line_info record covering an image instruction, or NULL. */
+static const struct btf_line_info *line_of(const struct prog_image *img, uint32_t insn)
+{
+	const struct btf_line_info *best = NULL;
+
+	for (uint32_t i = 0; i < img->line_info_cnt; i++) {
+		const struct btf_line_info *l =
+			(const void *)(img->line_info + (size_t)i * img->line_info_rec_size);
+
+		if (l->insn_off <= insn)
+			best = l;
+	}
+	return best;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/*
+ * Point at the source line where the verifier stopped: the last instruction
+ * its log names ("N: (op) ...").  When the kernel did not interleave source
+ * lines itself (it does so only with BTF loaded), add them to the log.
+ */
+static void log_annotate(const struct obj *obj, const struct prog_image *img, struct errbuf *e)
+{
+	const struct btf *btf = obj->btf;
+	const struct btf_line_info *l, *shown = NULL;
+	bool kernel_lines = strstr(e->log, "\n; ") || !strncmp(e->log, "; ", 2);
+	size_t cap = strlen(e->log) * 2 + 4096, used = 0;
+	char *out = kernel_lines ? NULL : malloc(cap);
+	long last = -1;
+
+	if (!btf || !img->line_info_cnt) {
+		free(out);
+		return;
+	}
+	for (char *line = e->log; *line;) {
+		char *end = strchr(line, '\n') ? strchr(line, '\n') : line + strlen(line);
+		char *after;
+		long insn = strtol(line, &after, 10);
+
+		if (after != line && after[0] == ':' && after[1] == ' ' && after[2] == '(') {
+			last = insn;
+			l = line_of(img, (uint32_t)insn);
+			if (out && l && l != shown && used + 1024 < cap)
+				used += (size_t)snprintf(out + used, cap - used, "; %s @ %s:%u\n",
+							 btf_str(btf, l->line_off),
+							 base_name(btf_str(btf, l->file_name_off)),
+							 l->line_col >> 10);
+			shown = l;
+		}
+		if (out && used + (size_t)(end - line) + 2 < cap) {
+			memcpy(out + used, line, (size_t)(end - line));
+			used += (size_t)(end - line);
+			out[used++] = '\n';
+		}
+		line = *end ? end + 1 : end;
+	}
+	if (out) {
+		out[used] = '\0';
+		free(e->log);
+		e->log = out;
+	}
+	l = last >= 0 ? line_of(img, (uint32_t)last) : NULL;
+	if (l)
+		snprintf(e->where, sizeof(e->where), "the verifier stopped at instruction %ld, %s:%u: %s",
+			 last, base_name(btf_str(btf, l->file_name_off)), l->line_col >> 10,
+			 btf_str(btf, l->line_off));
+}
+
+int load_prog(const struct obj *obj, const struct obj_prog *prog, struct obj_fds *fds,
 	      struct errbuf *e)
 {
-	const struct obj_section *s = &obj->secs[prog->sec];
+	struct prog_image *img = &fds->img;
 	struct bpf_prog_load_attr attr;
-	struct bpf_insn *insns;
 	int fd, err;
 
 	if (!prog->type)
 		return err_set(e, -ENOTSUP,
 			       "load: program %s: section %s is not a program type xdpload supports (XDP sections start with \"xdp\")",
 			       prog->name, prog->section);
-	insns = malloc(prog->insn_cnt * sizeof(*insns));
-	if (!insns)
-		return err_set(e, -ENOMEM, "load: out of memory for program %s", prog->name);
-	memcpy(insns, s->data + (size_t)prog->first_insn * BPF_INSN_SIZE,
-	       prog->insn_cnt * sizeof(*insns));
-	err = relocate(obj, prog, insns, fds, e);
+	err = reloc_prog_build(obj, prog, fds->map_fds, img, e);
 	if (err)
-		goto out;
+		return err;
 
 	memset(&attr, 0, sizeof(attr));
 	attr.prog_type = prog->type;
 	attr.expected_attach_type = prog->expected_attach_type;
 	attr.prog_flags = prog->prog_flags;
-	attr.insn_cnt = prog->insn_cnt;
-	attr.insns = bpf_ptr(insns);
+	attr.insn_cnt = img->insn_cnt;
+	attr.insns = bpf_ptr(img->insns);
 	attr.license = bpf_ptr(obj->license ? obj->license : "");
 	kernel_name(attr.prog_name, prog->name);
+	if (fds->btf_fd >= 0 && img->func_info_cnt) {
+		attr.prog_btf_fd = (uint32_t)fds->btf_fd;
+		attr.func_info_rec_size = img->func_info_rec_size;
+		attr.func_info = bpf_ptr(img->func_info);
+		attr.func_info_cnt = img->func_info_cnt;
+		attr.line_info_rec_size = img->line_info_rec_size;
+		attr.line_info = bpf_ptr(img->line_info);
+		attr.line_info_cnt = img->line_info_cnt;
+	}
 
 	fd = bpf_prog_load(&attr);
 	if (fd == -EPERM && memlock_lift())
 		fd = bpf_prog_load(&attr);
 	if (fd < 0 && fd != -EPERM && fd != -ENOMEM) {
 		xdpl_log("load: program %s refused (%s); loading again for the verifier log",
-			 prog->name, strerror(-fd));
+			 prog->name, xdpl_errno_name(fd));
 		fd = prog_load_logged(&attr, e);
+		if (e->log)
+			log_annotate(obj, img, e);
 	}
-	if (fd < 0) {
-		err = err_sys(e, fd, "load: program %s (section %s, %u instructions): BPF_PROG_LOAD failed",
-			      prog->name, prog->section, prog->insn_cnt);
-		goto out;
-	}
+	if (fd < 0)
+		return err_sys(e, fd, "load: program %s (section %s, %u instructions): BPF_PROG_LOAD failed",
+			       prog->name, prog->section, img->insn_cnt);
 	fds->prog_fd = fd;
-	xdpl_log("load: program %s loaded, fd %d", prog->name, fd);
-out:
-	free(insns);
-	return err;
+	xdpl_log("load: program %s loaded, fd %d (%u instructions%s)", prog->name, fd,
+		 img->insn_cnt, attr.func_info_cnt ? ", with BTF" : "");
+	return 0;
 }
 
 void load_close(struct obj_fds *fds)
@@ -215,8 +531,10 @@ void load_close(struct obj_fds *fds)
 	for (uint32_t i = 0; fds->map_fds && i < fds->nmaps; i++)
 		if (fds->map_fds[i] >= 0)
 			close(fds->map_fds[i]);
+	if (fds->btf_fd >= 0)
+		close(fds->btf_fd);
 	free(fds->map_fds);
-	fds->map_fds = NULL;
-	fds->nmaps = 0;
-	fds->prog_fd = -1;
+	free(fds->map_pinned_here);
+	reloc_prog_free(&fds->img);
+	load_init(fds);
 }

@@ -2,14 +2,15 @@
 /*
  * loader.c - the xdpload command line, and the story of one load:
  *
- *   open + validate the object (elf.c) -> pick the program -> find the
- *   interface -> create maps, relocate, load (load.c) -> attach with rtnetlink
- *   (netlink.c) or a bpf_link -> report.
+ *   open + validate the object (elf.c, object.c) -> apply --set -> pick the
+ *   program -> find the interface -> load BTF, maps, the program (load.c) ->
+ *   attach with rtnetlink (netlink.c) or a bpf_link -> report.
  *
- * This is the only file that prints or exits.  Every other step returns
- * -errno with an explanation in struct errbuf; report() turns that into one
- * message naming the step, the object and the broken rule, the errno by name,
- * the kernel's own words, and an exit code from the table in the README.
+ * With show.c (the verbs that only look), this is the only file that prints
+ * or exits.  Every other step returns -errno with an explanation in struct
+ * errbuf; report() turns that into one message naming the step, the object
+ * and the broken rule, the errno by name, the kernel's own words, and an exit
+ * code from the table in the README.
  */
 #include <errno.h>
 #include <net/if.h>
@@ -18,35 +19,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <dirent.h>
 
-#include "bpf_sys.h"
-#include "xdpload.h"
-
-enum exit_code {
-	EXIT_OK = 0,
-	EXIT_USAGE = 1,  /* the command line is wrong */
-	EXIT_OBJECT = 2, /* the object is missing, invalid or unsupported */
-	EXIT_KERNEL = 3, /* the kernel refused a map, BTF or the program (verifier) */
-	EXIT_ATTACH = 4, /* attaching or detaching failed */
-	EXIT_ENV = 5,    /* no such interface, no permission */
-};
-
-enum option_bit {
-	OPT_PROG = 1 << 0,
-	OPT_MODE = 1 << 1,
-	OPT_FORCE = 1 << 2,
-	OPT_DURATION = 1 << 3,
-	OPT_JSON = 1 << 4,
-};
-
-struct opts {
-	const char *args[2];
-	int nargs;
-	const char *prog;
-	uint32_t mode_flags; /* XDP_FLAGS_*_MODE, 0: let the kernel choose */
-	bool force, json;
-	long duration; /* seconds; -1: until a signal */
-};
+#include "btf.h"
+#include "cli.h"
 
 static bool verbose;
 
@@ -119,8 +95,15 @@ static const struct errno_text *errno_text(int err)
 	return NULL;
 }
 
+const char *xdpl_errno_name(int err)
+{
+	const struct errno_text *t = errno_text(err < 0 ? -err : err);
+
+	return t ? t->name : "E?";
+}
+
 /* Print a failure and choose its exit code; EPERM always means the environment. */
-static int report(struct errbuf *e, int code)
+int report(struct errbuf *e, int code)
 {
 	if (e->errnum) {
 		const struct errno_text *t = errno_text(e->errnum);
@@ -142,6 +125,10 @@ static int report(struct errbuf *e, int code)
 		free(e->log);
 		e->log = NULL;
 	}
+	if (e->where[0])
+		fprintf(stderr, "xdpload: %s\n", e->where);
+	if (e->environment)
+		code = EXIT_ENV;
 	if (e->errnum == EPERM) {
 		fprintf(stderr,
 			"xdpload: hint: loading and attaching XDP needs root (CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN on older kernels)\n");
@@ -150,7 +137,8 @@ static int report(struct errbuf *e, int code)
 	return code;
 }
 
-static const char *mode_name(int mode)
+
+const char *mode_name(int mode)
 {
 	static const char *const names[] = { "none", "native", "skb", "hw", "multi" };
 
@@ -173,24 +161,19 @@ static int mode_of(const struct xdp_state *st, uint32_t prog_id)
 	return XDP_MODE_NONE;
 }
 
-static int prog_info_by_fd(int fd, struct bpf_prog_info *info)
-{
-	return bpf_obj_info(fd, info, sizeof(*info));
-}
-
 /* Name and tag of a loaded program; "?" when we may not look (not root). */
-static void prog_info_by_id(uint32_t id, struct bpf_prog_info *info)
+void prog_info_by_id(uint32_t id, struct bpf_prog_info *info)
 {
 	int fd = bpf_fd_by_id(BPF_PROG_GET_FD_BY_ID, id);
 
 	memset(info, 0, sizeof(*info));
-	if (fd < 0 || prog_info_by_fd(fd, info) < 0)
+	if (fd < 0 || bpf_obj_info(fd, info, sizeof(*info)) < 0)
 		snprintf(info->name, sizeof(info->name), "?");
 	if (fd >= 0)
 		close(fd);
 }
 
-static int iface_index(const char *name, struct errbuf *e)
+int iface_index(const char *name, struct errbuf *e)
 {
 	unsigned int idx;
 
@@ -203,16 +186,56 @@ static int iface_index(const char *name, struct errbuf *e)
 	return (int)idx;
 }
 
-/* The program to load: --prog, or the object's only interface XDP program. */
-static const struct obj_prog *prog_choose(const struct elf_obj *obj, const char *path,
-					  const char *want, int *code)
+/* Open and describe the object, then apply every --set to its initial data. */
+int obj_open_with_sets(struct obj *obj, const char *path, const struct opts *o)
+{
+	struct errbuf e = { 0 };
+
+	if (obj_open(obj, path, &e))
+		return report(&e, EXIT_OBJECT);
+	for (int i = 0; i < o->nsets; i++) {
+		char name[256];
+		const char *eq = strchr(o->sets[i], '=');
+
+		if (!eq || eq == o->sets[i] || (size_t)(eq - o->sets[i]) >= sizeof(name)) {
+			fprintf(stderr, "xdpload: --set %s: expected NAME=VALUE\n", o->sets[i]);
+			obj_free(obj);
+			return EXIT_USAGE;
+		}
+		memcpy(name, o->sets[i], (size_t)(eq - o->sets[i]));
+		name[eq - o->sets[i]] = '\0';
+		if (obj_var_set(obj, name, eq + 1, &e)) {
+			obj_free(obj);
+			return report(&e, EXIT_USAGE);
+		}
+		xdpl_log("set %s = %s", name, eq + 1);
+	}
+	return EXIT_OK;
+}
+
+static void list_programs(const struct obj *obj, bool xdp_only)
+{
+	for (uint32_t i = 0, n = 0; i < obj->nprogs; i++) {
+		const struct obj_prog *p = &obj->progs[i];
+
+		if (xdp_only && (p->type != BPF_PROG_TYPE_XDP || p->expected_attach_type))
+			continue;
+		fprintf(stderr, xdp_only ? " %s" : "%s %s (%s)", xdp_only ? p->name : n ? "," : "",
+			xdp_only ? "" : p->name, p->section);
+		n++;
+	}
+}
+
+/* The program to load: --prog, or the object's only XDP program for an interface. */
+static const struct obj_prog *prog_choose(const struct obj *obj, const char *path,
+					  const char *want, bool for_iface, int *code)
 {
 	const struct obj_prog *p = NULL;
 	uint32_t n = 0;
 
 	*code = EXIT_OBJECT;
 	if (want) {
-		p = elf_prog_find(obj, want);
+		p = obj_prog_find(obj, want);
 		if (!p) {
 			fprintf(stderr, "xdpload: %s has no program or section named %s; it has:",
 				path, want);
@@ -228,7 +251,7 @@ static const struct obj_prog *prog_choose(const struct elf_obj *obj, const char 
 				path, p->name, p->section);
 			return NULL;
 		}
-		if (p->expected_attach_type) {
+		if (p->expected_attach_type && for_iface) {
 			fprintf(stderr,
 				"xdpload: %s: program %s (section %s) runs on %s entries and cannot attach to an interface\n",
 				path, p->name, p->section,
@@ -248,61 +271,67 @@ static const struct obj_prog *prog_choose(const struct elf_obj *obj, const char 
 	if (n == 0) {
 		fprintf(stderr, "xdpload: %s: no XDP program (no function in a section whose name starts with \"xdp\")",
 			path);
-		for (uint32_t i = 0; i < obj->nprogs; i++)
-			fprintf(stderr, "%s %s (%s)", i ? "," : "; found", obj->progs[i].name,
-				obj->progs[i].section);
+		if (obj->nprogs) {
+			fprintf(stderr, "; found");
+			list_programs(obj, false);
+		}
 		fputc('\n', stderr);
 		return NULL;
 	}
 	fprintf(stderr, "xdpload: %s holds %u XDP programs:", path, n);
-	for (uint32_t i = 0; i < obj->nprogs; i++)
-		if (obj->progs[i].type == BPF_PROG_TYPE_XDP && !obj->progs[i].expected_attach_type)
-			fprintf(stderr, " %s", obj->progs[i].name);
+	list_programs(obj, true);
 	fprintf(stderr, "; choose one with --prog NAME\n");
 	*code = EXIT_USAGE;
 	return NULL;
 }
 
-/* A loaded program, ready to attach: what attach and run share. */
+/* A loaded program, ready to attach or run: what attach, run and test share. */
 struct loaded {
-	struct elf_obj obj;
+	struct obj obj;
 	const struct obj_prog *prog;
 	struct obj_fds fds;
 	int ifindex;
 	struct bpf_prog_info info;
 };
 
-static void loaded_close(struct loaded *l)
+/* After a failure, pins made by this load go too: nothing is left behind. */
+static void loaded_close(struct loaded *l, const struct opts *o, bool failed)
 {
+	if (failed)
+		load_unpin(&l->obj, &o->load, &l->fds);
 	load_close(&l->fds);
-	elf_obj_free(&l->obj);
+	obj_free(&l->obj);
 }
 
-static int load_for_iface(struct loaded *l, const char *path, const char *iface,
-			  const struct opts *o)
+static int load_program(struct loaded *l, const char *path, const char *iface,
+			const struct opts *o)
 {
 	struct errbuf e = { 0 };
 	int code, err;
 
 	memset(l, 0, sizeof(*l));
-	l->fds.prog_fd = -1;
-	err = elf_obj_open(&l->obj, path, &e);
-	if (err)
-		return report(&e, EXIT_OBJECT);
-	l->prog = prog_choose(&l->obj, path, o->prog, &code);
+	load_init(&l->fds);
+	code = obj_open_with_sets(&l->obj, path, o);
+	if (code)
+		return code;
+	l->prog = prog_choose(&l->obj, path, o->prog, iface != NULL, &code);
 	if (!l->prog)
 		return code;
-	l->ifindex = iface_index(iface, &e);
-	if (l->ifindex < 0)
-		return report(&e, EXIT_ENV);
-	xdpl_log("object %s: program %s (section %s), interface %s (index %d)", path,
-		 l->prog->name, l->prog->section, iface, l->ifindex);
-	err = load_maps(&l->obj, &l->fds, &e);
+	if (iface) {
+		l->ifindex = iface_index(iface, &e);
+		if (l->ifindex < 0)
+			return report(&e, EXIT_ENV);
+	}
+	xdpl_log("object %s: program %s (section %s)%s%s", path, l->prog->name, l->prog->section,
+		 iface ? ", interface " : "", iface ? iface : "");
+	err = load_btf(&l->obj, &o->load, &l->fds, &e);
+	if (!err)
+		err = load_maps(&l->obj, &o->load, &l->fds, &e);
 	if (!err)
 		err = load_prog(&l->obj, l->prog, &l->fds, &e);
 	if (err)
 		return report(&e, err == -ENOTSUP ? EXIT_OBJECT : EXIT_KERNEL);
-	prog_info_by_fd(l->fds.prog_fd, &l->info);
+	bpf_obj_info(l->fds.prog_fd, &l->info, sizeof(l->info));
 	return EXIT_OK;
 }
 
@@ -326,10 +355,21 @@ static int cmd_attach(struct opts *o)
 	struct loaded l;
 	uint32_t flags = o->mode_flags;
 	int expected_fd = -1, code, err;
+	bool pinned = false;
 
-	code = load_for_iface(&l, o->args[0], iface, o);
+	code = load_program(&l, o->args[0], iface, o);
 	if (code)
 		goto out;
+	if (o->pin) {
+		err = bpf_obj_pin(l.fds.prog_fd, o->pin);
+		if (err) {
+			err_sys(&e, err, "attach: cannot pin program %s at %s", l.prog->name, o->pin);
+			e.environment = true;
+			code = report(&e, EXIT_ENV);
+			goto out;
+		}
+		pinned = true;
+	}
 	if (!o->force) {
 		flags |= XDP_FLAGS_UPDATE_IF_NOEXIST;
 	} else if (nl_xdp_get(l.ifindex, &st, &e) == 0 && st.attached) {
@@ -359,8 +399,12 @@ static int cmd_attach(struct opts *o)
 	if (e.kernel[0])
 		fprintf(stderr, "xdpload: kernel says: %s\n", e.kernel);
 	print_attached(&l, iface);
+	if (pinned)
+		printf("pinned %s at %s\n", l.prog->name, o->pin);
 out:
-	loaded_close(&l);
+	if (code && pinned)
+		unlink(o->pin);
+	loaded_close(&l, o, code != EXIT_OK);
 	return code;
 }
 
@@ -395,7 +439,7 @@ static int cmd_run(struct opts *o)
 	sigaddset(&set, SIGTERM);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 
-	code = load_for_iface(&l, o->args[0], iface, o);
+	code = load_program(&l, o->args[0], iface, o);
 	if (code)
 		goto out;
 	if (o->force && nl_xdp_get(l.ifindex, &st, &e) == 0 && st.attached) {
@@ -428,8 +472,70 @@ static int cmd_run(struct opts *o)
 	printf("detached %s from %s (%s)\n", l.prog->name, iface,
 	       sig < 0 ? "duration elapsed" : sig == SIGINT ? "SIGINT" : "SIGTERM");
 out:
-	loaded_close(&l);
+	loaded_close(&l, o, code != EXIT_OK);
 	return code;
+}
+
+/* Whether a pinned file holds a map (true) or a program (false). */
+static int pin_kind(int fd, bool *is_map)
+{
+	char link[64], target[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	*is_map = strstr(target, "bpf-map") != NULL;
+	return strstr(target, "bpf-map") || strstr(target, "bpf-prog") ? 0 : -EINVAL;
+}
+
+/* detach --unpin: remove the pins under the pin directory that hold the program or its maps. */
+static void unpin_program(uint32_t prog_id, const char *dir)
+{
+	struct bpf_prog_info info;
+	uint32_t map_ids[64];
+	int fd = bpf_fd_by_id(BPF_PROG_GET_FD_BY_ID, prog_id);
+	DIR *d;
+	struct dirent *ent;
+
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = 64;
+	info.map_ids = bpf_ptr(map_ids);
+	if (fd < 0)
+		return;
+	{
+		struct bpf_info_by_fd_attr attr = { (uint32_t)fd, sizeof(info), bpf_ptr(&info) };
+
+		if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr)) < 0)
+			info.nr_map_ids = 0;
+	}
+	close(fd);
+	d = opendir(dir);
+	while (d && (ent = readdir(d))) {
+		char path[4096];
+		struct bpf_map_info obj;
+		bool is_map = false, mine = false;
+		int pin;
+
+		if (ent->d_name[0] == '.' ||
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir, ent->d_name) >= sizeof(path))
+			continue;
+		pin = bpf_obj_get(path);
+		if (pin < 0)
+			continue;
+		if (pin_kind(pin, &is_map) == 0 && bpf_obj_info(pin, &obj, sizeof(obj)) == 0) {
+			for (uint32_t i = 0; is_map && i < info.nr_map_ids && i < 64; i++)
+				mine |= obj.id == map_ids[i];
+			mine |= !is_map && obj.id == prog_id;
+		}
+		close(pin);
+		if (mine && unlink(path) == 0)
+			printf("unpinned %s\n", path);
+	}
+	if (d)
+		closedir(d);
 }
 
 static int cmd_detach(struct opts *o)
@@ -446,15 +552,17 @@ static int cmd_detach(struct opts *o)
 		return report(&e, EXIT_ATTACH);
 	for (int m = XDP_MODE_NATIVE; m <= XDP_MODE_HW; m++) {
 		struct bpf_prog_info info;
+		int code;
 
 		if (!st.mode_ids[m] || (o->mode_flags && o->mode_flags != mode_flag(m)))
 			continue;
 		prog_info_by_id(st.mode_ids[m], &info);
+		if (o->unpin)
+			unpin_program(st.mode_ids[m], o->load.pin_dir);
 		if (nl_xdp_set(ifindex, -1, mode_flag(m), -1, &e)) {
 			snprintf(e.msg, sizeof(e.msg), "detach: %s (id %u) from %s (%s mode): RTM_SETLINK refused",
 				 info.name, st.mode_ids[m], iface, mode_name(m));
-			int code = report(&e, EXIT_ATTACH);
-
+			code = report(&e, EXIT_ATTACH);
 			if (strstr(e.kernel, "link"))
 				fprintf(stderr, "xdpload: hint: a bpf_link holds it (`xdpload run` or another loader); stop that process to detach\n");
 			return code;
@@ -468,142 +576,129 @@ static int cmd_detach(struct opts *o)
 	return EXIT_OK;
 }
 
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+/* The packet `test` sends by default: Ethernet, IPv4 10.0.0.1 -> 10.0.0.2, UDP 12345 -> 53. */
+static const uint8_t default_packet[64] = {
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00,
+	0x45, 0x00, 0x00, 0x32, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0x26, 0xb9,
+	0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x02,
+	0x30, 0x39, 0x00, 0x35, 0x00, 0x1e, 0x00, 0x00,
+	'x', 'd', 'p', 'l', 'o', 'a', 'd', ' ', 't', 'e', 's', 't', ' ', 'p', 'a', 'c', 'k', 'e',
+	't', '.', '.', '\n',
+};
 
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
+/* --packet: a file of raw bytes, or hex digits (spaces and colons allowed). */
+static int packet_read(const char *arg, uint8_t *buf, size_t cap, size_t *len)
+{
+	FILE *f = fopen(arg, "rb");
+	size_t n = 0;
+
+	if (f) {
+		n = fread(buf, 1, cap, f);
+		fclose(f);
+		*len = n;
+		return n ? 0 : -EINVAL;
 	}
-	putchar('"');
+	for (const char *p = arg; *p;) {
+		unsigned int byte;
+
+		if (*p == ' ' || *p == ':' || *p == '\n') {
+			p++;
+			continue;
+		}
+		if (n == cap || sscanf(p, "%2x", &byte) != 1 || !p[1] || p[1] == ' ' || p[1] == ':')
+			return -EINVAL;
+		buf[n++] = (uint8_t)byte;
+		p += 2;
+	}
+	*len = n;
+	return n >= 14 ? 0 : -EINVAL;
 }
 
-static int cmd_status(struct opts *o)
+static const char *xdp_verdict(uint32_t ret)
 {
-	struct errbuf e = { 0 };
-	struct xdp_state *list = NULL, one;
-	size_t count = 0, rows = 0;
-	int err;
+	static const char *const names[] = { "XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX",
+					     "XDP_REDIRECT" };
 
-	if (o->nargs) {
-		int ifindex = iface_index(o->args[0], &e);
-
-		if (ifindex < 0)
-			return report(&e, EXIT_ENV);
-		err = nl_xdp_get(ifindex, &one, &e);
-		if (!err) {
-			list = &one;
-			count = 1;
-		}
-	} else {
-		err = nl_xdp_list(&list, &count, &e);
-	}
-	if (err)
-		return report(&e, EXIT_ENV);
-
-	if (o->json)
-		putchar('[');
-	else
-		printf("%-16s %-7s %-7s %-16s %s\n", "INTERFACE", "MODE", "ID", "NAME", "TAG");
-	for (size_t i = 0; i < count; i++) {
-		for (int m = XDP_MODE_NATIVE; m <= XDP_MODE_HW; m++) {
-			struct bpf_prog_info info;
-			char tag[2 * BPF_TAG_SIZE + 1] = "";
-
-			if (!list[i].mode_ids[m])
-				continue;
-			prog_info_by_id(list[i].mode_ids[m], &info);
-			for (int b = 0; info.id && b < BPF_TAG_SIZE; b++)
-				sprintf(tag + 2 * b, "%02x", info.tag[b]);
-			if (o->json) {
-				printf("%s{\"ifname\":", rows ? "," : "");
-				json_string(list[i].ifname);
-				printf(",\"ifindex\":%d,\"mode\":\"%s\",\"id\":%u,\"name\":",
-				       list[i].ifindex, mode_name(m), list[i].mode_ids[m]);
-				json_string(info.name);
-				printf(",\"tag\":\"%s\"}", tag);
-			} else {
-				printf("%-16s %-7s %-7u %-16s %s\n", list[i].ifname, mode_name(m),
-				       list[i].mode_ids[m], info.name, tag[0] ? tag : "?");
-			}
-			rows++;
-		}
-	}
-	if (o->json)
-		printf("]\n");
-	if (list != &one)
-		free(list);
-	return EXIT_OK;
+	return ret < 5 ? names[ret] : "unknown";
 }
 
-static int cmd_inspect(struct opts *o)
+/* test OBJ: load, run once (or --repeat times) with BPF_PROG_TEST_RUN, show the verdict and globals. */
+static int cmd_test(struct opts *o)
 {
+	static uint8_t in[65536], out[65536 + 4096];
+	struct bpf_test_run_attr attr;
 	struct errbuf e = { 0 };
-	struct elf_obj obj;
-	const char *lic;
+	struct loaded l;
+	size_t in_len = sizeof(default_packet);
+	int code, err;
 
-	if (elf_obj_open(&obj, o->args[0], &e))
-		return report(&e, EXIT_OBJECT);
-	lic = obj.license ? obj.license : "";
+	if (o->packet && packet_read(o->packet, in, sizeof(in), &in_len)) {
+		fprintf(stderr, "xdpload: --packet %s: neither a readable file nor at least 14 bytes of hex\n",
+			o->packet);
+		return EXIT_USAGE;
+	}
+	if (!o->packet)
+		memcpy(in, default_packet, in_len);
+	code = load_program(&l, o->args[0], NULL, o);
+	if (code)
+		goto out;
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_fd = (uint32_t)l.fds.prog_fd;
+	attr.data_in = bpf_ptr(in);
+	attr.data_size_in = (uint32_t)in_len;
+	attr.data_out = bpf_ptr(out);
+	attr.data_size_out = sizeof(out);
+	attr.repeat = (uint32_t)o->repeat;
+	err = bpf_prog_test_run(&attr);
+	if (err) {
+		err_sys(&e, err, "test: BPF_PROG_TEST_RUN of %s failed", l.prog->name);
+		code = report(&e, EXIT_KERNEL);
+		goto out;
+	}
 	if (o->json) {
-		printf("{\"object\":");
-		json_string(o->args[0]);
-		printf(",\"license\":");
-		json_string(lic);
-		printf(",\"programs\":[");
+		printf("{\"program\":");
+		json_string(l.prog->name);
+		printf(",\"id\":%u,\"retval\":%u,\"result\":\"%s\",\"duration_ns\":%u,\"repeat\":%lu,\"packet_in\":%zu,\"packet_out\":%u,\"data_out\":\"",
+		       l.info.id, attr.retval, xdp_verdict(attr.retval), attr.duration, o->repeat,
+		       in_len, attr.data_size_out);
+		hex_print(out, attr.data_size_out, "");
+		printf("\",\"globals\":{");
+		globals_print(&l.obj, l.fds.map_fds, true);
+		printf("}}\n");
 	} else {
-		printf("object       %s\nlicense      %s\nrelocations  %u\n\nprograms (%u)\n",
-		       o->args[0], obj.license ? lic : "(none)", obj.nrelocs, obj.nprogs);
-		printf("  %-20s %-16s %-12s %6s %7s\n", "NAME", "SECTION", "TYPE", "INSNS", "RELOCS");
-	}
-	for (uint32_t i = 0; i < obj.nprogs; i++) {
-		const struct obj_prog *p = &obj.progs[i];
-		const struct obj_reloc *r;
-		uint32_t nrel = elf_prog_relocs(&obj, p, &r);
-		const char *type = elf_prog_type_name(p);
+		bool same = attr.data_size_out == in_len && !memcmp(in, out, in_len);
 
-		if (o->json) {
-			printf("%s{\"name\":", i ? "," : "");
-			json_string(p->name);
-			printf(",\"section\":");
-			json_string(p->section);
-			printf(",\"type\":\"%s\",\"insns\":%u,\"relocations\":%u}", type,
-			       p->insn_cnt, nrel);
-		} else {
-			printf("  %-20s %-16s %-12s %6u %7u\n", p->name, p->section, type, p->insn_cnt,
-			       nrel);
-		}
+		printf("program   %s (id %u)\nresult    %s (%u)\nduration  %u ns per run (%lu run%s)\npacket    %zu bytes in, %u bytes out%s\n",
+		       l.prog->name, l.info.id, xdp_verdict(attr.retval), attr.retval, attr.duration,
+		       o->repeat, o->repeat == 1 ? "" : "s", in_len, attr.data_size_out,
+		       same ? ", unchanged" : ", changed");
+		if (l.obj.btf && l.obj.nmaps)
+			printf("globals after the run:\n");
+		if (l.obj.btf)
+			globals_print(&l.obj, l.fds.map_fds, false);
 	}
-	if (o->json)
-		printf("],\"maps\":[");
-	else
-		printf("\nmaps (%u)\n  %-20s %-16s %5s %6s %11s  %s\n", obj.nmaps, "NAME", "TYPE",
-		       "KEY", "VALUE", "MAX", "FLAGS");
-	for (uint32_t i = 0; i < obj.nmaps; i++) {
-		const struct obj_map *m = &obj.maps[i];
-
-		if (o->json) {
-			printf("%s{\"name\":", i ? "," : "");
-			json_string(m->name);
-			printf(",\"type\":\"%s\",\"key_size\":%u,\"value_size\":%u,\"max_entries\":%u,\"flags\":%u}",
-			       elf_map_type_name(m->type), m->key_size, m->value_size,
-			       m->max_entries, m->flags);
-		} else {
-			printf("  %-20s %-16s %5u %6u %11u  0x%x\n", m->name, elf_map_type_name(m->type),
-			       m->key_size, m->value_size, m->max_entries, m->flags);
-		}
-	}
-	if (o->json)
-		printf("],\"relocations\":%u}\n", obj.nrelocs);
-	elf_obj_free(&obj);
-	return EXIT_OK;
+out:
+	loaded_close(&l, o, code != EXIT_OK);
+	return code;
 }
+
+/* ---- the command line ---- */
+
+enum option_bit {
+	OPT_PROG = 1 << 0,
+	OPT_MODE = 1 << 1,
+	OPT_FORCE = 1 << 2,
+	OPT_DURATION = 1 << 3,
+	OPT_JSON = 1 << 4,
+	OPT_SET = 1 << 5,
+	OPT_PIN_MAPS = 1 << 6,
+	OPT_PIN = 1 << 7,
+	OPT_UNPIN = 1 << 8,
+	OPT_PACKET = 1 << 9,
+	OPT_REPEAT = 1 << 10,
+};
+
+#define OPTS_LOAD (OPT_PROG | OPT_SET | OPT_PIN_MAPS)
 
 struct verb {
 	const char *name;
@@ -615,15 +710,19 @@ struct verb {
 };
 
 static const struct verb verbs[] = {
-	{ "run", cmd_run, 1, 2, OPT_PROG | OPT_MODE | OPT_FORCE | OPT_DURATION, "OBJ [IFACE]",
+	{ "run", cmd_run, 1, 2, OPTS_LOAD | OPT_MODE | OPT_FORCE | OPT_DURATION, "OBJ [IFACE]",
 	  "load, attach with a bpf_link, detach on SIGINT/SIGTERM/--duration (IFACE: eth0)" },
-	{ "attach", cmd_attach, 2, 2, OPT_PROG | OPT_MODE | OPT_FORCE, "OBJ IFACE",
+	{ "attach", cmd_attach, 2, 2, OPTS_LOAD | OPT_MODE | OPT_FORCE | OPT_PIN, "OBJ IFACE",
 	  "load and attach over rtnetlink; stays attached after exit" },
-	{ "detach", cmd_detach, 1, 1, OPT_MODE, "IFACE", "remove the XDP program from IFACE" },
+	{ "detach", cmd_detach, 1, 1, OPT_MODE | OPT_UNPIN | OPT_PIN_MAPS, "IFACE",
+	  "remove the XDP program from IFACE" },
 	{ "status", cmd_status, 0, 1, OPT_JSON, "[IFACE]",
 	  "list interfaces with XDP: mode, program id, name, tag" },
-	{ "inspect", cmd_inspect, 1, 1, OPT_JSON, "OBJ",
-	  "describe an object's programs, maps, relocations and license (no kernel needed)" },
+	{ "inspect", cmd_inspect, 1, 1, OPT_JSON | OPT_SET, "OBJ",
+	  "describe an object: programs, maps, BTF, globals (no kernel needed)" },
+	{ "test", cmd_test, 1, 1, OPTS_LOAD | OPT_PACKET | OPT_REPEAT | OPT_JSON, "OBJ",
+	  "load and run once on a packet (BPF_PROG_TEST_RUN): verdict, time, globals" },
+	{ "map", cmd_map, 2, 2, OPT_JSON, "dump PIN_PATH", "print every entry of a pinned map" },
 };
 
 static const struct {
@@ -635,6 +734,12 @@ static const struct {
 	{ "--mode", OPT_MODE, "MODE", "skb, native or hw (default: the kernel chooses)" },
 	{ "--force", OPT_FORCE, NULL, "replace a program already attached" },
 	{ "--duration", OPT_DURATION, "SECONDS", "run: detach after SECONDS" },
+	{ "--set", OPT_SET, "NAME=VALUE", "set a global variable (const volatile) before load" },
+	{ "--pin-maps", OPT_PIN_MAPS, "DIR", "where maps pinned by name live (/sys/fs/bpf/xdpload)" },
+	{ "--pin", OPT_PIN, "PATH", "attach: pin the program at PATH on bpffs" },
+	{ "--unpin", OPT_UNPIN, NULL, "detach: also remove the program's pins under --pin-maps" },
+	{ "--packet", OPT_PACKET, "HEX|FILE", "test: the packet (default: 64-byte IPv4 UDP)" },
+	{ "--repeat", OPT_REPEAT, "N", "test: run N times, report the mean time" },
 	{ "-j", OPT_JSON, NULL, "print JSON" },
 };
 
@@ -672,15 +777,18 @@ static int usage_error(const struct verb *v, const char *fmt, const char *what)
 	return EXIT_USAGE;
 }
 
-static int option_value(const struct verb *v, struct opts *o, const char *opt, const char *val)
+static int option_value(const struct verb *v, struct opts *o, unsigned int bit, const char *opt,
+			const char *val)
 {
 	char *end;
 
 	if (!val)
 		return usage_error(v, "option %s needs a value", opt);
-	if (!strcmp(opt, "--prog")) {
+	switch (bit) {
+	case OPT_PROG:
 		o->prog = val;
-	} else if (!strcmp(opt, "--mode")) {
+		break;
+	case OPT_MODE:
 		if (!strcmp(val, "skb") || !strcmp(val, "generic"))
 			o->mode_flags = XDP_FLAGS_SKB_MODE;
 		else if (!strcmp(val, "native") || !strcmp(val, "drv"))
@@ -689,21 +797,71 @@ static int option_value(const struct verb *v, struct opts *o, const char *opt, c
 			o->mode_flags = XDP_FLAGS_HW_MODE;
 		else
 			return usage_error(v, "--mode %s: expected skb, native or hw", val);
-	} else if (!strcmp(opt, "--duration")) {
+		break;
+	case OPT_DURATION:
 		errno = 0;
 		o->duration = strtol(val, &end, 10);
 		if (errno || *end || end == val || o->duration < 0)
 			return usage_error(v, "--duration %s: expected whole seconds", val);
+		break;
+	case OPT_REPEAT:
+		errno = 0;
+		o->repeat = strtoul(val, &end, 10);
+		if (errno || *end || end == val || o->repeat == 0 || o->repeat > UINT32_MAX ||
+		    val[0] == '-')
+			return usage_error(v, "--repeat %s: expected a count from 1", val);
+		break;
+	case OPT_SET:
+		if (o->nsets == MAX_SETS)
+			return usage_error(v, "--set %s: at most 32 --set options", val);
+		o->sets[o->nsets++] = val;
+		break;
+	case OPT_PIN_MAPS:
+		o->load.pin_dir = val;
+		break;
+	case OPT_PIN:
+		o->pin = val;
+		break;
+	case OPT_PACKET:
+		o->packet = val;
+		break;
 	}
 	return 0;
 }
 
+/*
+ * XDPLOAD_BTF_LACKS=float,decl_tag,...: rewrite those BTF kinds as if the
+ * kernel lacked them.  For tests: it proves on a new kernel that the rewritten
+ * BTF an old kernel would get is still accepted.
+ */
+static unsigned int btf_lacks_from_env(void)
+{
+	static const char *const names[] = { "func", "global_func", "datasec", "float",
+					     "decl_tag", "type_tag", "enum64" };
+	const char *env = getenv("XDPLOAD_BTF_LACKS");
+	unsigned int mask = 0;
+
+	for (size_t i = 0; env && i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *at = strstr(env, names[i]);
+		size_t n = strlen(names[i]);
+
+		/* "func" must not match inside "global_func". */
+		while (at && ((at != env && at[-1] != ',') || (at[n] && at[n] != ',')))
+			at = strstr(at + 1, names[i]);
+		if (at || !strcmp(env, "all"))
+			mask |= 1U << i;
+	}
+	return mask;
+}
+
 int main(int argc, char **argv)
 {
-	struct opts o = { .duration = -1 };
+	struct opts o = { .duration = -1, .repeat = 1 };
 	const struct verb *v = NULL;
 	bool options_done = false;
 
+	o.load.pin_dir = "/sys/fs/bpf/xdpload";
+	o.load.btf_lacks = btf_lacks_from_env();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 2)
 		return usage_error(NULL, "%s", "no verb given");
@@ -755,8 +913,10 @@ int main(int argc, char **argv)
 			o.force = true;
 		} else if (bit == OPT_JSON) {
 			o.json = true;
+		} else if (bit == OPT_UNPIN) {
+			o.unpin = true;
 		} else {
-			int code = option_value(v, &o, a, i + 1 < argc ? argv[i + 1] : NULL);
+			int code = option_value(v, &o, bit, a, i + 1 < argc ? argv[i + 1] : NULL);
 
 			if (code)
 				return code;

@@ -3,8 +3,11 @@
  * xdpload.h - the types that carry one load from left to right, and the
  * entry points of each step:
  *
- *   elf.c      bytes       -> struct elf_obj (validated description, no syscalls)
- *   load.c     elf_obj     -> struct obj_fds (maps created, program loaded)
+ *   elf.c      bytes       -> validated sections, symbols, relocation tables
+ *   object.c   sections    -> struct obj: programs, functions, maps, relocations
+ *   btf.c      .BTF        -> types, func and line info (used by object.c, load.c)
+ *   reloc.c    obj, prog   -> the instructions the kernel receives (subprograms linked)
+ *   load.c     obj         -> struct obj_fds (BTF, maps, the program loaded)
  *   netlink.c  prog fd     -> attached to an interface over rtnetlink
  *   loader.c   the command line: calls the steps in order and reports
  *
@@ -21,6 +24,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct bpf_insn;
+
 #define XDPLOAD_VERSION "0.1.0"
 
 /* ---- errors ---- */
@@ -30,6 +35,8 @@ struct errbuf {
 	int errnum;       /* errno of the failing syscall; 0 when we found the fault */
 	char kernel[512]; /* the kernel's own words (netlink extended ack) */
 	char *log;        /* verifier log, malloc'd; loader.c prints and frees it */
+	char where[512];  /* the source line the verifier stopped at, from BTF line info */
+	bool environment; /* the fault lies around us (pins, bpffs), not in object or kernel */
 };
 
 __attribute__((format(printf, 3, 4))) static inline int err_set(struct errbuf *e, int err,
@@ -60,20 +67,25 @@ __attribute__((format(printf, 3, 4))) static inline int err_sys(struct errbuf *e
 /* The -v step log; loader.c prints it when asked, everyone else calls it. */
 __attribute__((format(printf, 1, 2))) void xdpl_log(const char *fmt, ...);
 
-/* ---- the parsed object (elf.c) ---- */
+/* "EPERM": the errno's name from loader.c's own table, for -v log lines. */
+const char *xdpl_errno_name(int err);
+
+/* ---- the object (elf.c validates the ELF, object.c describes the BPF in it) ---- */
+
+struct btf;
 
 struct obj_section {
 	const char *name;
 	uint32_t type;  /* SHT_* */
 	uint64_t flags; /* SHF_* */
-	const uint8_t *data;
+	const uint8_t *data; /* NULL for SHT_NOBITS */
 	uint64_t size;
 	uint32_t link, info;
 };
 
 enum reloc_kind {
-	RELOC_MAP,    /* ld_imm64 of a legacy map definition: becomes a map fd */
-	RELOC_DATA,   /* ld_imm64 of a global variable (.data, .rodata, .bss) */
+	RELOC_MAP,    /* ld_imm64 of a map definition: becomes the map's fd */
+	RELOC_DATA,   /* ld_imm64 of a global variable: the data map's fd and an offset */
 	RELOC_CALL,   /* call of a bpf-to-bpf function */
 	RELOC_FUNC,   /* ld_imm64 of a function's address (callbacks) */
 	RELOC_EXTERN, /* a symbol the object does not define (ksym, kconfig) */
@@ -83,31 +95,48 @@ struct obj_reloc {
 	uint32_t sec;    /* section holding the instruction */
 	uint32_t insn;   /* instruction index within that section */
 	uint32_t kind;   /* enum reloc_kind */
-	uint32_t target; /* map index, or section index of a data/function target */
-	uint64_t offset; /* byte offset within the target section */
+	uint32_t target; /* MAP, DATA: map index; CALL, FUNC: section index */
+	uint64_t offset; /* DATA: byte offset in the map's value; CALL, FUNC: instruction index */
 	const char *sym; /* the symbol's name, for messages */
+};
+
+/* Every function in an executable section: programs and the subprograms they call. */
+struct obj_func {
+	const char *name;
+	uint32_t sec;
+	uint32_t first_insn; /* instruction index within the section */
+	uint32_t insn_cnt;
 };
 
 struct obj_prog {
 	const char *name;    /* function symbol, or the section name for old objects */
 	const char *section;
 	uint32_t sec;
-	uint32_t first_insn; /* instruction index within the section */
+	uint32_t first_insn;
 	uint32_t insn_cnt;
 	uint32_t type;       /* BPF_PROG_TYPE_*; 0 when the section type is not supported */
 	uint32_t expected_attach_type;
 	uint32_t prog_flags;
 };
 
+enum map_origin { MAP_LEGACY, MAP_BTF, MAP_DATA };
+
+#define MAP_PIN_BY_NAME 1 /* the pinning value of libbpf's LIBBPF_PIN_BY_NAME */
+
 struct obj_map {
 	const char *name;
-	uint32_t type, key_size, value_size, max_entries, flags;
-	uint32_t sec;    /* section the definition lives in */
-	uint64_t offset; /* its offset there */
+	uint32_t origin; /* enum map_origin */
+	uint32_t type, key_size, value_size, max_entries, flags, numa_node, pinning;
+	uint64_t map_extra;
+	uint32_t btf_key_id, btf_value_id; /* 0: none */
+	uint32_t sec;    /* section the definition (or, for data, the values) lives in */
+	uint64_t offset; /* the definition's offset there */
+	uint8_t *data;   /* MAP_DATA: the initial value, value_size bytes, owned */
+	bool frozen;     /* MAP_DATA .rodata: read-only for programs, frozen once written */
 };
 
-struct elf_obj {
-	uint8_t *buf; /* the whole file; everything below points into it */
+struct obj {
+	uint8_t *buf; /* the whole file; sections and strings point into it */
 	size_t size;
 	struct obj_section *secs;
 	uint32_t nsecs;
@@ -115,6 +144,11 @@ struct elf_obj {
 	uint32_t nsyms;
 	const char *strtab;
 	uint64_t strtab_size;
+	uint32_t symtab_sec;
+
+	struct btf *btf; /* NULL without .BTF */
+	struct obj_func *funcs;
+	uint32_t nfuncs;
 	struct obj_prog *progs;
 	uint32_t nprogs;
 	struct obj_map *maps;
@@ -122,30 +156,77 @@ struct elf_obj {
 	struct obj_reloc *relocs; /* sorted by section, then instruction */
 	uint32_t nrelocs;
 	const char *license; /* NULL when the object has no license section */
-	uint32_t maps_sec;   /* index of the legacy "maps" section, 0 if none */
 };
 
-int elf_obj_open(struct elf_obj *obj, const char *path, struct errbuf *e);
-int elf_obj_parse(struct elf_obj *obj, struct errbuf *e); /* obj->buf, obj->size set */
-void elf_obj_free(struct elf_obj *obj);
-const struct obj_prog *elf_prog_find(const struct elf_obj *obj, const char *name);
-uint32_t elf_prog_relocs(const struct elf_obj *obj, const struct obj_prog *prog,
-			 const struct obj_reloc **first);
-const char *elf_prog_type_name(const struct obj_prog *prog);
-const char *elf_map_type_name(uint32_t type);
+/* elf.c: the container. */
+int elf_validate(struct obj *obj, struct errbuf *e);
+int elf_section_find(const struct obj *obj, const char *name);
+const char *elf_section_name(const struct obj *obj, uint32_t sec);
+bool elf_section_is_code(const struct obj *obj, uint32_t sec);
+int elf_symbol_find(const struct obj *obj, uint32_t sec, const char *name, uint64_t *value);
+const char *elf_symbol_name(const struct obj *obj, const void *sym); /* an Elf64_Sym */
+
+/* object.c: what the container holds. */
+int obj_open(struct obj *obj, const char *path, struct errbuf *e);
+int obj_parse(struct obj *obj, struct errbuf *e); /* obj->buf, obj->size set */
+void obj_free(struct obj *obj);
+const struct obj_prog *obj_prog_find(const struct obj *obj, const char *name);
+const struct obj_func *obj_func_at(const struct obj *obj, uint32_t sec, uint32_t insn);
+uint32_t obj_relocs_in(const struct obj *obj, uint32_t sec, uint32_t first_insn, uint32_t count,
+		       const struct obj_reloc **first);
+struct obj_var {
+	const char *name;
+	uint32_t map;    /* the data map holding it */
+	uint32_t offset; /* where in the map's value */
+	uint32_t size;
+	uint32_t type;   /* BTF type id */
+};
+
+int obj_var_find(const struct obj *obj, const char *name, struct obj_var *var);
+int obj_var_set(struct obj *obj, const char *name, const char *value, struct errbuf *e);
+const char *obj_prog_type_name(const struct obj_prog *prog);
+const char *obj_map_type_name(uint32_t type);
+
+/* ---- one program as the kernel receives it (reloc.c) ---- */
+
+struct prog_image {
+	struct bpf_insn *insns;
+	uint32_t insn_cnt;
+	uint8_t *func_info, *line_info; /* records as .BTF.ext has them, offsets in instructions */
+	uint32_t func_info_cnt, line_info_cnt;
+	uint32_t func_info_rec_size, line_info_rec_size;
+};
+
+int reloc_prog_build(const struct obj *obj, const struct obj_prog *prog, const int *map_fds,
+		     struct prog_image *img, struct errbuf *e);
+void reloc_prog_free(struct prog_image *img);
 
 /* ---- loading (load.c) ---- */
 
-struct obj_fds {
-	int *map_fds; /* one per obj->maps, -1 until created */
-	uint32_t nmaps;
-	int prog_fd;
+struct load_opts {
+	const char *pin_dir;   /* where maps with pinning by name live */
+	unsigned int btf_lacks; /* BTF_FEAT_* to rewrite as if the kernel lacked them (tests) */
 };
 
-int load_maps(const struct elf_obj *obj, struct obj_fds *fds, struct errbuf *e);
-int load_prog(const struct elf_obj *obj, const struct obj_prog *prog, struct obj_fds *fds,
+struct obj_fds {
+	int btf_fd;   /* -1 when the kernel has none of our BTF */
+	int *map_fds; /* one per obj->maps */
+	bool *map_pinned_here; /* we pinned it during this load: unpin on failure */
+	uint32_t nmaps;
+	int prog_fd;
+	struct prog_image img;
+};
+
+void load_init(struct obj_fds *fds);
+int load_btf(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds,
+	     struct errbuf *e);
+int load_maps(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds,
 	      struct errbuf *e);
+int load_prog(const struct obj *obj, const struct obj_prog *prog, struct obj_fds *fds,
+	      struct errbuf *e);
+void load_unpin(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds);
 void load_close(struct obj_fds *fds);
+int load_pin_path(char *buf, size_t len, const char *dir, const char *name, struct errbuf *e);
 
 /* ---- rtnetlink (netlink.c) ---- */
 

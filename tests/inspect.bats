@@ -7,18 +7,20 @@ load helpers
 	assert_line --index 0 "object       $ROOT/xdp_kern.o"
 	assert_line --index 1 "license      GPL"
 	assert_line --index 2 "relocations  0"
-	assert_line --index 3 "programs (1)"
-	assert_line --index 5 --regexp "^  xdp_firewall +xdp +xdp +2 +0$"
-	assert_line --index 6 "maps (0)"
+	assert_line --index 3 --regexp "^btf          [0-9]+ types, [0-9]+ bytes of strings, 1 func_info and [0-9]+ line_info records$"
+	assert_line --index 4 "programs (1)"
+	assert_line --index 6 --regexp "^  xdp_firewall +xdp +xdp +2 +0$"
+	assert_line --index 7 "maps (0)"
+	assert_line --index 8 "globals (0)"
 }
 
 @test "inspect shows legacy maps with their definitions and relocation counts" {
 	run -0 xdpload inspect "$PROGS/xdp_elfmap.o"
 	assert_line --index 2 "relocations  2"
 	assert_line --regexp "^  xdp_elfmap +xdp_prog +xdp +[0-9]+ +2$"
-	assert_line --index 6 "maps (2)"
-	assert_line --index 8 --regexp "^  hits +percpu_array +4 +8 +4  0x0$"
-	assert_line --index 9 --regexp "^  flows +hash +4 +4 +1024  0x1$"
+	assert_line --index 7 "maps (2)"
+	assert_line --index 9 --regexp "^  hits +percpu_array +4 +8 +4  0x0 +maps +none$"
+	assert_line --index 10 --regexp "^  flows +hash +4 +4 +1024  0x1 +maps +none$"
 }
 
 @test "inspect lists every program and says which types are not supported" {
@@ -34,7 +36,7 @@ load helpers
 @test "inspect -j is JSON with the same facts" {
 	run -0 --separate-stderr xdpload inspect -j "$PROGS/xdp_count.o"
 	assert_equal "$(echo "$output" | jq -c '{license, relocations, p: .programs[0], m: .maps[0]}')" \
-		'{"license":"GPL","relocations":1,"p":{"name":"xdp_count","section":"xdp","type":"xdp","insns":12,"relocations":1},"m":{"name":"packets","type":"array","key_size":4,"value_size":8,"max_entries":1,"flags":0}}'
+		'{"license":"GPL","relocations":1,"p":{"name":"xdp_count","section":"xdp","type":"xdp","insns":12,"relocations":1},"m":{"name":"packets","type":"array","key_size":4,"value_size":8,"max_entries":1,"flags":0,"pinning":0}}'
 }
 
 @test "no XDP program in the object (exit 2)" {

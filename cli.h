@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli.h - what the two command-line files share.  loader.c holds main, the
+ * options, the error report and the verbs that change kernel state (run,
+ * attach, detach, test); show.c the verbs that only look (inspect, status,
+ * map dump).  These two files are the only ones that print or exit.
+ */
+#ifndef XDPLOAD_CLI_H
+#define XDPLOAD_CLI_H
+
+#include "bpf_sys.h"
+#include "xdpload.h"
+
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_USAGE = 1,  /* the command line is wrong */
+	EXIT_OBJECT = 2, /* the object is missing, invalid or unsupported */
+	EXIT_KERNEL = 3, /* the kernel refused a map, BTF or the program (verifier) */
+	EXIT_ATTACH = 4, /* attaching or detaching failed */
+	EXIT_ENV = 5,    /* no such interface, no permission, pins, bpffs */
+};
+
+#define MAX_SETS 32
+
+struct opts {
+	const char *args[2];
+	int nargs;
+	const char *prog;
+	uint32_t mode_flags; /* XDP_FLAGS_*_MODE, 0: let the kernel choose */
+	bool force, json, unpin;
+	long duration;       /* seconds; -1: until a signal */
+	const char *sets[MAX_SETS];
+	int nsets;
+	const char *pin;     /* attach: pin the program here */
+	const char *packet;  /* test: hex bytes or a file */
+	unsigned long repeat;
+	struct load_opts load;
+};
+
+int report(struct errbuf *e, int code);
+int iface_index(const char *name, struct errbuf *e);
+const char *mode_name(int mode);
+void prog_info_by_id(uint32_t id, struct bpf_prog_info *info);
+void json_string(const char *s);
+void hex_print(const uint8_t *p, size_t n, const char *sep);
+int obj_open_with_sets(struct obj *obj, const char *path, const struct opts *o);
+unsigned int globals_print(const struct obj *obj, const int *map_fds, bool json);
+
+int cmd_inspect(struct opts *o);
+int cmd_status(struct opts *o);
+int cmd_map(struct opts *o);
+
+#endif

@@ -1,0 +1,927 @@
+// SPDX-License-Identifier: MIT
+/*
+ * object.c - reads the BPF meaning out of a validated ELF container: the
+ * functions and which of them are programs, the maps (legacy "maps"
+ * definitions, BTF-defined ".maps", and global data sections), every
+ * relocation that patches code, and the license.
+ *
+ * It also fixes up what clang leaves for the loader in BTF (DATASEC sizes and
+ * variable offsets) and applies --set to a global variable's initial value.
+ * Like elf.c it makes no syscalls besides reading the file and never prints,
+ * so `inspect` and the fuzzer use it without a kernel.
+ */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bpf_sys.h"
+#include "btf.h"
+#include "xdpload.h"
+
+#define R_BPF_NONE 0
+#define R_BPF_64_64 1
+#define R_BPF_64_32 10
+
+#define LEGACY_MAP_MIN_SIZE 16     /* type, key size, value size, max entries */
+#define BPF_F_RDONLY_PROG (1U << 7) /* map_flags: programs may only read it */
+#define BPF_MAP_TYPE_ARRAY 2
+
+static const Elf64_Sym *sym_at(const struct obj *obj, uint32_t i)
+{
+	return (const Elf64_Sym *)obj->syms + i;
+}
+
+static uint32_t read_u32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static bool has_prefix(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+/* ---- functions and programs ---- */
+
+/* The program type a section name asks for: every name starting with "xdp". */
+static void prog_type_from_section(struct obj_prog *p)
+{
+	const char *s = p->section;
+
+	if (!has_prefix(s, "xdp"))
+		return;
+	p->type = BPF_PROG_TYPE_XDP;
+	if (!strcmp(s, "xdp.frags") || has_prefix(s, "xdp.frags/")) {
+		p->prog_flags |= BPF_F_XDP_HAS_FRAGS;
+		s += strlen("xdp.frags");
+	} else {
+		s += strlen("xdp");
+	}
+	if (!strcmp(s, "/devmap"))
+		p->expected_attach_type = BPF_XDP_DEVMAP;
+	else if (!strcmp(s, "/cpumap"))
+		p->expected_attach_type = BPF_XDP_CPUMAP;
+}
+
+static int func_add(struct obj *obj, uint32_t sec, const char *name, uint64_t off, uint64_t size,
+		    struct errbuf *e)
+{
+	struct obj_func *grown;
+
+	if (off % BPF_INSN_SIZE || size % BPF_INSN_SIZE || size == 0)
+		return err_set(e, -ENOEXEC,
+			       "elf: section %u (%s): function %s at 0x%llx size %llu is not whole 8-byte instructions",
+			       sec, elf_section_name(obj, sec), name, (unsigned long long)off,
+			       (unsigned long long)size);
+	grown = realloc(obj->funcs, (obj->nfuncs + 1) * sizeof(*grown));
+	if (!grown)
+		return err_set(e, -ENOMEM, "elf: out of memory for functions");
+	obj->funcs = grown;
+	obj->funcs[obj->nfuncs++] = (struct obj_func){ name, sec, (uint32_t)(off / BPF_INSN_SIZE),
+						       (uint32_t)(size / BPF_INSN_SIZE) };
+	return 0;
+}
+
+static int prog_add(struct obj *obj, const struct obj_func *f, struct errbuf *e)
+{
+	struct obj_prog *grown, *p;
+
+	grown = realloc(obj->progs, (obj->nprogs + 1) * sizeof(*grown));
+	if (!grown)
+		return err_set(e, -ENOMEM, "elf: out of memory for programs");
+	obj->progs = grown;
+	p = &obj->progs[obj->nprogs++];
+	memset(p, 0, sizeof(*p));
+	p->name = f->name;
+	p->section = elf_section_name(obj, f->sec);
+	p->sec = f->sec;
+	p->first_insn = f->first_insn;
+	p->insn_cnt = f->insn_cnt;
+	prog_type_from_section(p);
+	return 0;
+}
+
+/*
+ * Every function symbol in an executable section is a function.  Those in
+ * sections other than .text are programs; functions in .text are
+ * subprograms, linked into the programs that call them.  An executable
+ * section without function symbols, as old hand-written objects have, is one
+ * program named after its section.
+ */
+static int find_functions(struct obj *obj, struct errbuf *e)
+{
+	int err;
+
+	for (uint32_t i = 1; i < obj->nsecs; i++) {
+		const struct obj_section *s = &obj->secs[i];
+		uint32_t before = obj->nfuncs;
+
+		if (!elf_section_is_code(obj, i) || s->size == 0)
+			continue;
+		if (s->size % BPF_INSN_SIZE)
+			return err_set(e, -ENOEXEC,
+				       "elf: section %u (%s): size %llu is not a whole number of 8-byte instructions",
+				       i, s->name, (unsigned long long)s->size);
+		for (uint32_t j = 1; j < obj->nsyms; j++) {
+			const Elf64_Sym *sym = sym_at(obj, j);
+
+			if (sym->st_shndx != i || ELF64_ST_TYPE(sym->st_info) != STT_FUNC)
+				continue;
+			err = func_add(obj, i, obj->strtab + sym->st_name, sym->st_value, sym->st_size,
+				       e);
+			if (err)
+				return err;
+		}
+		if (obj->nfuncs == before && strcmp(s->name, ".text")) {
+			err = func_add(obj, i, s->name, 0, s->size, e);
+			if (err)
+				return err;
+		}
+		for (uint32_t f = before; f < obj->nfuncs && strcmp(s->name, ".text"); f++) {
+			err = prog_add(obj, &obj->funcs[f], e);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+/* ---- BTF ---- */
+
+/*
+ * clang leaves every DATASEC's size and its variables' offsets at zero: the
+ * ELF section and the symbol table know them.  The kernel wants them right
+ * and in ascending order.
+ */
+static int btf_fixup_datasecs(struct obj *obj, struct errbuf *e)
+{
+	struct btf *btf = obj->btf;
+
+	for (uint32_t id = 1; id <= btf->nr_types; id++) {
+		struct btf_type *t = btf->types[id];
+		struct btf_var_secinfo *v = btf_type_data(t);
+		const char *name = btf_str(btf, t->name_off);
+		int sec;
+
+		if (btf_kind(t) != BTF_KIND_DATASEC)
+			continue;
+		sec = elf_section_find(obj, name);
+		if (sec < 0) {
+			if (!strcmp(name, ".kconfig") || !strcmp(name, ".ksyms"))
+				continue; /* externs: refused when a program uses one */
+			return err_set(e, -ENOEXEC, "btf: DATASEC %s (type %u) has no ELF section", name,
+				       id);
+		}
+		t->size_or_type = (uint32_t)obj->secs[sec].size;
+		for (uint32_t i = 0; i < btf_vlen(t); i++) {
+			const struct btf_type *var = btf_type_by_id(btf, v[i].type);
+			const char *vname = btf_str(btf, var->name_off);
+			uint64_t off;
+
+			if (elf_symbol_find(obj, (uint32_t)sec, vname, &off) < 0)
+				return err_set(e, -ENOEXEC, "btf: DATASEC %s: variable %s has no symbol in the section",
+					       name, vname);
+			if (off > t->size_or_type || v[i].size > t->size_or_type - off)
+				return err_set(e, -ENOEXEC,
+					       "btf: DATASEC %s: variable %s at %llu+%u lies outside the %u-byte section",
+					       name, vname, (unsigned long long)off, v[i].size,
+					       t->size_or_type);
+			v[i].offset = (uint32_t)off;
+		}
+		/* Insertion sort: sections hold a handful of variables. */
+		for (uint32_t i = 1; i < btf_vlen(t); i++)
+			for (uint32_t j = i; j > 0 && v[j - 1].offset > v[j].offset; j--) {
+				struct btf_var_secinfo tmp = v[j];
+
+				v[j] = v[j - 1];
+				v[j - 1] = tmp;
+			}
+	}
+	return 0;
+}
+
+static int find_btf(struct obj *obj, struct errbuf *e)
+{
+	int sec = elf_section_find(obj, ".BTF"), ext = elf_section_find(obj, ".BTF.ext");
+	int err;
+
+	if (sec < 0)
+		return 0;
+	if (!obj->secs[sec].data)
+		return err_set(e, -ENOEXEC, "btf: section .BTF has no bytes");
+	err = btf_parse(&obj->btf, obj->secs[sec].data, obj->secs[sec].size, e);
+	if (!err && ext >= 0 && obj->secs[ext].data)
+		err = btf_ext_parse(obj->btf, obj->secs[ext].data, obj->secs[ext].size, e);
+	if (!err)
+		err = btf_fixup_datasecs(obj, e);
+	return err;
+}
+
+/* ---- maps ---- */
+
+static struct obj_map *map_add(struct obj *obj, const char *name, uint32_t origin, uint32_t sec,
+			       uint64_t offset, struct errbuf *e)
+{
+	struct obj_map *grown, *m;
+
+	grown = realloc(obj->maps, (obj->nmaps + 1) * sizeof(*grown));
+	if (!grown) {
+		err_set(e, -ENOMEM, "elf: out of memory for maps");
+		return NULL;
+	}
+	obj->maps = grown;
+	m = &obj->maps[obj->nmaps++];
+	memset(m, 0, sizeof(*m));
+	m->name = name;
+	m->origin = origin;
+	m->sec = sec;
+	m->offset = offset;
+	return m;
+}
+
+static bool is_map_symbol(const Elf64_Sym *sym, uint32_t sec)
+{
+	uint32_t type = ELF64_ST_TYPE(sym->st_info);
+
+	return sym->st_shndx == sec && type != STT_SECTION && type != STT_FILE;
+}
+
+/*
+ * Legacy map definitions in section "maps".  Each map symbol marks one
+ * struct bpf_map_def; all entries have the same size, the section size divided
+ * by the number of symbols, so fields that older loaders appended (id, pinning,
+ * inner map index, numa node) are tolerated and ignored.
+ */
+static int find_legacy_maps(struct obj *obj, struct errbuf *e)
+{
+	int idx = elf_section_find(obj, "maps");
+	const struct obj_section *s;
+	uint32_t count = 0;
+	uint64_t entry;
+
+	if (idx < 0)
+		return 0;
+	s = &obj->secs[idx];
+	if (s->type != SHT_PROGBITS)
+		return err_set(e, -ENOEXEC, "elf: section %d (maps): map definitions must be PROGBITS",
+			       idx);
+	for (uint32_t j = 1; j < obj->nsyms; j++)
+		count += is_map_symbol(sym_at(obj, j), (uint32_t)idx);
+	if (count == 0)
+		return s->size ? err_set(e, -ENOEXEC,
+					 "elf: section %d (maps): %llu bytes but no map symbols", idx,
+					 (unsigned long long)s->size)
+			       : 0;
+	entry = s->size / count;
+	if (s->size % count || entry < LEGACY_MAP_MIN_SIZE || entry % 4)
+		return err_set(e, -ENOEXEC,
+			       "elf: section %d (maps): %llu bytes do not split into %u map definitions of at least %d bytes in whole 4-byte fields",
+			       idx, (unsigned long long)s->size, count, LEGACY_MAP_MIN_SIZE);
+
+	for (uint32_t j = 1; j < obj->nsyms; j++) {
+		const Elf64_Sym *sym = sym_at(obj, j);
+		struct obj_map *m;
+		const uint8_t *d;
+
+		if (!is_map_symbol(sym, (uint32_t)idx))
+			continue;
+		if (sym->st_value % entry || sym->st_value >= s->size)
+			return err_set(e, -ENOEXEC,
+				       "elf: section %d (maps): map %s at offset %llu is not at a multiple of the %llu-byte definition size",
+				       idx, elf_symbol_name(obj, sym),
+				       (unsigned long long)sym->st_value, (unsigned long long)entry);
+		for (uint32_t i = 0; i < obj->nmaps; i++)
+			if (obj->maps[i].sec == (uint32_t)idx && obj->maps[i].offset == sym->st_value)
+				return err_set(e, -ENOEXEC,
+					       "elf: section %d (maps): maps %s and %s share offset %llu",
+					       idx, obj->maps[i].name, elf_symbol_name(obj, sym),
+					       (unsigned long long)sym->st_value);
+		m = map_add(obj, elf_symbol_name(obj, sym), MAP_LEGACY, (uint32_t)idx, sym->st_value,
+			    e);
+		if (!m)
+			return -ENOMEM;
+		d = s->data + sym->st_value;
+		m->type = read_u32(d);
+		m->key_size = read_u32(d + 4);
+		m->value_size = read_u32(d + 8);
+		m->max_entries = read_u32(d + 12);
+		m->flags = entry >= 20 ? read_u32(d + 16) : 0;
+	}
+	return 0;
+}
+
+/* A field written __uint(name, N): a pointer to an array of N elements. */
+static int btf_map_uint(const struct btf *btf, uint32_t type, uint32_t *value)
+{
+	const struct btf_type *p = btf_type_by_id(btf, btf_skip_modifiers(btf, type));
+	const struct btf_type *a;
+
+	if (!p || btf_kind(p) != BTF_KIND_PTR)
+		return -EINVAL;
+	a = btf_type_by_id(btf, btf_skip_modifiers(btf, p->size_or_type));
+	if (!a || btf_kind(a) != BTF_KIND_ARRAY)
+		return -EINVAL;
+	*value = ((const struct btf_array *)btf_type_data(a))->nelems;
+	return 0;
+}
+
+/* One field of a BTF map definition: __uint(...) numbers, __type(...) types. */
+static int btf_map_field(const struct btf *btf, struct obj_map *m, const char *field,
+			 uint32_t type, struct errbuf *e)
+{
+	static const struct {
+		const char *name;
+		size_t offset;
+	} numbers[] = {
+		{ "type", offsetof(struct obj_map, type) },
+		{ "max_entries", offsetof(struct obj_map, max_entries) },
+		{ "map_flags", offsetof(struct obj_map, flags) },
+		{ "numa_node", offsetof(struct obj_map, numa_node) },
+		{ "key_size", offsetof(struct obj_map, key_size) },
+		{ "value_size", offsetof(struct obj_map, value_size) },
+		{ "pinning", offsetof(struct obj_map, pinning) },
+	};
+	uint32_t value;
+
+	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+		if (strcmp(field, numbers[i].name))
+			continue;
+		if (btf_map_uint(btf, type, &value))
+			return err_set(e, -ENOEXEC, "btf: map %s: field %s is not written __uint(%s, N)",
+				       m->name, field, field);
+		*(uint32_t *)((uint8_t *)m + numbers[i].offset) = value;
+		return 0;
+	}
+	if (!strcmp(field, "map_extra")) {
+		if (btf_map_uint(btf, type, &value))
+			return err_set(e, -ENOEXEC, "btf: map %s: field map_extra is not written __uint(map_extra, N)",
+				       m->name);
+		m->map_extra = value;
+		return 0;
+	}
+	if (!strcmp(field, "key") || !strcmp(field, "value")) {
+		const struct btf_type *p = btf_type_by_id(btf, btf_skip_modifiers(btf, type));
+		uint64_t size;
+
+		if (!p || btf_kind(p) != BTF_KIND_PTR || btf_type_size(btf, p->size_or_type, &size) ||
+		    size == 0 || size > UINT32_MAX)
+			return err_set(e, -ENOEXEC, "btf: map %s: field %s is not written __type(%s, T) with a sized T",
+				       m->name, field, field);
+		if (field[0] == 'k') {
+			m->key_size = (uint32_t)size;
+			m->btf_key_id = p->size_or_type;
+		} else {
+			m->value_size = (uint32_t)size;
+			m->btf_value_id = p->size_or_type;
+		}
+		return 0;
+	}
+	if (!strcmp(field, "values") || !strcmp(field, "inner"))
+		return err_set(e, -ENOTSUP, "btf: map %s: field %s (map-in-map or initial values) is not supported yet",
+			       m->name, field);
+	return err_set(e, -ENOEXEC, "btf: map %s: unknown field %s", m->name, field);
+}
+
+/* BTF-defined maps: each variable of DATASEC .maps is a struct whose fields define a map. */
+static int find_btf_maps(struct obj *obj, struct errbuf *e)
+{
+	int sec = elf_section_find(obj, ".maps"), ds;
+	const struct btf_type *t;
+	const struct btf_var_secinfo *v;
+	const struct btf *btf = obj->btf;
+
+	if (sec < 0)
+		return 0;
+	if (!btf)
+		return err_set(e, -ENOEXEC,
+			       "elf: section %d (.maps): BTF-defined maps need the object's BTF; build with clang -g",
+			       sec);
+	ds = btf_find(btf, BTF_KIND_DATASEC, ".maps");
+	if (ds < 0)
+		return obj->secs[sec].size ? err_set(e, -ENOEXEC, "btf: no DATASEC .maps describes section .maps")
+					   : 0;
+	t = btf_type_by_id(btf, (uint32_t)ds);
+	v = btf_type_data(t);
+	for (uint32_t i = 0; i < btf_vlen(t); i++) {
+		const struct btf_type *var = btf_type_by_id(btf, v[i].type);
+		const struct btf_type *def = btf_type_by_id(btf, btf_skip_modifiers(btf, var->size_or_type));
+		const struct btf_member *f;
+		struct obj_map *m;
+		int err;
+
+		m = map_add(obj, btf_str(btf, var->name_off), MAP_BTF, (uint32_t)sec, v[i].offset, e);
+		if (!m)
+			return -ENOMEM;
+		if (btf_kind(var) != BTF_KIND_VAR || !def || btf_kind(def) != BTF_KIND_STRUCT)
+			return err_set(e, -ENOEXEC, "btf: map %s: its definition is not a struct", m->name);
+		f = btf_type_data(def);
+		for (uint32_t j = 0; j < btf_vlen(def); j++) {
+			err = btf_map_field(btf, m, btf_str(btf, f[j].name_off), f[j].type, e);
+			if (err)
+				return err;
+		}
+		if (m->pinning > MAP_PIN_BY_NAME)
+			return err_set(e, -ENOTSUP, "btf: map %s: pinning %u is not supported (0: none, 1: by name)",
+				       m->name, m->pinning);
+	}
+	return 0;
+}
+
+static bool is_data_section(const struct obj_section *s)
+{
+	static const char *const names[] = { ".data", ".rodata", ".bss" };
+
+	if (s->flags & SHF_EXECINSTR || (s->type != SHT_PROGBITS && s->type != SHT_NOBITS))
+		return false;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t n = strlen(names[i]);
+
+		if (!strncmp(s->name, names[i], n) && (s->name[n] == '\0' || s->name[n] == '.'))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Global variables: each .data, .rodata, .bss (and .data.NAME, ...) section
+ * becomes an array map of one entry holding the whole section, initialised
+ * from its bytes.  Programs read .rodata only, and it is frozen once written.
+ */
+static int find_data_maps(struct obj *obj, struct errbuf *e)
+{
+	for (uint32_t i = 1; i < obj->nsecs; i++) {
+		const struct obj_section *s = &obj->secs[i];
+		struct obj_map *m;
+		int ds;
+
+		if (!is_data_section(s) || s->size == 0)
+			continue;
+		if (s->size > UINT32_MAX)
+			return err_set(e, -ENOEXEC, "elf: section %u (%s): %llu bytes are too many for a map value",
+				       i, s->name, (unsigned long long)s->size);
+		m = map_add(obj, s->name, MAP_DATA, i, 0, e);
+		if (!m)
+			return -ENOMEM;
+		m->type = BPF_MAP_TYPE_ARRAY;
+		m->key_size = 4;
+		m->value_size = (uint32_t)s->size;
+		m->max_entries = 1;
+		m->frozen = has_prefix(s->name, ".rodata");
+		m->flags = m->frozen ? BPF_F_RDONLY_PROG : 0;
+		ds = obj->btf ? btf_find(obj->btf, BTF_KIND_DATASEC, s->name) : -1;
+		m->btf_value_id = ds > 0 ? (uint32_t)ds : 0;
+		m->data = calloc(1, s->size);
+		if (!m->data)
+			return err_set(e, -ENOMEM, "elf: out of memory for section %s", s->name);
+		if (s->data)
+			memcpy(m->data, s->data, s->size);
+	}
+	return 0;
+}
+
+static int map_at(const struct obj *obj, uint32_t sec, uint64_t offset, bool data)
+{
+	for (uint32_t i = 0; i < obj->nmaps; i++)
+		if (obj->maps[i].sec == sec && (data ? obj->maps[i].origin == MAP_DATA
+						      : obj->maps[i].offset == offset))
+			return (int)i;
+	return -1;
+}
+
+/* ---- relocations ---- */
+
+#define REL_FMT "elf: section %u (%s): relocation %u"
+#define REL_ARGS rsec, elf_section_name(obj, rsec), n
+
+/* Classify one relocation entry of an executable section. */
+static int reloc_add(struct obj *obj, uint32_t rsec, uint32_t n, const Elf64_Rel *rel,
+		     struct errbuf *e)
+{
+	uint32_t tsec = obj->secs[rsec].info;
+	const struct obj_section *t = &obj->secs[tsec];
+	uint32_t type = ELF64_R_TYPE(rel->r_info), symi = ELF64_R_SYM(rel->r_info);
+	const Elf64_Sym *sym;
+	struct obj_reloc *r;
+	const uint8_t *insn;
+	const char *name;
+	int32_t imm;
+
+	if (type == R_BPF_NONE)
+		return 0;
+	if (rel->r_offset % BPF_INSN_SIZE)
+		return err_set(e, -ENOEXEC, REL_FMT " offset 0x%llx is not 8-byte aligned", REL_ARGS,
+			       (unsigned long long)rel->r_offset);
+	if (rel->r_offset >= t->size)
+		return err_set(e, -ENOEXEC, REL_FMT " offset 0x%llx is past the end of %s", REL_ARGS,
+			       (unsigned long long)rel->r_offset, t->name);
+	if (symi == 0 || symi >= obj->nsyms)
+		return err_set(e, -ENOEXEC, REL_FMT " names symbol %u, not a symbol", REL_ARGS, symi);
+	sym = sym_at(obj, symi);
+	name = elf_symbol_name(obj, sym);
+	insn = t->data + rel->r_offset;
+	memcpy(&imm, insn + 4, sizeof(imm));
+
+	r = &obj->relocs[obj->nrelocs];
+	memset(r, 0, sizeof(*r));
+	r->sec = tsec;
+	r->insn = (uint32_t)(rel->r_offset / BPF_INSN_SIZE);
+	r->sym = name;
+	r->target = sym->st_shndx;
+
+	if (type == R_BPF_64_32) {
+		if (insn[0] != BPF_OP_CALL || (insn[1] >> 4) != BPF_PSEUDO_CALL)
+			return err_set(e, -ENOEXEC, REL_FMT " (%s) at 0x%llx must hit a bpf-to-bpf call, found opcode 0x%02x",
+				       REL_ARGS, name, (unsigned long long)rel->r_offset, insn[0]);
+		if (!elf_section_is_code(obj, sym->st_shndx))
+			return err_set(e, -ENOEXEC, REL_FMT " calls %s, which is not in a code section",
+				       REL_ARGS, name);
+		/* The call's immediate counts instructions from the symbol, minus one. */
+		r->kind = RELOC_CALL;
+		r->offset = sym->st_value / BPF_INSN_SIZE + (uint64_t)((int64_t)imm + 1);
+	} else if (type == R_BPF_64_64) {
+		if (insn[0] != BPF_OP_LD_IMM64 || rel->r_offset + 16 > t->size || insn[8] != 0)
+			return err_set(e, -ENOEXEC, REL_FMT " (%s) at 0x%llx must hit a 16-byte ld_imm64, found opcode 0x%02x",
+				       REL_ARGS, name, (unsigned long long)rel->r_offset, insn[0]);
+		/* The immediate is an addend: a section symbol plus the variable's offset. */
+		r->offset = sym->st_value + (uint64_t)(int64_t)imm;
+		if (sym->st_shndx == SHN_UNDEF) {
+			r->kind = RELOC_EXTERN;
+		} else if (sym->st_shndx >= obj->nsecs) {
+			return err_set(e, -ENOEXEC, REL_FMT " names %s, which has no section", REL_ARGS,
+				       name);
+		} else if (elf_section_is_code(obj, sym->st_shndx)) {
+			if (r->offset % BPF_INSN_SIZE)
+				return err_set(e, -ENOEXEC, REL_FMT " takes the address of %s+%llu, not an instruction",
+					       REL_ARGS, name, (unsigned long long)r->offset);
+			r->kind = RELOC_FUNC;
+			r->offset /= BPF_INSN_SIZE;
+		} else {
+			bool data = is_data_section(&obj->secs[sym->st_shndx]);
+			int m = map_at(obj, sym->st_shndx, r->offset, data);
+
+			if (m < 0)
+				return err_set(e, -ENOEXEC, REL_FMT " refers to %s+%llu in %s, where no map or variable is",
+					       REL_ARGS, name, (unsigned long long)r->offset,
+					       elf_section_name(obj, sym->st_shndx));
+			if (data && r->offset >= obj->maps[m].value_size)
+				return err_set(e, -ENOEXEC, REL_FMT " refers to offset %llu of %s, past its %u bytes",
+					       REL_ARGS, (unsigned long long)r->offset,
+					       obj->maps[m].name, obj->maps[m].value_size);
+			r->kind = data ? RELOC_DATA : RELOC_MAP;
+			r->target = (uint32_t)m;
+		}
+	} else {
+		return err_set(e, -ENOEXEC, REL_FMT " has type %u, not one an instruction can carry",
+			       REL_ARGS, type);
+	}
+	obj->nrelocs++;
+	return 0;
+}
+
+static int reloc_compare(const void *a, const void *b)
+{
+	const struct obj_reloc *x = a, *y = b;
+
+	if (x->sec != y->sec)
+		return x->sec < y->sec ? -1 : 1;
+	return x->insn < y->insn ? -1 : x->insn > y->insn;
+}
+
+static int find_relocs(struct obj *obj, struct errbuf *e)
+{
+	uint64_t total = 0;
+	int err;
+
+	for (uint32_t i = 1; i < obj->nsecs; i++)
+		if (obj->secs[i].type == SHT_REL && elf_section_is_code(obj, obj->secs[i].info))
+			total += obj->secs[i].size / sizeof(Elf64_Rel);
+	if (total == 0)
+		return 0;
+	obj->relocs = calloc(total, sizeof(*obj->relocs));
+	if (!obj->relocs)
+		return err_set(e, -ENOMEM, "elf: out of memory for %llu relocations",
+			       (unsigned long long)total);
+	for (uint32_t i = 1; i < obj->nsecs; i++) {
+		const struct obj_section *s = &obj->secs[i];
+		const Elf64_Rel *rel = (const Elf64_Rel *)s->data;
+
+		if (s->type != SHT_REL || !elf_section_is_code(obj, s->info))
+			continue;
+		for (uint32_t n = 0; n < s->size / sizeof(Elf64_Rel); n++) {
+			err = reloc_add(obj, i, n, &rel[n], e);
+			if (err)
+				return err;
+		}
+	}
+	qsort(obj->relocs, obj->nrelocs, sizeof(*obj->relocs), reloc_compare);
+	return 0;
+}
+
+static int find_license(struct obj *obj, struct errbuf *e)
+{
+	int i = elf_section_find(obj, "license");
+	const struct obj_section *s;
+
+	if (i < 0)
+		return 0;
+	s = &obj->secs[i];
+	if (s->type != SHT_PROGBITS || s->size == 0 || !memchr(s->data, '\0', s->size))
+		return err_set(e, -ENOEXEC, "elf: section %d (license): not a NUL-terminated string", i);
+	obj->license = (const char *)s->data;
+	return 0;
+}
+
+int obj_parse(struct obj *obj, struct errbuf *e)
+{
+	int err = elf_validate(obj, e);
+
+	if (!err)
+		err = find_btf(obj, e);
+	if (!err)
+		err = find_functions(obj, e);
+	if (!err)
+		err = find_legacy_maps(obj, e);
+	if (!err)
+		err = find_btf_maps(obj, e);
+	if (!err)
+		err = find_data_maps(obj, e);
+	if (!err)
+		err = find_relocs(obj, e);
+	if (!err)
+		err = find_license(obj, e);
+	return err;
+}
+
+int obj_open(struct obj *obj, const char *path, struct errbuf *e)
+{
+	struct stat st;
+	size_t got = 0;
+	int fd, err = 0;
+
+	memset(obj, 0, sizeof(*obj));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_sys(e, -errno, "elf: cannot open %s", path);
+	if (fstat(fd, &st) < 0) {
+		err = err_sys(e, -errno, "elf: cannot stat %s", path);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err = err_set(e, -EINVAL, "elf: %s is not a regular file", path);
+		goto out;
+	}
+	obj->size = (size_t)st.st_size;
+	obj->buf = malloc(obj->size ? obj->size : 1);
+	if (!obj->buf) {
+		err = err_set(e, -ENOMEM, "elf: out of memory reading %s (%zu bytes)", path,
+			      obj->size);
+		goto out;
+	}
+	while (got < obj->size) {
+		ssize_t n = read(fd, obj->buf + got, obj->size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err = n < 0 ? err_sys(e, -errno, "elf: cannot read %s", path)
+				    : err_set(e, -EIO, "elf: %s shrank while being read", path);
+			goto out;
+		}
+		got += (size_t)n;
+	}
+	err = obj_parse(obj, e);
+out:
+	close(fd);
+	if (err)
+		obj_free(obj);
+	return err;
+}
+
+void obj_free(struct obj *obj)
+{
+	for (uint32_t i = 0; i < obj->nmaps; i++)
+		free(obj->maps[i].data);
+	btf_free(obj->btf);
+	free(obj->buf);
+	free(obj->secs);
+	free(obj->funcs);
+	free(obj->progs);
+	free(obj->maps);
+	free(obj->relocs);
+	memset(obj, 0, sizeof(*obj));
+}
+
+/* A program by function name, or by section name when that is unambiguous. */
+const struct obj_prog *obj_prog_find(const struct obj *obj, const char *name)
+{
+	const struct obj_prog *by_section = NULL;
+	uint32_t in_section = 0;
+
+	for (uint32_t i = 0; i < obj->nprogs; i++) {
+		if (!strcmp(obj->progs[i].name, name))
+			return &obj->progs[i];
+		if (!strcmp(obj->progs[i].section, name)) {
+			by_section = &obj->progs[i];
+			in_section++;
+		}
+	}
+	return in_section == 1 ? by_section : NULL;
+}
+
+/* The function whose instructions include this one. */
+const struct obj_func *obj_func_at(const struct obj *obj, uint32_t sec, uint32_t insn)
+{
+	for (uint32_t i = 0; i < obj->nfuncs; i++) {
+		const struct obj_func *f = &obj->funcs[i];
+
+		if (f->sec == sec && insn >= f->first_insn && insn - f->first_insn < f->insn_cnt)
+			return f;
+	}
+	return NULL;
+}
+
+/* The relocations that patch a run of instructions (they are sorted). */
+uint32_t obj_relocs_in(const struct obj *obj, uint32_t sec, uint32_t first_insn, uint32_t count,
+		       const struct obj_reloc **first)
+{
+	uint32_t n = 0;
+
+	*first = NULL;
+	for (uint32_t i = 0; i < obj->nrelocs; i++) {
+		const struct obj_reloc *r = &obj->relocs[i];
+
+		if (r->sec != sec || r->insn < first_insn || r->insn - first_insn >= count)
+			continue;
+		if (!*first)
+			*first = r;
+		n++;
+	}
+	return n;
+}
+
+const char *obj_prog_type_name(const struct obj_prog *p)
+{
+	static const char *const xdp[2][3] = {
+		{ "xdp", "xdp/devmap", "xdp/cpumap" },
+		{ "xdp.frags", "xdp.frags/devmap", "xdp.frags/cpumap" },
+	};
+	int frags = !!(p->prog_flags & BPF_F_XDP_HAS_FRAGS);
+
+	if (p->type != BPF_PROG_TYPE_XDP)
+		return "unsupported";
+	return xdp[frags][p->expected_attach_type == BPF_XDP_DEVMAP   ? 1
+			  : p->expected_attach_type == BPF_XDP_CPUMAP ? 2
+								       : 0];
+}
+
+const char *obj_map_type_name(uint32_t type)
+{
+	static const char *const names[] = {
+		"unspec", "hash", "array", "prog_array", "perf_event_array",
+		"percpu_hash", "percpu_array", "stack_trace", "cgroup_array", "lru_hash",
+		"lru_percpu_hash", "lpm_trie", "array_of_maps", "hash_of_maps", "devmap",
+		"sockmap", "cpumap", "xskmap", "sockhash", "cgroup_storage",
+		"reuseport_sockarray", "percpu_cgroup_storage", "queue", "stack", "sk_storage",
+		"devmap_hash", "struct_ops", "ringbuf", "inode_storage", "task_storage",
+		"bloom_filter", "user_ringbuf", "cgrp_storage", "arena",
+	};
+
+	return type < sizeof(names) / sizeof(names[0]) ? names[type] : "unknown";
+}
+
+/* ---- global variables ---- */
+
+/* Find a global variable by name: its data map, offset, size and BTF type. */
+int obj_var_find(const struct obj *obj, const char *name, struct obj_var *var)
+{
+	const struct btf *btf = obj->btf;
+
+	for (uint32_t i = 0; btf && i < obj->nmaps; i++) {
+		const struct obj_map *m = &obj->maps[i];
+		const struct btf_type *ds = btf_type_by_id(btf, m->btf_value_id);
+		const struct btf_var_secinfo *v;
+
+		if (m->origin != MAP_DATA || !ds)
+			continue;
+		v = btf_type_data(ds);
+		for (uint32_t j = 0; j < btf_vlen(ds); j++) {
+			const struct btf_type *t = btf_type_by_id(btf, v[j].type);
+
+			if (btf_kind(t) != BTF_KIND_VAR || strcmp(btf_str(btf, t->name_off), name))
+				continue;
+			*var = (struct obj_var){ btf_str(btf, t->name_off), i, v[j].offset, v[j].size,
+						 t->size_or_type };
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static int set_integer(uint8_t *dst, uint32_t size, bool is_signed, const char *name,
+		       const char *value, struct errbuf *e)
+{
+	char *end;
+	uint64_t u;
+	int64_t s;
+
+	errno = 0;
+	if (is_signed) {
+		s = strtoll(value, &end, 0);
+		if (!errno && size < 8 &&
+		    (s < -(1LL << (size * 8 - 1)) || s >= (1LL << (size * 8 - 1))))
+			errno = ERANGE;
+		u = (uint64_t)s;
+	} else {
+		u = strtoull(value, &end, 0);
+		if (strchr(value, '-') || (!errno && size < 8 && u >> (size * 8)))
+			errno = ERANGE;
+	}
+	if (end == value || *end)
+		return err_set(e, -EINVAL, "--set %s=%s: not a number", name, value);
+	if (errno)
+		return err_set(e, -ERANGE, "--set %s=%s: out of range for a %s %u-byte integer",
+			       name, value, is_signed ? "signed" : "unsigned", size);
+	memcpy(dst, &u, size); /* little-endian: the low bytes come first */
+	return 0;
+}
+
+/*
+ * --set NAME=VALUE: write a global variable's initial value before load,
+ * shaped by its BTF type: integers (range-checked for their size and
+ * signedness), bools, enums (by enumerator name or number), char arrays.
+ */
+int obj_var_set(struct obj *obj, const char *name, const char *value, struct errbuf *e)
+{
+	const struct btf *btf = obj->btf;
+	const struct btf_type *t;
+	struct obj_var var;
+	uint8_t *dst;
+	uint64_t size;
+
+	if (!btf)
+		return err_set(e, -ENOENT, "--set %s: the object has no BTF to find variables by name; build it with clang -g",
+			       name);
+	if (obj_var_find(obj, name, &var))
+		return err_set(e, -ENOENT, "--set %s: no global variable %s in the object's data sections",
+			       name, name);
+	t = btf_type_by_id(btf, btf_skip_modifiers(btf, var.type));
+	if (!t || btf_type_size(btf, var.type, &size) || size != var.size ||
+	    var.offset + var.size > obj->maps[var.map].value_size)
+		return err_set(e, -EINVAL, "--set %s: its BTF type does not describe its %u bytes", name,
+			       var.size);
+	dst = obj->maps[var.map].data + var.offset;
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT: {
+		uint32_t enc = *(const uint32_t *)btf_type_data(t) >> 24;
+
+		if (enc & BTF_INT_BOOL) {
+			if (strcmp(value, "true") && strcmp(value, "false") && strcmp(value, "1") &&
+			    strcmp(value, "0"))
+				return err_set(e, -EINVAL, "--set %s=%s: a bool takes true, false, 1 or 0",
+					       name, value);
+			memset(dst, 0, var.size);
+			dst[0] = value[0] == 't' || value[0] == '1';
+			return 0;
+		}
+		return set_integer(dst, var.size, enc & BTF_INT_SIGNED, name, value, e);
+	}
+	case BTF_KIND_ENUM: {
+		const struct btf_enum *en = btf_type_data(t);
+
+		for (uint32_t i = 0; i < btf_vlen(t); i++) {
+			if (strcmp(btf_str(btf, en[i].name_off), value))
+				continue;
+			int64_t v = btf_kflag(t) ? en[i].val : (int64_t)(uint32_t)en[i].val;
+
+			memcpy(dst, &v, var.size < 8 ? var.size : 8);
+			return 0;
+		}
+		return set_integer(dst, var.size, value[0] == '-', name, value, e);
+	}
+	case BTF_KIND_ARRAY: {
+		const struct btf_array *a = btf_type_data(t);
+		const struct btf_type *elem = btf_type_by_id(btf, btf_skip_modifiers(btf, a->type));
+
+		if (!elem || btf_kind(elem) != BTF_KIND_INT || elem->size_or_type != 1)
+			break;
+		if (strlen(value) >= a->nelems)
+			return err_set(e, -ERANGE, "--set %s=%s: %zu characters do not fit in char[%u] with its NUL",
+				       name, value, strlen(value), a->nelems);
+		memset(dst, 0, var.size);
+		memcpy(dst, value, strlen(value));
+		return 0;
+	}
+	}
+	char what[128];
+
+	btf_type_describe(btf, var.type, what, sizeof(what));
+	return err_set(e, -EINVAL, "--set %s: its type is %s; --set takes integers, bools, enums and char arrays",
+		       name, what);
+}

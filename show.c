@@ -1,0 +1,510 @@
+// SPDX-License-Identifier: MIT
+/*
+ * show.c - the verbs that only look, and how they print: `inspect` (an
+ * object, no kernel needed), `status` (XDP on interfaces), `map dump` (a
+ * pinned map), and global variables for `inspect` and `test`.  Text for
+ * people, -j for programs.  With loader.c, the only file that prints.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "btf.h"
+#include "cli.h"
+
+void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+void hex_print(const uint8_t *p, size_t n, const char *sep)
+{
+	for (size_t i = 0; i < n; i++)
+		printf("%s%02x", i ? sep : "", p[i]);
+}
+
+static uint64_t le_value(const uint8_t *p, uint32_t size)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, p, size < 8 ? size : 8);
+	return v;
+}
+
+#define VALUE_MAX_DEPTH 4
+#define VALUE_MAX_ELEMS 16 /* text: longer arrays end in "..." */
+
+/* One value, shaped by its type: numbers, enum names, strings, {structs}, [arrays]. */
+static void value_print(const struct btf *btf, uint32_t type, const uint8_t *p, uint32_t size,
+			bool json, int depth)
+{
+	const struct btf_type *t = btf_type_by_id(btf, btf_skip_modifiers(btf, type));
+	uint32_t kind = t ? btf_kind(t) : 0;
+
+	if (kind == BTF_KIND_INT && size <= 8) {
+		uint32_t enc = *(const uint32_t *)btf_type_data(t) >> 24;
+		uint64_t v = le_value(p, size);
+
+		if (enc & BTF_INT_BOOL)
+			printf("%s", v ? "true" : "false");
+		else if ((enc & BTF_INT_SIGNED) && size < 8 && (v >> (size * 8 - 1)) & 1)
+			printf("%lld", (long long)(v | (~0ULL << (size * 8))));
+		else if (enc & BTF_INT_SIGNED)
+			printf("%lld", (long long)v);
+		else
+			printf("%llu", (unsigned long long)v);
+		return;
+	}
+	if (kind == BTF_KIND_ENUM && size <= 8) {
+		const struct btf_enum *en = btf_type_data(t);
+		int64_t v = (int32_t)le_value(p, size);
+
+		for (uint32_t i = 0; i < btf_vlen(t); i++) {
+			if (en[i].val == v) {
+				if (json)
+					json_string(btf_str(btf, en[i].name_off));
+				else
+					printf("%s", btf_str(btf, en[i].name_off));
+				return;
+			}
+		}
+		printf("%lld", (long long)v);
+		return;
+	}
+	if (kind == BTF_KIND_ARRAY && depth < VALUE_MAX_DEPTH) {
+		const struct btf_array *a = btf_type_data(t);
+		const struct btf_type *elem = btf_type_by_id(btf, btf_skip_modifiers(btf, a->type));
+		uint64_t esize;
+
+		if (elem && btf_kind(elem) == BTF_KIND_INT && elem->size_or_type == 1) {
+			char text[256];
+			size_t n = strnlen((const char *)p, size < sizeof(text) ? size : sizeof(text) - 1);
+
+			memcpy(text, p, n);
+			text[n] = '\0';
+			json_string(text);
+			return;
+		}
+		if (!btf_type_size(btf, a->type, &esize) && esize && esize * a->nelems == size) {
+			putchar('[');
+			for (uint32_t i = 0; i < a->nelems; i++) {
+				if (!json && i == VALUE_MAX_ELEMS) {
+					printf(", ...");
+					break;
+				}
+				printf("%s", i ? ", " : "");
+				value_print(btf, a->type, p + i * esize, (uint32_t)esize, json, depth + 1);
+			}
+			putchar(']');
+			return;
+		}
+	}
+	if ((kind == BTF_KIND_STRUCT || kind == BTF_KIND_UNION) && depth < VALUE_MAX_DEPTH) {
+		const struct btf_member *m = btf_type_data(t);
+		uint32_t shown = 0;
+
+		printf("{");
+		for (uint32_t i = 0; i < btf_vlen(t); i++) {
+			/* With kflag, the top 8 bits of offset are a bitfield's size. */
+			uint32_t bits = btf_kflag(t) ? m[i].offset >> 24 : 0;
+			uint32_t off = (btf_kflag(t) ? m[i].offset & 0xffffff : m[i].offset) / 8;
+			uint64_t msize;
+
+			if (bits || btf_type_size(btf, m[i].type, &msize) || off + msize > size)
+				continue;
+			if (json) {
+				printf("%s", shown++ ? "," : "");
+				json_string(btf_str(btf, m[i].name_off));
+				putchar(':');
+			} else {
+				printf("%s%s = ", shown++ ? ", " : "", btf_str(btf, m[i].name_off));
+			}
+			value_print(btf, m[i].type, p + off, (uint32_t)msize, json, depth + 1);
+		}
+		printf("}");
+		return;
+	}
+	printf(json ? "\"" : "0x");
+	hex_print(p, size, "");
+	printf(json ? "\"" : "");
+}
+
+/*
+ * The global variables of every data map: from the object's bytes, or, when
+ * map_fds is given, as the kernel holds them now (after `test` ran).
+ */
+unsigned int globals_print(const struct obj *obj, const int *map_fds, bool json)
+{
+	const struct btf *btf = obj->btf;
+	unsigned int shown = 0;
+
+	for (uint32_t i = 0; btf && i < obj->nmaps; i++) {
+		const struct obj_map *m = &obj->maps[i];
+		const struct btf_type *ds = btf_type_by_id(btf, m->btf_value_id);
+		const struct btf_var_secinfo *v;
+		uint8_t *now = m->data;
+		uint32_t zero = 0;
+
+		if (m->origin != MAP_DATA || !ds)
+			continue;
+		if (map_fds && map_fds[i] >= 0 && (now = malloc(m->value_size)) &&
+		    bpf_map_elem(BPF_MAP_LOOKUP_ELEM, map_fds[i], &zero, now, 0) < 0)
+			memcpy(now, m->data, m->value_size);
+		v = btf_type_data(ds);
+		for (uint32_t j = 0; j < btf_vlen(ds); j++) {
+			const struct btf_type *var = btf_type_by_id(btf, v[j].type);
+			char type[96];
+
+			if (btf_kind(var) != BTF_KIND_VAR || v[j].offset + v[j].size > m->value_size)
+				continue;
+			if (json) {
+				printf("%s", shown ? "," : "");
+				json_string(btf_str(btf, var->name_off));
+				putchar(':');
+			} else {
+				btf_type_describe(btf, var->size_or_type, type, sizeof(type));
+				printf("  %-10s %-20s %-16s ", m->name, btf_str(btf, var->name_off), type);
+			}
+			value_print(btf, var->size_or_type, now + v[j].offset, v[j].size, json, 0);
+			if (!json)
+				putchar('\n');
+			shown++;
+		}
+		if (now != m->data)
+			free(now);
+	}
+	return shown;
+}
+
+static unsigned int globals_count(const struct obj *obj)
+{
+	unsigned int n = 0;
+
+	for (uint32_t i = 0; obj->btf && i < obj->nmaps; i++) {
+		const struct btf_type *ds = btf_type_by_id(obj->btf, obj->maps[i].btf_value_id);
+
+		n += obj->maps[i].origin == MAP_DATA && ds ? btf_vlen(ds) : 0;
+	}
+	return n;
+}
+
+static uint32_t ext_records(const struct btf_ext_info *info)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < info->nsecs; i++)
+		n += info->secs[i].count;
+	return n;
+}
+
+static void inspect_text(const struct obj *obj, const char *path)
+{
+	const struct btf *btf = obj->btf;
+
+	printf("object       %s\nlicense      %s\nrelocations  %u\n", path,
+	       obj->license ? obj->license : "(none)", obj->nrelocs);
+	if (btf)
+		printf("btf          %u types, %u bytes of strings, %u func_info and %u line_info records\n",
+		       btf->nr_types, btf->strs_len, ext_records(&btf->func_info),
+		       ext_records(&btf->line_info));
+	else
+		printf("btf          none (build with clang -g for BTF)\n");
+
+	printf("\nprograms (%u)\n", obj->nprogs);
+	if (obj->nprogs)
+		printf("  %-20s %-16s %-12s %6s %7s\n", "NAME", "SECTION", "TYPE", "INSNS", "RELOCS");
+	for (uint32_t i = 0; i < obj->nprogs; i++) {
+		const struct obj_prog *p = &obj->progs[i];
+		const struct obj_reloc *r;
+		uint32_t n = obj_relocs_in(obj, p->sec, p->first_insn, p->insn_cnt, &r);
+
+		printf("  %-20s %-16s %-12s %6u %7u\n", p->name, p->section, obj_prog_type_name(p),
+		       p->insn_cnt, n);
+		for (uint32_t k = 0; k < n; k++, r++)
+			xdpl_log("relocation: %s instruction %u -> %s %s", p->name,
+				 r->insn - p->first_insn,
+				 r->kind == RELOC_MAP	 ? "map"
+				 : r->kind == RELOC_DATA ? "variable"
+				 : r->kind == RELOC_EXTERN ? "extern"
+							   : "function",
+				 r->sym);
+	}
+	if (obj->nfuncs > obj->nprogs) {
+		printf("\nsubprograms\n ");
+		for (uint32_t i = 0; i < obj->nfuncs; i++)
+			if (!obj_prog_find(obj, obj->funcs[i].name) ||
+			    obj_prog_find(obj, obj->funcs[i].name)->sec != obj->funcs[i].sec)
+				printf(" %s (%s)", obj->funcs[i].name,
+				       elf_section_name(obj, obj->funcs[i].sec));
+		putchar('\n');
+	}
+
+	printf("\nmaps (%u)\n", obj->nmaps);
+	if (obj->nmaps)
+		printf("  %-20s %-16s %5s %6s %11s  %-6s %-7s %s\n", "NAME", "TYPE", "KEY", "VALUE",
+		       "MAX", "FLAGS", "ORIGIN", "PINNING");
+	for (uint32_t i = 0; i < obj->nmaps; i++) {
+		const struct obj_map *m = &obj->maps[i];
+		static const char *const origins[] = { "maps", ".maps", "data" };
+		char flags[16];
+
+		snprintf(flags, sizeof(flags), "0x%x", m->flags);
+		printf("  %-20s %-16s %5u %6u %11u  %-6s %-7s %s\n", m->name,
+		       obj_map_type_name(m->type), m->key_size, m->value_size, m->max_entries, flags,
+		       origins[m->origin], m->pinning ? "by name" : "none");
+		if (m->origin == MAP_BTF && (m->btf_key_id || m->btf_value_id)) {
+			char key[96] = "-", value[96] = "-";
+
+			if (m->btf_key_id)
+				btf_type_describe(btf, m->btf_key_id, key, sizeof(key));
+			if (m->btf_value_id)
+				btf_type_describe(btf, m->btf_value_id, value, sizeof(value));
+			printf("    key %s, value %s\n", key, value);
+		}
+	}
+	printf("\nglobals (%u)\n", globals_count(obj));
+	if (globals_count(obj)) {
+		printf("  %-10s %-20s %-16s %s\n", "SECTION", "NAME", "TYPE", "VALUE");
+		globals_print(obj, NULL, false);
+	}
+}
+
+static void inspect_json(const struct obj *obj, const char *path)
+{
+	printf("{\"object\":");
+	json_string(path);
+	printf(",\"license\":");
+	json_string(obj->license ? obj->license : "");
+	printf(",\"btf\":%s,\"programs\":[", obj->btf ? "true" : "false");
+	for (uint32_t i = 0; i < obj->nprogs; i++) {
+		const struct obj_prog *p = &obj->progs[i];
+		const struct obj_reloc *r;
+
+		printf("%s{\"name\":", i ? "," : "");
+		json_string(p->name);
+		printf(",\"section\":");
+		json_string(p->section);
+		printf(",\"type\":\"%s\",\"insns\":%u,\"relocations\":%u}", obj_prog_type_name(p),
+		       p->insn_cnt, obj_relocs_in(obj, p->sec, p->first_insn, p->insn_cnt, &r));
+	}
+	printf("],\"maps\":[");
+	for (uint32_t i = 0; i < obj->nmaps; i++) {
+		const struct obj_map *m = &obj->maps[i];
+
+		printf("%s{\"name\":", i ? "," : "");
+		json_string(m->name);
+		printf(",\"type\":\"%s\",\"key_size\":%u,\"value_size\":%u,\"max_entries\":%u,\"flags\":%u,\"pinning\":%u}",
+		       obj_map_type_name(m->type), m->key_size, m->value_size, m->max_entries,
+		       m->flags, m->pinning);
+	}
+	printf("],\"globals\":{");
+	globals_print(obj, NULL, true);
+	printf("},\"relocations\":%u}\n", obj->nrelocs);
+}
+
+int cmd_inspect(struct opts *o)
+{
+	struct obj obj;
+	int code = obj_open_with_sets(&obj, o->args[0], o);
+
+	if (code)
+		return code;
+	if (o->json)
+		inspect_json(&obj, o->args[0]);
+	else
+		inspect_text(&obj, o->args[0]);
+	obj_free(&obj);
+	return EXIT_OK;
+}
+
+int cmd_status(struct opts *o)
+{
+	struct errbuf e = { 0 };
+	struct xdp_state *list = NULL, one;
+	size_t count = 0, rows = 0;
+	int err;
+
+	if (o->nargs) {
+		int ifindex = iface_index(o->args[0], &e);
+
+		if (ifindex < 0)
+			return report(&e, EXIT_ENV);
+		err = nl_xdp_get(ifindex, &one, &e);
+		if (!err) {
+			list = &one;
+			count = 1;
+		}
+	} else {
+		err = nl_xdp_list(&list, &count, &e);
+	}
+	if (err)
+		return report(&e, EXIT_ENV);
+
+	if (o->json)
+		putchar('[');
+	else
+		printf("%-16s %-7s %-7s %-16s %s\n", "INTERFACE", "MODE", "ID", "NAME", "TAG");
+	for (size_t i = 0; i < count; i++) {
+		for (int m = XDP_MODE_NATIVE; m <= XDP_MODE_HW; m++) {
+			struct bpf_prog_info info;
+			char tag[2 * BPF_TAG_SIZE + 1] = "";
+
+			if (!list[i].mode_ids[m])
+				continue;
+			prog_info_by_id(list[i].mode_ids[m], &info);
+			for (int b = 0; info.id && b < BPF_TAG_SIZE; b++)
+				sprintf(tag + 2 * b, "%02x", info.tag[b]);
+			if (o->json) {
+				printf("%s{\"ifname\":", rows ? "," : "");
+				json_string(list[i].ifname);
+				printf(",\"ifindex\":%d,\"mode\":\"%s\",\"id\":%u,\"name\":",
+				       list[i].ifindex, mode_name(m), list[i].mode_ids[m]);
+				json_string(info.name);
+				printf(",\"tag\":\"%s\"}", tag);
+			} else {
+				printf("%-16s %-7s %-7u %-16s %s\n", list[i].ifname, mode_name(m),
+				       list[i].mode_ids[m], info.name, tag[0] ? tag : "?");
+			}
+			rows++;
+		}
+	}
+	if (o->json)
+		printf("]\n");
+	if (list != &one)
+		free(list);
+	return EXIT_OK;
+}
+
+/* Per-CPU maps hold one value per possible CPU, each rounded up to 8 bytes. */
+static bool map_is_percpu(uint32_t type)
+{
+	return type == 5 || type == 6 || type == 10 || type == 21; /* percpu hash, array, lru hash, cgroup storage */
+}
+
+static unsigned int possible_cpus(void)
+{
+	FILE *f = fopen("/sys/devices/system/cpu/possible", "re");
+	unsigned int lo, hi, max = 0;
+	int c;
+
+	if (!f)
+		return (unsigned int)sysconf(_SC_NPROCESSORS_CONF);
+	/* "0-3,8-11": the highest number + 1. */
+	while (fscanf(f, "%u", &lo) == 1) {
+		hi = lo;
+		if ((c = fgetc(f)) == '-' && fscanf(f, "%u", &hi) == 1)
+			c = fgetc(f);
+		max = hi + 1 > max ? hi + 1 : max;
+		if (c != ',')
+			break;
+	}
+	fclose(f);
+	return max ? max : 1;
+}
+
+static void entry_print(const uint8_t *key, const uint8_t *value, const struct bpf_map_info *info,
+			unsigned int cpus, size_t stride, bool json, size_t row)
+{
+	if (json) {
+		printf("%s{\"key\":\"", row ? "," : "");
+		hex_print(key, info->key_size, "");
+		printf("\"");
+		if (info->key_size <= 8)
+			printf(",\"key_u\":%llu", (unsigned long long)le_value(key, info->key_size));
+		printf(",\"values\":[");
+		for (unsigned int c = 0; c < cpus; c++) {
+			printf("%s{\"hex\":\"", c ? "," : "");
+			hex_print(value + c * stride, info->value_size, "");
+			printf("\"");
+			if (info->value_size <= 8)
+				printf(",\"u\":%llu",
+				       (unsigned long long)le_value(value + c * stride, info->value_size));
+			printf("}");
+		}
+		printf("]}");
+		return;
+	}
+	printf("key: ");
+	hex_print(key, info->key_size, " ");
+	if (info->key_size <= 8)
+		printf(" (%llu)", (unsigned long long)le_value(key, info->key_size));
+	for (unsigned int c = 0; c < cpus; c++) {
+		printf(cpus > 1 ? "\n  cpu %u: " : "  value: ", c);
+		hex_print(value + c * stride, info->value_size, " ");
+		if (info->value_size <= 8)
+			printf(" (%llu)", (unsigned long long)le_value(value + c * stride, info->value_size));
+	}
+	putchar('\n');
+}
+
+/* map dump PATH: every entry of a pinned map, in hex, with numbers when they fit in 64 bits. */
+int cmd_map(struct opts *o)
+{
+	struct errbuf e = { 0 };
+	struct bpf_map_info info;
+	uint8_t *key = NULL, *next = NULL, *value = NULL;
+	unsigned int cpus = 1;
+	size_t stride, rows = 0;
+	int fd, err, code = EXIT_OK;
+
+	if (strcmp(o->args[0], "dump") || o->nargs < 2) {
+		fprintf(stderr, "xdpload: usage: xdpload map dump PIN_PATH\n");
+		return EXIT_USAGE;
+	}
+	fd = bpf_obj_get(o->args[1]);
+	if (fd < 0) {
+		err_sys(&e, fd, "map: cannot open the pinned map %s", o->args[1]);
+		return report(&e, EXIT_ENV);
+	}
+	err = bpf_obj_info(fd, &info, sizeof(info));
+	if (err) {
+		err_sys(&e, err, "map: %s is not a map", o->args[1]);
+		close(fd);
+		return report(&e, EXIT_ENV);
+	}
+	stride = info.value_size;
+	if (map_is_percpu(info.type)) {
+		cpus = possible_cpus();
+		stride = (info.value_size + 7) & ~7U;
+	}
+	key = calloc(1, info.key_size + 1);
+	next = calloc(1, info.key_size + 1);
+	value = calloc(cpus, stride + 8);
+	if (!key || !next || !value) {
+		code = report(&(struct errbuf){ .msg = "map: out of memory" }, EXIT_ENV);
+		goto out;
+	}
+	if (o->json)
+		putchar('[');
+	for (err = bpf_map_elem(BPF_MAP_GET_NEXT_KEY, fd, NULL, next, 0); err == 0;
+	     err = bpf_map_elem(BPF_MAP_GET_NEXT_KEY, fd, key, next, 0)) {
+		memcpy(key, next, info.key_size);
+		if (bpf_map_elem(BPF_MAP_LOOKUP_ELEM, fd, key, value, 0) < 0)
+			continue; /* deleted since we listed it */
+		entry_print(key, value, &info, cpus, stride, o->json, rows++);
+	}
+	if (o->json)
+		printf("]\n");
+	if (err != -ENOENT) {
+		err_sys(&e, err, "map: listing the keys of %s failed", o->args[1]);
+		code = report(&e, EXIT_KERNEL);
+	}
+out:
+	free(key);
+	free(next);
+	free(value);
+	close(fd);
+	return code;
+}
