@@ -140,17 +140,26 @@ int btf_type_size(const struct btf *btf, uint32_t id, uint64_t *size);
 int btf_find(const struct btf *btf, uint32_t kind, const char *name);
 void btf_type_describe(const struct btf *btf, uint32_t id, char *buf, size_t len);
 
-/* Kernel features BTF may need that older kernels lack; a set bit means "missing". */
+/*
+ * Kernel features BTF may need that older kernels lack, oldest first; a set
+ * bit means "missing".  A kernel that lacks one lacks every newer one too.
+ */
 enum btf_feature {
 	BTF_FEAT_FUNC = 1 << 0,        /* FUNC and FUNC_PROTO (4.20) */
-	BTF_FEAT_GLOBAL_FUNC = 1 << 1, /* FUNC linkage global (5.6) */
-	BTF_FEAT_DATASEC = 1 << 2,     /* VAR and DATASEC (5.2) */
+	BTF_FEAT_DATASEC = 1 << 1,     /* VAR and DATASEC (5.2) */
+	BTF_FEAT_GLOBAL_FUNC = 1 << 2, /* FUNC linkage global (5.6) */
 	BTF_FEAT_FLOAT = 1 << 3,       /* FLOAT (5.13) */
 	BTF_FEAT_DECL_TAG = 1 << 4,    /* DECL_TAG (5.16) */
 	BTF_FEAT_TYPE_TAG = 1 << 5,    /* TYPE_TAG (5.17) */
 	BTF_FEAT_ENUM64 = 1 << 6,      /* ENUM64 (6.0) */
 	BTF_FEAT_ALL = (1 << 7) - 1,
 };
+
+/* Every feature at least as new as the oldest missing one. */
+static inline unsigned int btf_features_newer(unsigned int missing)
+{
+	return missing ? BTF_FEAT_ALL & ~((missing & -missing) - 1) : 0;
+}
 
 unsigned int btf_features_used(const struct btf *btf);
 int btf_sanitized(const struct btf *btf, unsigned int missing, uint8_t **blob, uint32_t *size);

@@ -131,7 +131,7 @@ int load_btf(const struct obj *obj, const struct load_opts *opts, struct obj_fds
 	if (!btf)
 		return 0;
 	used = btf_features_used(btf);
-	missing = opts->btf_lacks & used;
+	missing = btf_features_newer(opts->btf_lacks) & used;
 	if (!missing) {
 		fd = btf_load_blob(btf->data, btf->size, NULL, 0);
 		if (fd == -EPERM && memlock_lift())
@@ -139,7 +139,7 @@ int load_btf(const struct obj *obj, const struct load_opts *opts, struct obj_fds
 		if (fd == -EPERM)
 			return err_sys(e, fd, "load: BPF_BTF_LOAD failed");
 		if (fd < 0)
-			missing = btf_features_missing(used);
+			missing = btf_features_newer(btf_features_missing(used)) & used;
 	}
 	if (fd < 0 && missing) {
 		xdpl_log("load: BTF: rewriting kinds this kernel lacks (mask 0x%x)", missing);
@@ -150,13 +150,16 @@ int load_btf(const struct obj *obj, const struct load_opts *opts, struct obj_fds
 		const uint8_t *what = blob ? blob : btf->data;
 
 		log = malloc(LOG_SIZE_FIRST);
-		if (log && btf_load_blob(what, blob ? size : btf->size, log, LOG_SIZE_FIRST) < 0)
-			xdpl_log("load: BTF refused (%s); loading without BTF. The kernel said:\n%s",
-				 xdpl_errno_name(fd), log);
+		fd = log ? btf_load_blob(what, blob ? size : btf->size, log, LOG_SIZE_FIRST) : fd;
+		if (fd >= 0)
+			close(fd); /* accepted once a log was asked for: do not trust it either */
+		xdpl_log("load: BTF refused (%s); loading without BTF. The kernel said:\n%s",
+			 xdpl_errno_name(fd), log ? log : "");
 		free(log);
 	} else {
 		xdpl_log("load: BTF loaded, fd %d (%u types)", fd, btf->nr_types);
 		fds->btf_fd = fd;
+		fds->btf_missing = missing;
 	}
 	free(blob);
 	return 0;
@@ -237,8 +240,10 @@ static int map_reuse(const struct obj_map *m, const char *path, int fd, struct e
 	return 0;
 }
 
-static int map_create(const struct obj_map *m, int btf_fd, struct errbuf *e)
+static int map_create(const struct obj_map *m, const struct obj_fds *fds, struct errbuf *e)
 {
+	int btf_fd = fds->btf_fd;
+
 	struct bpf_map_create_attr attr;
 	int fd;
 
@@ -250,6 +255,9 @@ static int map_create(const struct obj_map *m, int btf_fd, struct errbuf *e)
 	attr.map_flags = m->flags;
 	attr.numa_node = m->numa_node;
 	kernel_name(attr.map_name, m->name);
+	/* A data map's value type is a DATASEC: only for kernels that know them. */
+	if (m->origin == MAP_DATA && (fds->btf_missing & BTF_FEAT_DATASEC))
+		btf_fd = -1;
 	if (btf_fd >= 0 && (m->btf_key_id || m->btf_value_id)) {
 		attr.btf_fd = (uint32_t)btf_fd;
 		attr.btf_key_type_id = m->btf_key_id;
@@ -329,7 +337,7 @@ int load_maps(const struct obj *obj, const struct load_opts *opts, struct obj_fd
 			if (fd != -ENOENT)
 				return err_sys(e, fd, "load: map %s: cannot open the pin %s", m->name, path);
 		}
-		fd = map_create(m, fds->btf_fd, e);
+		fd = map_create(m, fds, e);
 		if (fd < 0)
 			return fd;
 		fds->map_fds[i] = fd;
@@ -413,6 +421,13 @@ static const struct btf_line_info *line_of(const struct prog_image *img, uint32_
 	return best;
 }
 
+static const char *trimmed(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return s;
+}
+
 static const char *base_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -448,7 +463,7 @@ static void log_annotate(const struct obj *obj, const struct prog_image *img, st
 			l = line_of(img, (uint32_t)insn);
 			if (out && l && l != shown && used + 1024 < cap)
 				used += (size_t)snprintf(out + used, cap - used, "; %s @ %s:%u\n",
-							 btf_str(btf, l->line_off),
+							 trimmed(btf_str(btf, l->line_off)),
 							 base_name(btf_str(btf, l->file_name_off)),
 							 l->line_col >> 10);
 			shown = l;
@@ -469,7 +484,7 @@ static void log_annotate(const struct obj *obj, const struct prog_image *img, st
 	if (l)
 		snprintf(e->where, sizeof(e->where), "the verifier stopped at instruction %ld, %s:%u: %s",
 			 last, base_name(btf_str(btf, l->file_name_off)), l->line_col >> 10,
-			 btf_str(btf, l->line_off));
+			 trimmed(btf_str(btf, l->line_off)));
 }
 
 int load_prog(const struct obj *obj, const struct obj_prog *prog, struct obj_fds *fds,
@@ -495,7 +510,8 @@ int load_prog(const struct obj *obj, const struct obj_prog *prog, struct obj_fds
 	attr.insns = bpf_ptr(img->insns);
 	attr.license = bpf_ptr(obj->license ? obj->license : "");
 	kernel_name(attr.prog_name, prog->name);
-	if (fds->btf_fd >= 0 && img->func_info_cnt) {
+	/* func_info names FUNC types: a kernel without them takes no func or line info. */
+	if (fds->btf_fd >= 0 && img->func_info_cnt && !(fds->btf_missing & BTF_FEAT_FUNC)) {
 		attr.prog_btf_fd = (uint32_t)fds->btf_fd;
 		attr.func_info_rec_size = img->func_info_rec_size;
 		attr.func_info = bpf_ptr(img->func_info);

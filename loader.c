@@ -830,13 +830,13 @@ static int option_value(const struct verb *v, struct opts *o, unsigned int bit, 
 }
 
 /*
- * XDPLOAD_BTF_LACKS=float,decl_tag,...: rewrite those BTF kinds as if the
- * kernel lacked them.  For tests: it proves on a new kernel that the rewritten
- * BTF an old kernel would get is still accepted.
+ * XDPLOAD_BTF_LACKS=float,...: rewrite BTF as for a kernel that lacks those
+ * kinds (and, like any real kernel, every newer one).  For tests: it proves on
+ * a new kernel that the rewritten BTF an old kernel would get is accepted.
  */
 static unsigned int btf_lacks_from_env(void)
 {
-	static const char *const names[] = { "func", "global_func", "datasec", "float",
+	static const char *const names[] = { "func", "datasec", "global_func", "float",
 					     "decl_tag", "type_tag", "enum64" };
 	const char *env = getenv("XDPLOAD_BTF_LACKS");
 	unsigned int mask = 0;

@@ -14,11 +14,24 @@ typedef __UINT8_TYPE__ __u8;
 typedef __UINT16_TYPE__ __u16;
 typedef __UINT32_TYPE__ __u32;
 typedef __UINT64_TYPE__ __u64;
+typedef __INT8_TYPE__ __s8;
+typedef __INT16_TYPE__ __s16;
 typedef __INT32_TYPE__ __s32;
 typedef __INT64_TYPE__ __s64;
 
 #define SEC(name) __attribute__((section(name), used))
 #define __always_inline inline __attribute__((always_inline))
+#define __noinline __attribute__((noinline))
+
+/*
+ * BTF-defined maps, spelled as libbpf users write them:
+ *   struct { __uint(type, BPF_MAP_TYPE_HASH); __type(key, __u32); ... } name SEC(".maps");
+ * The numbers live in array sizes and the types in pointer targets, so
+ * they reach the loader through BTF without costing any data.
+ */
+#define __uint(name, val) int(*name)[val]
+#define __type(name, val) typeof(val) *name
+#define LIBBPF_PIN_BY_NAME 1
 
 struct xdp_md {
 	__u32 data;

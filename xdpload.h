@@ -210,6 +210,7 @@ struct load_opts {
 
 struct obj_fds {
 	int btf_fd;   /* -1 when the kernel has none of our BTF */
+	unsigned int btf_missing; /* BTF_FEAT_* rewritten away for this kernel */
 	int *map_fds; /* one per obj->maps */
 	bool *map_pinned_here; /* we pinned it during this load: unpin on failure */
 	uint32_t nmaps;

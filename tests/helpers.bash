@@ -85,3 +85,25 @@ map_u64() {
 	done
 	[ -n "$hex" ] && echo $((16#$hex))
 }
+
+# A private bpffs instance for tests that pin: unmounting it removes every
+# pin, whatever the test left.  usage: bpffs_create (in setup_file), bpffs_destroy.
+bpffs_create() {
+	BPFFS="$(mktemp -d /tmp/xdpl-bpffs.XXXXXX)"
+	mount -t bpf bpf "$BPFFS"
+	export BPFFS
+}
+
+bpffs_destroy() {
+	[ -n "${BPFFS:-}" ] || return 0
+	umount "$BPFFS" 2>/dev/null || true
+	rmdir "$BPFFS" 2>/dev/null || true
+}
+
+# A global variable's value as `xdpload test -j` reports it after the run.
+# usage: test_global OBJ NAME [xdpload test options...]
+test_global() {
+	local obj="$1" name="$2"
+	shift 2
+	xdpload test -j "$obj" "$@" | jq -c ".globals.$name"
+}

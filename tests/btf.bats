@@ -1,0 +1,226 @@
+#!/usr/bin/env bats
+# Objects written the libbpf way: BTF, BTF-defined maps, global data, --set,
+# bpf-to-bpf calls, pinning, BTF rewritten for older kernels, verifier logs
+# with source lines.  Each proven by running the program (BPF_PROG_TEST_RUN)
+# and reading back what it changed.
+load helpers
+load elf_patch
+
+setup_file() {
+	require_root
+	bpffs_create
+}
+
+teardown_file() {
+	bpffs_destroy
+}
+
+setup() {
+	require_root
+}
+
+@test "test: a .bss counter increments on every run, .data keeps its initial value" {
+	run -0 --separate-stderr xdpload test --repeat 3 "$PROGS/globals.o"
+	assert_line --index 0 --regexp "^program   xdp_globals \(id [0-9]+\)$"
+	assert_line --index 1 "result    XDP_PASS (2)"
+	assert_line --index 2 --regexp "^duration  [0-9]+ ns per run \(3 runs\)$"
+	assert_line --index 3 "packet    64 bytes in, 64 bytes out, unchanged"
+	assert_line --regexp "^  \.bss +runs +__u64 +3$"
+	assert_line --regexp "^  \.data +magic +__u32 +4276993775$"
+	assert_line --regexp "^  \.data\.stats +udp_seen +__u32 +3$"
+}
+
+@test "--set changes a const volatile before load, and so the verdict" {
+	run -0 xdpload test -j "$PROGS/globals.o"
+	assert_equal "$(echo "$output" | jq -r .result)" XDP_PASS
+	run -0 xdpload test -j --set drop_port=53 "$PROGS/globals.o"
+	assert_equal "$(echo "$output" | jq -r .result)" XDP_DROP
+	assert_equal "$(echo "$output" | jq -c .globals.drop_port)" 53
+	run -0 xdpload test -j --set drop_port=54 "$PROGS/globals.o"
+	assert_equal "$(echo "$output" | jq -r .result)" XDP_PASS
+}
+
+@test "--set takes enums by name, bools, negative numbers, strings and 64-bit values" {
+	run -0 xdpload test -j --set mode=MODE_DROP "$PROGS/globals.o"
+	assert_equal "$(echo "$output" | jq -r '.result + " " + .globals.mode')" "XDP_DROP MODE_DROP"
+	run -0 xdpload test -j --set mode=MODE_DROP --set enabled=false "$PROGS/globals.o"
+	assert_equal "$(echo "$output" | jq -r .result)" XDP_PASS
+	assert_equal "$(test_global "$PROGS/globals.o" level --set level=-128)" -128
+	assert_equal "$(test_global "$PROGS/globals.o" label --set label=hello)" '"hello"'
+	run -0 xdpload test --set big=0xffffffffffffffff "$PROGS/globals.o" # jq would round it
+	assert_line --regexp "^  \.rodata +big +const __u64 +18446744073709551615$"
+	run -0 xdpload inspect --set drop_port=0x35 "$PROGS/globals.o"
+	assert_line --regexp "^  \.rodata +drop_port +const __u16 +53$"
+}
+
+@test "--set refuses unknown names, wrong types and out-of-range values (exit 1)" {
+	run -1 --separate-stderr xdpload test --set nope=1 "$PROGS/globals.o"
+	assert_equal "$stderr" "xdpload: --set nope: no global variable nope in the object's data sections"
+	run -1 --separate-stderr xdpload test --set drop_port=65536 "$PROGS/globals.o"
+	assert_equal "$stderr" "xdpload: --set drop_port=65536: out of range for a unsigned 2-byte integer"
+	run -1 --separate-stderr xdpload test --set level=128 "$PROGS/globals.o"
+	assert_equal "$stderr" "xdpload: --set level=128: out of range for a signed 1-byte integer"
+	run -1 --separate-stderr xdpload test --set drop_port=-1 "$PROGS/globals.o"
+	assert_equal "$stderr" "xdpload: --set drop_port=-1: out of range for a unsigned 2-byte integer"
+	run -1 --separate-stderr xdpload test --set drop_port=http "$PROGS/globals.o"
+	assert_equal "$stderr" "xdpload: --set drop_port=http: not a number"
+	run -1 --separate-stderr xdpload test --set enabled=maybe "$PROGS/globals.o"
+	assert_equal "$stderr" "xdpload: --set enabled=maybe: a bool takes true, false, 1 or 0"
+	run -1 --separate-stderr xdpload test --set label=toolongforit "$PROGS/globals.o"
+	assert_equal "$stderr" "xdpload: --set label=toolongforit: 12 characters do not fit in char[8] with its NUL"
+	run -1 --separate-stderr xdpload test --set drop_port "$PROGS/globals.o"
+	assert_equal "$stderr" "xdpload: --set drop_port: expected NAME=VALUE"
+	run -1 --separate-stderr xdpload test --set x=1 "$PROGS/xdp_drop.o"
+	assert_equal "$stderr" "xdpload: --set x: no global variable x in the object's data sections"
+}
+
+@test "attach --set on the wire: .rodata is frozen and read-only, the verdict follows it" {
+	netns_create bt
+	run -0 xdpload_b attach --set mode=MODE_DROP "$PROGS/globals.o" "$IF_B"
+	run ping_b
+	assert_failure
+	rodata=$(bpftool prog show id "$(xdp_id_b)" -j | jq -r '.map_ids[]' | while read -r id; do
+		bpftool map show id "$id" -j | jq -r 'select(.name == ".rodata") | .id'
+	done)
+	[ -n "$rodata" ]
+	run bpftool map show id "$rodata"
+	assert_output --partial "frozen"
+	assert_output --partial "flags 0x80"
+	run -0 xdpload_b detach "$IF_B"
+	run ping_b
+	assert_success
+	netns_destroy bt
+}
+
+@test "bpf-to-bpf calls: a global function calling a static one, both linked" {
+	run -0 --separate-stderr xdpload test -v "$PROGS/calls.o"
+	assert_line --regexp "^  \.bss +result +__u32 +42$"
+	[[ "$stderr" == *"function times_two_plus_two (.text) linked at instruction"* ]]
+	[[ "$stderr" == *"function add_one (.text) linked at instruction"* ]]
+	[[ "$stderr" == *"loaded, fd "*"with BTF)"* ]]
+	run -0 xdpload inspect "$PROGS/calls.o"
+	assert_line "subprograms"
+	assert_line "  add_one (.text) times_two_plus_two (.text)"
+}
+
+@test "BTF-defined maps: inspect shows their definitions and BTF key and value types" {
+	run -0 xdpload inspect "$PROGS/btf_maps.o"
+	assert_line --regexp "^  counter +array +4 +8 +1  0x0 +\.maps +by name$"
+	assert_line "    key __u32, value __u64"
+	assert_line --regexp "^  lengths +hash +4 +8 +64  0x1 +\.maps +none$"
+}
+
+@test "pinning by name: a pinned map keeps its value across two loads" {
+	dir="$BPFFS/keep"
+	run -0 xdpload test --pin-maps "$dir" "$PROGS/btf_maps.o"
+	run -0 xdpload test --pin-maps "$dir" "$PROGS/btf_maps.o"
+	assert_file_exists "$dir/counter"
+	assert_file_not_exists "$dir/lengths"
+	run -0 --separate-stderr xdpload map dump "$dir/counter"
+	assert_output "key: 00 00 00 00 (0)  value: 02 00 00 00 00 00 00 00 (2)"
+	run -0 xdpload map dump -j "$dir/counter"
+	assert_equal "$(echo "$output" | jq -c '[.[] | [.key_u, .values[0].u]]')" "[[0,2]]"
+}
+
+@test "pinning by name: an incompatible pinned map is refused, naming each difference (exit 5)" {
+	dir="$BPFFS/clash"
+	run -0 xdpload test --pin-maps "$dir" "$PROGS/btf_maps.o"
+	run -5 --separate-stderr xdpload test --pin-maps "$dir" "$PROGS/btf_maps_other.o"
+	assert_equal "$stderr" "xdpload: load: map counter: the map pinned at $dir/counter does not match the object: value size 8 (pinned) != 4 (object), max entries 1 (pinned) != 4 (object); remove the pin to start afresh"
+	run -0 xdpload map dump "$dir/counter"
+	assert_output --partial "(1)"
+}
+
+@test "pinning: a failed load removes the pins it made" {
+	dir="$BPFFS/failed"
+	run -3 --separate-stderr xdpload test --pin-maps "$dir" "$PROGS/pinned_unsafe.o"
+	[[ "$stderr" == *"BPF_PROG_LOAD failed: EACCES"* ]]
+	assert_file_not_exists "$dir/leftover"
+}
+
+@test "pinning: a --pin-maps directory off bpffs is an environment error (exit 5)" {
+	run -5 --separate-stderr xdpload test --pin-maps "$BATS_TEST_TMPDIR/pins" "$PROGS/btf_maps.o"
+	assert_equal "$stderr" "xdpload: load: $BATS_TEST_TMPDIR/pins is not on a bpf filesystem; mount one with \`mount -t bpf bpf /sys/fs/bpf\` or choose another --pin-maps"
+}
+
+@test "attach --pin pins the program; detach --unpin removes it and its pinned maps" {
+	netns_create bp
+	dir="$BPFFS/attached"
+	run -0 xdpload_b attach --pin-maps "$dir" --pin "$dir/prog" "$PROGS/btf_maps.o" "$IF_B"
+	assert_line "pinned xdp_btf_maps at $dir/prog"
+	assert_file_exists "$dir/prog"
+	assert_file_exists "$dir/counter"
+	run bpftool prog show pinned "$dir/prog"
+	assert_output --partial "name xdp_btf_maps"
+	run -0 xdpload_b detach --unpin --pin-maps "$dir" "$IF_B"
+	assert_line "unpinned $dir/counter"
+	assert_line "unpinned $dir/prog"
+	assert_line --regexp "^detached xdp_btf_maps \(id [0-9]+\) from $IF_B \(native mode\)$"
+	assert_file_not_exists "$dir/prog"
+	assert_file_not_exists "$dir/counter"
+	netns_destroy bp
+}
+
+@test "BTF rewritten for older kernels still loads: each missing kind, and all" {
+	for lacks in func datasec global_func float decl_tag all; do
+		XDPLOAD_BTF_LACKS=$lacks run -0 --separate-stderr xdpload test -v "$PROGS/btf_kinds.o"
+		assert_line --index 1 "result    XDP_PASS (2)"
+		[[ "$stderr" == *"BTF: rewriting kinds this kernel lacks"* ]]
+		[[ "$stderr" == *"BTF loaded"* ]]
+	done
+	XDPLOAD_BTF_LACKS=float run -0 --separate-stderr xdpload test -v "$PROGS/btf_kinds.o"
+	[[ "$stderr" == *"lacks (mask 0x18)"* ]] # FLOAT and the newer DECL_TAG
+}
+
+@test "the verifier log shows the failing source line, from the kernel or from us" {
+	for lacks in "" func; do
+		XDPLOAD_BTF_LACKS=$lacks run -3 --separate-stderr xdpload test "$PROGS/xdp_unsafe.o"
+		[[ "$stderr" == *"; return data[12] == 0x08 ? XDP_DROP : XDP_PASS; @ xdp_unsafe.c:13"* ]]
+		assert_equal "$(echo "$stderr" | tail -n 1)" \
+			"xdpload: the verifier stopped at instruction 1, xdp_unsafe.c:13: return data[12] == 0x08 ? XDP_DROP : XDP_PASS;"
+	done
+}
+
+@test "malformed BTF gets a clear error (exit 2)" {
+	obj="$BATS_TEST_TMPDIR/bad.o"
+	btf_at() { sec_offset "$obj" "$(sec_index "$obj" .BTF)"; }
+	types_at() { echo $(($(btf_at) + $(le_get "$obj" $(($(btf_at) + 4)) 4) + $(le_get "$obj" $(($(btf_at) + 8)) 4))); }
+
+	cp "$PROGS/xdp_drop.o" "$obj"
+	le_put "$obj" $(($(types_at) + 8)) 4 9999
+	run -2 --separate-stderr xdpload inspect "$obj"
+	assert_equal "$stderr" "xdpload: btf: type 1 (PTR ): it refers to type 9999, past the last type 12"
+
+	cp "$PROGS/xdp_drop.o" "$obj"
+	le_put "$obj" $(($(types_at) + 12 + 4)) 4 $(((4 << 24) | 0xffff))
+	run -2 --separate-stderr xdpload inspect "$obj"
+	assert_equal "$stderr" "xdpload: btf: type 2 (STRUCT): 65535 entries run past the end of the type section"
+
+	cp "$PROGS/xdp_drop.o" "$obj"
+	str_len=$(le_get "$obj" $(($(btf_at) + 20)) 4)
+	le_put "$obj" $(($(btf_at) + 20)) 4 $((str_len - 1))
+	run -2 --separate-stderr xdpload inspect "$obj"
+	assert_equal "$stderr" "xdpload: btf: the $((str_len - 1))-byte string section must start and end with NUL (truncated?)"
+
+	cp "$PROGS/xdp_drop.o" "$obj"
+	le_put "$obj" $(($(btf_at) + 20)) 4 $((str_len + 4096))
+	run -2 --separate-stderr xdpload inspect "$obj"
+	[[ "$stderr" == "xdpload: btf: .BTF header (length 24, types 0+"*") does not fit its "*" bytes" ]]
+
+	cp "$PROGS/xdp_drop.o" "$obj"
+	le_put "$obj" "$(btf_at)" 2 0x1234
+	run -2 --separate-stderr xdpload inspect "$obj"
+	assert_equal "$stderr" "xdpload: btf: .BTF has magic 0x1234 version 1, not 0xeb9f version 1"
+}
+
+@test "objects built by xdp-tools (libbpf conventions) load and run unchanged" {
+	dir=/usr/lib/x86_64-linux-gnu/bpf
+	[ -f "$dir/xdp-dispatcher.o" ] || skip "xdp-tools is not installed"
+	run -0 xdpload test --prog xdp_dispatcher "$dir/xdp-dispatcher.o"
+	assert_line --index 1 "result    XDP_PASS (2)"
+	run -0 xdpload test --pin-maps "$BPFFS/xdpfilt" "$dir/xdpfilt_alw_all.o"
+	assert_line --index 1 --regexp "^result    XDP_(PASS|DROP) \([12]\)$"
+	assert_file_exists "$BPFFS/xdpfilt/filter_ports"
+	run -0 xdpload test "$dir/xsk_def_xdp_prog.o"
+	assert_line --regexp "^  \.data +refcnt +int +1$"
+}
