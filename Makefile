@@ -12,7 +12,7 @@ CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 LDFLAGS += -static
 BPF_CFLAGS := -O2 -g -target bpf -nostdinc -Wall -Werror
 
-SRCS := loader.c show.c elf.c object.c btf.c reloc.c load.c netlink.c
+SRCS := loader.c attach.c show.c elf.c object.c maps.c btf.c btf_compat.c reloc.c load.c netlink.c
 HDRS := xdpload.h bpf_sys.h btf.h cli.h
 TEST_PROGS := $(patsubst %.c,%.o,$(wildcard tests/progs/*.c))
 
@@ -30,8 +30,10 @@ asan: xdpload-asan
 %.o: %.c xdp_kern.h
 	$(CLANG) $(BPF_CFLAGS) -I. -c $< -o $@
 
-fuzz/elf_fuzz: fuzz/elf_fuzz.c elf.c $(HDRS)
-	$(CLANG) -g -O1 -I. -fsanitize=fuzzer,address,undefined -o $@ fuzz/elf_fuzz.c elf.c
+PARSER := elf.c object.c maps.c btf.c btf_compat.c
+
+fuzz/elf_fuzz: fuzz/elf_fuzz.c $(PARSER) $(HDRS)
+	$(CLANG) -g -O1 -I. -fsanitize=fuzzer,address,undefined -o $@ fuzz/elf_fuzz.c $(PARSER)
 
 fuzz: fuzz/elf_fuzz
 

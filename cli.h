@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cli.h - what the two command-line files share.  loader.c holds main, the
- * options, the error report and the verbs that change kernel state (run,
- * attach, detach, test); show.c the verbs that only look (inspect, status,
- * map dump).  These two files are the only ones that print or exit.
+ * cli.h - what the command-line files share.  loader.c holds main, the
+ * options, the error report, loading and the `test` verb; attach.c the verbs
+ * that attach and detach (run, attach, detach); show.c the verbs that only
+ * look (inspect, status, map dump).  These three are the only files that
+ * print or exit.
  */
 #ifndef XDPLOAD_CLI_H
 #define XDPLOAD_CLI_H
@@ -37,7 +38,20 @@ struct opts {
 	struct load_opts load;
 };
 
+/* A loaded program, ready to attach or run: what attach, run and test share. */
+struct loaded {
+	struct obj obj;
+	const struct obj_prog *prog;
+	struct obj_fds fds;
+	int ifindex;
+	struct bpf_prog_info info;
+};
+
+int load_program(struct loaded *l, const char *path, const char *iface, const struct opts *o);
+void loaded_close(struct loaded *l, const struct opts *o, bool failed);
+
 int report(struct errbuf *e, int code);
+uint32_t mode_flag(int mode);
 int iface_index(const char *name, struct errbuf *e);
 const char *mode_name(int mode);
 void prog_info_by_id(uint32_t id, struct bpf_prog_info *info);
@@ -46,6 +60,9 @@ void hex_print(const uint8_t *p, size_t n, const char *sep);
 int obj_open_with_sets(struct obj *obj, const char *path, const struct opts *o);
 unsigned int globals_print(const struct obj *obj, const int *map_fds, bool json);
 
+int cmd_attach(struct opts *o);
+int cmd_run(struct opts *o);
+int cmd_detach(struct opts *o);
 int cmd_inspect(struct opts *o);
 int cmd_status(struct opts *o);
 int cmd_map(struct opts *o);

@@ -6,20 +6,18 @@
  *   program -> find the interface -> load BTF, maps, the program (load.c) ->
  *   attach with rtnetlink (netlink.c) or a bpf_link -> report.
  *
- * With show.c (the verbs that only look), this is the only file that prints
- * or exits.  Every other step returns -errno with an explanation in struct
+ * It holds main, the options, the error report, the load every verb shares
+ * and the `test` verb; attach.c holds run, attach and detach, show.c the
+ * verbs that only look.  These three are the only files that print or exit.  Every other step returns -errno with an explanation in struct
  * errbuf; report() turns that into one message naming the step, the object
  * and the broken rule, the errno by name, the kernel's own words, and an exit
  * code from the table in the README.
  */
 #include <errno.h>
 #include <net/if.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
-#include <dirent.h>
 
 #include "btf.h"
 #include "cli.h"
@@ -145,20 +143,11 @@ const char *mode_name(int mode)
 	return mode >= 0 && mode <= XDP_MODE_MULTI ? names[mode] : "?";
 }
 
-static uint32_t mode_flag(int mode)
+uint32_t mode_flag(int mode)
 {
 	return mode == XDP_MODE_SKB ? XDP_FLAGS_SKB_MODE
 	       : mode == XDP_MODE_HW ? XDP_FLAGS_HW_MODE
 	       : mode == XDP_MODE_NATIVE ? XDP_FLAGS_DRV_MODE : 0;
-}
-
-/* The attachment mode holding prog_id, or XDP_MODE_NONE. */
-static int mode_of(const struct xdp_state *st, uint32_t prog_id)
-{
-	for (int m = XDP_MODE_NATIVE; m <= XDP_MODE_HW; m++)
-		if (st->mode_ids[m] && st->mode_ids[m] == prog_id)
-			return m;
-	return XDP_MODE_NONE;
 }
 
 /* Name and tag of a loaded program; "?" when we may not look (not root). */
@@ -285,17 +274,8 @@ static const struct obj_prog *prog_choose(const struct obj *obj, const char *pat
 	return NULL;
 }
 
-/* A loaded program, ready to attach or run: what attach, run and test share. */
-struct loaded {
-	struct obj obj;
-	const struct obj_prog *prog;
-	struct obj_fds fds;
-	int ifindex;
-	struct bpf_prog_info info;
-};
-
 /* After a failure, pins made by this load go too: nothing is left behind. */
-static void loaded_close(struct loaded *l, const struct opts *o, bool failed)
+void loaded_close(struct loaded *l, const struct opts *o, bool failed)
 {
 	if (failed)
 		load_unpin(&l->obj, &o->load, &l->fds);
@@ -303,8 +283,7 @@ static void loaded_close(struct loaded *l, const struct opts *o, bool failed)
 	obj_free(&l->obj);
 }
 
-static int load_program(struct loaded *l, const char *path, const char *iface,
-			const struct opts *o)
+int load_program(struct loaded *l, const char *path, const char *iface, const struct opts *o)
 {
 	struct errbuf e = { 0 };
 	int code, err;
@@ -332,247 +311,6 @@ static int load_program(struct loaded *l, const char *path, const char *iface,
 	if (err)
 		return report(&e, err == -ENOTSUP ? EXIT_OBJECT : EXIT_KERNEL);
 	bpf_obj_info(l->fds.prog_fd, &l->info, sizeof(l->info));
-	return EXIT_OK;
-}
-
-static void print_attached(const struct loaded *l, const char *iface)
-{
-	struct xdp_state st;
-	struct errbuf e = { 0 };
-	int mode = XDP_MODE_NONE;
-
-	if (nl_xdp_get(l->ifindex, &st, &e) == 0)
-		mode = mode_of(&st, l->info.id);
-	printf("attached %s (id %u) to %s (%s mode)\n", l->prog->name, l->info.id, iface,
-	       mode_name(mode));
-}
-
-static int cmd_attach(struct opts *o)
-{
-	const char *iface = o->args[1];
-	struct errbuf e = { 0 };
-	struct xdp_state st;
-	struct loaded l;
-	uint32_t flags = o->mode_flags;
-	int expected_fd = -1, code, err;
-	bool pinned = false;
-
-	code = load_program(&l, o->args[0], iface, o);
-	if (code)
-		goto out;
-	if (o->pin) {
-		err = bpf_obj_pin(l.fds.prog_fd, o->pin);
-		if (err) {
-			err_sys(&e, err, "attach: cannot pin program %s at %s", l.prog->name, o->pin);
-			e.environment = true;
-			code = report(&e, EXIT_ENV);
-			goto out;
-		}
-		pinned = true;
-	}
-	if (!o->force) {
-		flags |= XDP_FLAGS_UPDATE_IF_NOEXIST;
-	} else if (nl_xdp_get(l.ifindex, &st, &e) == 0 && st.attached) {
-		/* Replace atomically: the kernel swaps only if the old program is still there. */
-		int mode = st.attached == XDP_MODE_MULTI ? XDP_MODE_NATIVE : st.attached;
-
-		if (!flags)
-			flags = mode_flag(mode);
-		expected_fd = bpf_fd_by_id(BPF_PROG_GET_FD_BY_ID, st.mode_ids[mode]);
-		if (expected_fd >= 0)
-			flags |= XDP_FLAGS_REPLACE;
-	}
-	xdpl_log("attach: RTM_SETLINK IFLA_XDP: ifindex %d, prog fd %d, flags 0x%x%s", l.ifindex,
-		 l.fds.prog_fd, flags, expected_fd >= 0 ? ", replacing the current program" : "");
-	err = nl_xdp_set(l.ifindex, l.fds.prog_fd, flags, expected_fd, &e);
-	if (expected_fd >= 0)
-		close(expected_fd);
-	if (err) {
-		snprintf(e.msg, sizeof(e.msg), "attach: %s to %s: RTM_SETLINK refused",
-			 l.prog->name, iface);
-		code = report(&e, EXIT_ATTACH);
-		if (err == -EBUSY || err == -EEXIST)
-			fprintf(stderr, "xdpload: hint: %s already has an XDP program; replace it with --force or remove it with `xdpload detach %s`\n",
-				iface, iface);
-		goto out;
-	}
-	if (e.kernel[0])
-		fprintf(stderr, "xdpload: kernel says: %s\n", e.kernel);
-	print_attached(&l, iface);
-	if (pinned)
-		printf("pinned %s at %s\n", l.prog->name, o->pin);
-out:
-	if (code && pinned)
-		unlink(o->pin);
-	loaded_close(&l, o, code != EXIT_OK);
-	return code;
-}
-
-/* Wait for SIGINT/SIGTERM, or for the duration to pass. */
-static int wait_for_stop(long duration)
-{
-	sigset_t set;
-	struct timespec limit = { duration, 0 };
-	int sig;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	do
-		sig = duration < 0 ? sigwaitinfo(&set, NULL) : sigtimedwait(&set, NULL, &limit);
-	while (sig < 0 && errno == EINTR);
-	return sig;
-}
-
-static int cmd_run(struct opts *o)
-{
-	const char *iface = o->nargs > 1 ? o->args[1] : "eth0";
-	struct errbuf e = { 0 };
-	struct xdp_state st;
-	struct loaded l;
-	sigset_t set;
-	int link_fd = -1, code, sig;
-
-	/* Signals wait their turn until the link exists and can be closed. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-
-	code = load_program(&l, o->args[0], iface, o);
-	if (code)
-		goto out;
-	if (o->force && nl_xdp_get(l.ifindex, &st, &e) == 0 && st.attached) {
-		/* A link cannot replace a netlink attachment: remove it first. */
-		for (int m = XDP_MODE_NATIVE; m <= XDP_MODE_HW; m++) {
-			if (st.mode_ids[m] && nl_xdp_set(l.ifindex, -1, mode_flag(m), -1, &e)) {
-				snprintf(e.msg, sizeof(e.msg), "run: removing program %u from %s failed",
-					 st.mode_ids[m], iface);
-				code = report(&e, EXIT_ATTACH);
-				goto out;
-			}
-		}
-	}
-	xdpl_log("run: BPF_LINK_CREATE: ifindex %d, prog fd %d, flags 0x%x", l.ifindex,
-		 l.fds.prog_fd, o->mode_flags);
-	link_fd = bpf_link_create_xdp(l.fds.prog_fd, l.ifindex, o->mode_flags);
-	if (link_fd < 0) {
-		err_sys(&e, link_fd, "run: %s to %s: BPF_LINK_CREATE (XDP) refused", l.prog->name,
-			iface);
-		code = report(&e, EXIT_ATTACH);
-		if (link_fd == -EBUSY && nl_xdp_get(l.ifindex, &st, &e) == 0 && st.attached)
-			fprintf(stderr, "xdpload: hint: %s already has an XDP program (id %u); remove it with `xdpload detach %s` or pass --force\n",
-				iface, st.prog_id ? st.prog_id : st.mode_ids[XDP_MODE_NATIVE], iface);
-		goto out;
-	}
-	print_attached(&l, iface);
-	fflush(stdout);
-	sig = wait_for_stop(o->duration);
-	close(link_fd);
-	printf("detached %s from %s (%s)\n", l.prog->name, iface,
-	       sig < 0 ? "duration elapsed" : sig == SIGINT ? "SIGINT" : "SIGTERM");
-out:
-	loaded_close(&l, o, code != EXIT_OK);
-	return code;
-}
-
-/* Whether a pinned file holds a map (true) or a program (false). */
-static int pin_kind(int fd, bool *is_map)
-{
-	char link[64], target[64];
-	ssize_t n;
-
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n < 0)
-		return -errno;
-	target[n] = '\0';
-	*is_map = strstr(target, "bpf-map") != NULL;
-	return strstr(target, "bpf-map") || strstr(target, "bpf-prog") ? 0 : -EINVAL;
-}
-
-/* detach --unpin: remove the pins under the pin directory that hold the program or its maps. */
-static void unpin_program(uint32_t prog_id, const char *dir)
-{
-	struct bpf_prog_info info;
-	uint32_t map_ids[64];
-	int fd = bpf_fd_by_id(BPF_PROG_GET_FD_BY_ID, prog_id);
-	DIR *d;
-	struct dirent *ent;
-
-	memset(&info, 0, sizeof(info));
-	info.nr_map_ids = 64;
-	info.map_ids = bpf_ptr(map_ids);
-	if (fd < 0)
-		return;
-	{
-		struct bpf_info_by_fd_attr attr = { (uint32_t)fd, sizeof(info), bpf_ptr(&info) };
-
-		if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr)) < 0)
-			info.nr_map_ids = 0;
-	}
-	close(fd);
-	d = opendir(dir);
-	while (d && (ent = readdir(d))) {
-		char path[4096];
-		struct bpf_map_info obj;
-		bool is_map = false, mine = false;
-		int pin;
-
-		if (ent->d_name[0] == '.' ||
-		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir, ent->d_name) >= sizeof(path))
-			continue;
-		pin = bpf_obj_get(path);
-		if (pin < 0)
-			continue;
-		if (pin_kind(pin, &is_map) == 0 && bpf_obj_info(pin, &obj, sizeof(obj)) == 0) {
-			for (uint32_t i = 0; is_map && i < info.nr_map_ids && i < 64; i++)
-				mine |= obj.id == map_ids[i];
-			mine |= !is_map && obj.id == prog_id;
-		}
-		close(pin);
-		if (mine && unlink(path) == 0)
-			printf("unpinned %s\n", path);
-	}
-	if (d)
-		closedir(d);
-}
-
-static int cmd_detach(struct opts *o)
-{
-	const char *iface = o->args[0];
-	struct errbuf e = { 0 };
-	struct xdp_state st;
-	int ifindex, removed = 0;
-
-	ifindex = iface_index(iface, &e);
-	if (ifindex < 0)
-		return report(&e, EXIT_ENV);
-	if (nl_xdp_get(ifindex, &st, &e))
-		return report(&e, EXIT_ATTACH);
-	for (int m = XDP_MODE_NATIVE; m <= XDP_MODE_HW; m++) {
-		struct bpf_prog_info info;
-		int code;
-
-		if (!st.mode_ids[m] || (o->mode_flags && o->mode_flags != mode_flag(m)))
-			continue;
-		prog_info_by_id(st.mode_ids[m], &info);
-		if (o->unpin)
-			unpin_program(st.mode_ids[m], o->load.pin_dir);
-		if (nl_xdp_set(ifindex, -1, mode_flag(m), -1, &e)) {
-			snprintf(e.msg, sizeof(e.msg), "detach: %s (id %u) from %s (%s mode): RTM_SETLINK refused",
-				 info.name, st.mode_ids[m], iface, mode_name(m));
-			code = report(&e, EXIT_ATTACH);
-			if (strstr(e.kernel, "link"))
-				fprintf(stderr, "xdpload: hint: a bpf_link holds it (`xdpload run` or another loader); stop that process to detach\n");
-			return code;
-		}
-		printf("detached %s (id %u) from %s (%s mode)\n", info.name, st.mode_ids[m], iface,
-		       mode_name(m));
-		removed++;
-	}
-	if (!removed)
-		printf("no XDP program on %s\n", iface);
 	return EXIT_OK;
 }
 

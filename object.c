@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * object.c - reads the BPF meaning out of a validated ELF container: the
- * functions and which of them are programs, the maps (legacy "maps"
- * definitions, BTF-defined ".maps", and global data sections), every
- * relocation that patches code, and the license.
+ * functions and which of them are programs, the BTF (fixed up where clang
+ * leaves DATASEC sizes and variable offsets to the loader), the maps (from
+ * maps.c), every relocation that patches code, and the license.
  *
- * It also fixes up what clang leaves for the loader in BTF (DATASEC sizes and
- * variable offsets) and applies --set to a global variable's initial value.
  * Like elf.c it makes no syscalls besides reading the file and never prints,
  * so `inspect` and the fuzzer use it without a kernel.
  */
@@ -26,21 +24,10 @@
 #define R_BPF_64_64 1
 #define R_BPF_64_32 10
 
-#define LEGACY_MAP_MIN_SIZE 16     /* type, key size, value size, max entries */
-#define BPF_F_RDONLY_PROG (1U << 7) /* map_flags: programs may only read it */
-#define BPF_MAP_TYPE_ARRAY 2
 
 static const Elf64_Sym *sym_at(const struct obj *obj, uint32_t i)
 {
 	return (const Elf64_Sym *)obj->syms + i;
-}
-
-static uint32_t read_u32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
 }
 
 static bool has_prefix(const char *s, const char *prefix)
@@ -224,268 +211,6 @@ static int find_btf(struct obj *obj, struct errbuf *e)
 	return err;
 }
 
-/* ---- maps ---- */
-
-static struct obj_map *map_add(struct obj *obj, const char *name, uint32_t origin, uint32_t sec,
-			       uint64_t offset, struct errbuf *e)
-{
-	struct obj_map *grown, *m;
-
-	grown = realloc(obj->maps, (obj->nmaps + 1) * sizeof(*grown));
-	if (!grown) {
-		err_set(e, -ENOMEM, "elf: out of memory for maps");
-		return NULL;
-	}
-	obj->maps = grown;
-	m = &obj->maps[obj->nmaps++];
-	memset(m, 0, sizeof(*m));
-	m->name = name;
-	m->origin = origin;
-	m->sec = sec;
-	m->offset = offset;
-	return m;
-}
-
-static bool is_map_symbol(const Elf64_Sym *sym, uint32_t sec)
-{
-	uint32_t type = ELF64_ST_TYPE(sym->st_info);
-
-	return sym->st_shndx == sec && type != STT_SECTION && type != STT_FILE;
-}
-
-/*
- * Legacy map definitions in section "maps".  Each map symbol marks one
- * struct bpf_map_def; all entries have the same size, the section size divided
- * by the number of symbols, so fields that older loaders appended (id, pinning,
- * inner map index, numa node) are tolerated and ignored.
- */
-static int find_legacy_maps(struct obj *obj, struct errbuf *e)
-{
-	int idx = elf_section_find(obj, "maps");
-	const struct obj_section *s;
-	uint32_t count = 0;
-	uint64_t entry;
-
-	if (idx < 0)
-		return 0;
-	s = &obj->secs[idx];
-	if (s->type != SHT_PROGBITS)
-		return err_set(e, -ENOEXEC, "elf: section %d (maps): map definitions must be PROGBITS",
-			       idx);
-	for (uint32_t j = 1; j < obj->nsyms; j++)
-		count += is_map_symbol(sym_at(obj, j), (uint32_t)idx);
-	if (count == 0)
-		return s->size ? err_set(e, -ENOEXEC,
-					 "elf: section %d (maps): %llu bytes but no map symbols", idx,
-					 (unsigned long long)s->size)
-			       : 0;
-	entry = s->size / count;
-	if (s->size % count || entry < LEGACY_MAP_MIN_SIZE || entry % 4)
-		return err_set(e, -ENOEXEC,
-			       "elf: section %d (maps): %llu bytes do not split into %u map definitions of at least %d bytes in whole 4-byte fields",
-			       idx, (unsigned long long)s->size, count, LEGACY_MAP_MIN_SIZE);
-
-	for (uint32_t j = 1; j < obj->nsyms; j++) {
-		const Elf64_Sym *sym = sym_at(obj, j);
-		struct obj_map *m;
-		const uint8_t *d;
-
-		if (!is_map_symbol(sym, (uint32_t)idx))
-			continue;
-		if (sym->st_value % entry || sym->st_value >= s->size)
-			return err_set(e, -ENOEXEC,
-				       "elf: section %d (maps): map %s at offset %llu is not at a multiple of the %llu-byte definition size",
-				       idx, elf_symbol_name(obj, sym),
-				       (unsigned long long)sym->st_value, (unsigned long long)entry);
-		for (uint32_t i = 0; i < obj->nmaps; i++)
-			if (obj->maps[i].sec == (uint32_t)idx && obj->maps[i].offset == sym->st_value)
-				return err_set(e, -ENOEXEC,
-					       "elf: section %d (maps): maps %s and %s share offset %llu",
-					       idx, obj->maps[i].name, elf_symbol_name(obj, sym),
-					       (unsigned long long)sym->st_value);
-		m = map_add(obj, elf_symbol_name(obj, sym), MAP_LEGACY, (uint32_t)idx, sym->st_value,
-			    e);
-		if (!m)
-			return -ENOMEM;
-		d = s->data + sym->st_value;
-		m->type = read_u32(d);
-		m->key_size = read_u32(d + 4);
-		m->value_size = read_u32(d + 8);
-		m->max_entries = read_u32(d + 12);
-		m->flags = entry >= 20 ? read_u32(d + 16) : 0;
-	}
-	return 0;
-}
-
-/* A field written __uint(name, N): a pointer to an array of N elements. */
-static int btf_map_uint(const struct btf *btf, uint32_t type, uint32_t *value)
-{
-	const struct btf_type *p = btf_type_by_id(btf, btf_skip_modifiers(btf, type));
-	const struct btf_type *a;
-
-	if (!p || btf_kind(p) != BTF_KIND_PTR)
-		return -EINVAL;
-	a = btf_type_by_id(btf, btf_skip_modifiers(btf, p->size_or_type));
-	if (!a || btf_kind(a) != BTF_KIND_ARRAY)
-		return -EINVAL;
-	*value = ((const struct btf_array *)btf_type_data(a))->nelems;
-	return 0;
-}
-
-/* One field of a BTF map definition: __uint(...) numbers, __type(...) types. */
-static int btf_map_field(const struct btf *btf, struct obj_map *m, const char *field,
-			 uint32_t type, struct errbuf *e)
-{
-	static const struct {
-		const char *name;
-		size_t offset;
-	} numbers[] = {
-		{ "type", offsetof(struct obj_map, type) },
-		{ "max_entries", offsetof(struct obj_map, max_entries) },
-		{ "map_flags", offsetof(struct obj_map, flags) },
-		{ "numa_node", offsetof(struct obj_map, numa_node) },
-		{ "key_size", offsetof(struct obj_map, key_size) },
-		{ "value_size", offsetof(struct obj_map, value_size) },
-		{ "pinning", offsetof(struct obj_map, pinning) },
-	};
-	uint32_t value;
-
-	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
-		if (strcmp(field, numbers[i].name))
-			continue;
-		if (btf_map_uint(btf, type, &value))
-			return err_set(e, -ENOEXEC, "btf: map %s: field %s is not written __uint(%s, N)",
-				       m->name, field, field);
-		*(uint32_t *)((uint8_t *)m + numbers[i].offset) = value;
-		return 0;
-	}
-	if (!strcmp(field, "map_extra")) {
-		if (btf_map_uint(btf, type, &value))
-			return err_set(e, -ENOEXEC, "btf: map %s: field map_extra is not written __uint(map_extra, N)",
-				       m->name);
-		m->map_extra = value;
-		return 0;
-	}
-	if (!strcmp(field, "key") || !strcmp(field, "value")) {
-		const struct btf_type *p = btf_type_by_id(btf, btf_skip_modifiers(btf, type));
-		uint64_t size;
-
-		if (!p || btf_kind(p) != BTF_KIND_PTR || btf_type_size(btf, p->size_or_type, &size) ||
-		    size == 0 || size > UINT32_MAX)
-			return err_set(e, -ENOEXEC, "btf: map %s: field %s is not written __type(%s, T) with a sized T",
-				       m->name, field, field);
-		if (field[0] == 'k') {
-			m->key_size = (uint32_t)size;
-			m->btf_key_id = p->size_or_type;
-		} else {
-			m->value_size = (uint32_t)size;
-			m->btf_value_id = p->size_or_type;
-		}
-		return 0;
-	}
-	if (!strcmp(field, "values") || !strcmp(field, "inner"))
-		return err_set(e, -ENOTSUP, "btf: map %s: field %s (map-in-map or initial values) is not supported yet",
-			       m->name, field);
-	return err_set(e, -ENOEXEC, "btf: map %s: unknown field %s", m->name, field);
-}
-
-/* BTF-defined maps: each variable of DATASEC .maps is a struct whose fields define a map. */
-static int find_btf_maps(struct obj *obj, struct errbuf *e)
-{
-	int sec = elf_section_find(obj, ".maps"), ds;
-	const struct btf_type *t;
-	const struct btf_var_secinfo *v;
-	const struct btf *btf = obj->btf;
-
-	if (sec < 0)
-		return 0;
-	if (!btf)
-		return err_set(e, -ENOEXEC,
-			       "elf: section %d (.maps): BTF-defined maps need the object's BTF; build with clang -g",
-			       sec);
-	ds = btf_find(btf, BTF_KIND_DATASEC, ".maps");
-	if (ds < 0)
-		return obj->secs[sec].size ? err_set(e, -ENOEXEC, "btf: no DATASEC .maps describes section .maps")
-					   : 0;
-	t = btf_type_by_id(btf, (uint32_t)ds);
-	v = btf_type_data(t);
-	for (uint32_t i = 0; i < btf_vlen(t); i++) {
-		const struct btf_type *var = btf_type_by_id(btf, v[i].type);
-		const struct btf_type *def = btf_type_by_id(btf, btf_skip_modifiers(btf, var->size_or_type));
-		const struct btf_member *f;
-		struct obj_map *m;
-		int err;
-
-		m = map_add(obj, btf_str(btf, var->name_off), MAP_BTF, (uint32_t)sec, v[i].offset, e);
-		if (!m)
-			return -ENOMEM;
-		if (btf_kind(var) != BTF_KIND_VAR || !def || btf_kind(def) != BTF_KIND_STRUCT)
-			return err_set(e, -ENOEXEC, "btf: map %s: its definition is not a struct", m->name);
-		f = btf_type_data(def);
-		for (uint32_t j = 0; j < btf_vlen(def); j++) {
-			err = btf_map_field(btf, m, btf_str(btf, f[j].name_off), f[j].type, e);
-			if (err)
-				return err;
-		}
-		if (m->pinning > MAP_PIN_BY_NAME)
-			return err_set(e, -ENOTSUP, "btf: map %s: pinning %u is not supported (0: none, 1: by name)",
-				       m->name, m->pinning);
-	}
-	return 0;
-}
-
-static bool is_data_section(const struct obj_section *s)
-{
-	static const char *const names[] = { ".data", ".rodata", ".bss" };
-
-	if (s->flags & SHF_EXECINSTR || (s->type != SHT_PROGBITS && s->type != SHT_NOBITS))
-		return false;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		size_t n = strlen(names[i]);
-
-		if (!strncmp(s->name, names[i], n) && (s->name[n] == '\0' || s->name[n] == '.'))
-			return true;
-	}
-	return false;
-}
-
-/*
- * Global variables: each .data, .rodata, .bss (and .data.NAME, ...) section
- * becomes an array map of one entry holding the whole section, initialised
- * from its bytes.  Programs read .rodata only, and it is frozen once written.
- */
-static int find_data_maps(struct obj *obj, struct errbuf *e)
-{
-	for (uint32_t i = 1; i < obj->nsecs; i++) {
-		const struct obj_section *s = &obj->secs[i];
-		struct obj_map *m;
-		int ds;
-
-		if (!is_data_section(s) || s->size == 0)
-			continue;
-		if (s->size > UINT32_MAX)
-			return err_set(e, -ENOEXEC, "elf: section %u (%s): %llu bytes are too many for a map value",
-				       i, s->name, (unsigned long long)s->size);
-		m = map_add(obj, s->name, MAP_DATA, i, 0, e);
-		if (!m)
-			return -ENOMEM;
-		m->type = BPF_MAP_TYPE_ARRAY;
-		m->key_size = 4;
-		m->value_size = (uint32_t)s->size;
-		m->max_entries = 1;
-		m->frozen = has_prefix(s->name, ".rodata");
-		m->flags = m->frozen ? BPF_F_RDONLY_PROG : 0;
-		ds = obj->btf ? btf_find(obj->btf, BTF_KIND_DATASEC, s->name) : -1;
-		m->btf_value_id = ds > 0 ? (uint32_t)ds : 0;
-		m->data = calloc(1, s->size);
-		if (!m->data)
-			return err_set(e, -ENOMEM, "elf: out of memory for section %s", s->name);
-		if (s->data)
-			memcpy(m->data, s->data, s->size);
-	}
-	return 0;
-}
-
 static int map_at(const struct obj *obj, uint32_t sec, uint64_t offset, bool data)
 {
 	for (uint32_t i = 0; i < obj->nmaps; i++)
@@ -563,7 +288,7 @@ static int reloc_add(struct obj *obj, uint32_t rsec, uint32_t n, const Elf64_Rel
 			r->kind = RELOC_FUNC;
 			r->offset /= BPF_INSN_SIZE;
 		} else {
-			bool data = is_data_section(&obj->secs[sym->st_shndx]);
+			bool data = obj_section_is_data(&obj->secs[sym->st_shndx]);
 			int m = map_at(obj, sym->st_shndx, r->offset, data);
 
 			if (m < 0)
@@ -647,11 +372,7 @@ int obj_parse(struct obj *obj, struct errbuf *e)
 	if (!err)
 		err = find_functions(obj, e);
 	if (!err)
-		err = find_legacy_maps(obj, e);
-	if (!err)
-		err = find_btf_maps(obj, e);
-	if (!err)
-		err = find_data_maps(obj, e);
+		err = maps_find(obj, e);
 	if (!err)
 		err = find_relocs(obj, e);
 	if (!err)
@@ -794,134 +515,4 @@ const char *obj_map_type_name(uint32_t type)
 	};
 
 	return type < sizeof(names) / sizeof(names[0]) ? names[type] : "unknown";
-}
-
-/* ---- global variables ---- */
-
-/* Find a global variable by name: its data map, offset, size and BTF type. */
-int obj_var_find(const struct obj *obj, const char *name, struct obj_var *var)
-{
-	const struct btf *btf = obj->btf;
-
-	for (uint32_t i = 0; btf && i < obj->nmaps; i++) {
-		const struct obj_map *m = &obj->maps[i];
-		const struct btf_type *ds = btf_type_by_id(btf, m->btf_value_id);
-		const struct btf_var_secinfo *v;
-
-		if (m->origin != MAP_DATA || !ds)
-			continue;
-		v = btf_type_data(ds);
-		for (uint32_t j = 0; j < btf_vlen(ds); j++) {
-			const struct btf_type *t = btf_type_by_id(btf, v[j].type);
-
-			if (btf_kind(t) != BTF_KIND_VAR || strcmp(btf_str(btf, t->name_off), name))
-				continue;
-			*var = (struct obj_var){ btf_str(btf, t->name_off), i, v[j].offset, v[j].size,
-						 t->size_or_type };
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
-static int set_integer(uint8_t *dst, uint32_t size, bool is_signed, const char *name,
-		       const char *value, struct errbuf *e)
-{
-	char *end;
-	uint64_t u;
-	int64_t s;
-
-	errno = 0;
-	if (is_signed) {
-		s = strtoll(value, &end, 0);
-		if (!errno && size < 8 &&
-		    (s < -(1LL << (size * 8 - 1)) || s >= (1LL << (size * 8 - 1))))
-			errno = ERANGE;
-		u = (uint64_t)s;
-	} else {
-		u = strtoull(value, &end, 0);
-		if (strchr(value, '-') || (!errno && size < 8 && u >> (size * 8)))
-			errno = ERANGE;
-	}
-	if (end == value || *end)
-		return err_set(e, -EINVAL, "--set %s=%s: not a number", name, value);
-	if (errno)
-		return err_set(e, -ERANGE, "--set %s=%s: out of range for a %s %u-byte integer",
-			       name, value, is_signed ? "signed" : "unsigned", size);
-	memcpy(dst, &u, size); /* little-endian: the low bytes come first */
-	return 0;
-}
-
-/*
- * --set NAME=VALUE: write a global variable's initial value before load,
- * shaped by its BTF type: integers (range-checked for their size and
- * signedness), bools, enums (by enumerator name or number), char arrays.
- */
-int obj_var_set(struct obj *obj, const char *name, const char *value, struct errbuf *e)
-{
-	const struct btf *btf = obj->btf;
-	const struct btf_type *t;
-	struct obj_var var;
-	uint8_t *dst;
-	uint64_t size;
-
-	if (!btf)
-		return err_set(e, -ENOENT, "--set %s: the object has no BTF to find variables by name; build it with clang -g",
-			       name);
-	if (obj_var_find(obj, name, &var))
-		return err_set(e, -ENOENT, "--set %s: no global variable %s in the object's data sections",
-			       name, name);
-	t = btf_type_by_id(btf, btf_skip_modifiers(btf, var.type));
-	if (!t || btf_type_size(btf, var.type, &size) || size != var.size ||
-	    var.offset + var.size > obj->maps[var.map].value_size)
-		return err_set(e, -EINVAL, "--set %s: its BTF type does not describe its %u bytes", name,
-			       var.size);
-	dst = obj->maps[var.map].data + var.offset;
-	switch (btf_kind(t)) {
-	case BTF_KIND_INT: {
-		uint32_t enc = *(const uint32_t *)btf_type_data(t) >> 24;
-
-		if (enc & BTF_INT_BOOL) {
-			if (strcmp(value, "true") && strcmp(value, "false") && strcmp(value, "1") &&
-			    strcmp(value, "0"))
-				return err_set(e, -EINVAL, "--set %s=%s: a bool takes true, false, 1 or 0",
-					       name, value);
-			memset(dst, 0, var.size);
-			dst[0] = value[0] == 't' || value[0] == '1';
-			return 0;
-		}
-		return set_integer(dst, var.size, enc & BTF_INT_SIGNED, name, value, e);
-	}
-	case BTF_KIND_ENUM: {
-		const struct btf_enum *en = btf_type_data(t);
-
-		for (uint32_t i = 0; i < btf_vlen(t); i++) {
-			if (strcmp(btf_str(btf, en[i].name_off), value))
-				continue;
-			int64_t v = btf_kflag(t) ? en[i].val : (int64_t)(uint32_t)en[i].val;
-
-			memcpy(dst, &v, var.size < 8 ? var.size : 8);
-			return 0;
-		}
-		return set_integer(dst, var.size, value[0] == '-', name, value, e);
-	}
-	case BTF_KIND_ARRAY: {
-		const struct btf_array *a = btf_type_data(t);
-		const struct btf_type *elem = btf_type_by_id(btf, btf_skip_modifiers(btf, a->type));
-
-		if (!elem || btf_kind(elem) != BTF_KIND_INT || elem->size_or_type != 1)
-			break;
-		if (strlen(value) >= a->nelems)
-			return err_set(e, -ERANGE, "--set %s=%s: %zu characters do not fit in char[%u] with its NUL",
-				       name, value, strlen(value), a->nelems);
-		memset(dst, 0, var.size);
-		memcpy(dst, value, strlen(value));
-		return 0;
-	}
-	}
-	char what[128];
-
-	btf_type_describe(btf, var.type, what, sizeof(what));
-	return err_set(e, -EINVAL, "--set %s: its type is %s; --set takes integers, bools, enums and char arrays",
-		       name, what);
 }

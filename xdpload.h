@@ -4,7 +4,8 @@
  * entry points of each step:
  *
  *   elf.c      bytes       -> validated sections, symbols, relocation tables
- *   object.c   sections    -> struct obj: programs, functions, maps, relocations
+ *   object.c   sections    -> struct obj: programs, functions, relocations
+ *   maps.c     sections    -> the maps in struct obj, global variables (--set)
  *   btf.c      .BTF        -> types, func and line info (used by object.c, load.c)
  *   reloc.c    obj, prog   -> the instructions the kernel receives (subprograms linked)
  *   load.c     obj         -> struct obj_fds (BTF, maps, the program loaded)
@@ -165,6 +166,10 @@ const char *elf_section_name(const struct obj *obj, uint32_t sec);
 bool elf_section_is_code(const struct obj *obj, uint32_t sec);
 int elf_symbol_find(const struct obj *obj, uint32_t sec, const char *name, uint64_t *value);
 const char *elf_symbol_name(const struct obj *obj, const void *sym); /* an Elf64_Sym */
+
+/* maps.c: map definitions and global variables. */
+int maps_find(struct obj *obj, struct errbuf *e);
+bool obj_section_is_data(const struct obj_section *s);
 
 /* object.c: what the container holds. */
 int obj_open(struct obj *obj, const char *path, struct errbuf *e);

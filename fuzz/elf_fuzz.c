@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
- * elf_fuzz.c - libFuzzer target for the ELF parser (elf.c).
+ * elf_fuzz.c - libFuzzer target for everything that reads an object file:
+ * elf.c (the container), object.c (programs, maps, relocations), btf.c
+ * (.BTF and .BTF.ext) and reloc.c (the instructions the kernel receives).
  *
- * elf.c promises that nothing in the file is trusted and that a successful
+ * They promise that nothing in the file is trusted and that a successful
  * parse yields a description whose every pointer, index and count is safe
- * to follow.  This target holds it to both halves: each input is parsed
+ * to follow.  This target holds them to both halves: each input is parsed
  * from a malloc'd copy (so ASan sees the exact end of the "file"), and when
- * the parse succeeds the description is walked the way load.c and
- * `xdpload inspect` walk it, and the way a loader that follows xdpload.h to
- * the letter would: every name is read to its NUL, every program's
- * instructions are copied, every relocated instruction is read, every index
- * is used to index.  A pointer or index that escapes its object then shows up
- * as an ASan report instead of a silent misload.
+ * the parse succeeds the description is walked the way load.c, show.c and
+ * `--set` walk it, and the way xdpload.h says it may be walked: every name is
+ * read to its NUL, every function's instructions and every map's initial
+ * value are read, every index is used to index, every program is linked into
+ * its image and the BTF is rewritten for an old kernel.  A pointer or index
+ * that escapes its object then shows up as a sanitizer report instead of a
+ * silent misload.  Nothing here makes a syscall.
  *
  *   make fuzz
  *   fuzz/elf_fuzz -dict=fuzz/elf.dict fuzz/corpus-run fuzz/corpus
@@ -22,17 +25,33 @@
 #include <string.h>
 
 #include "bpf_sys.h"
+#include "btf.h"
 #include "xdpload.h"
 
-/* elf.c logs through loader.c, which is not linked in: stay quiet. */
+/*
+ * The Makefile links this file with elf.c alone, so the rest of the reading
+ * side is compiled in here.  If the rule ever links these files itself,
+ * delete the three lines.
+ */
+#include "object.c"
+#include "btf.c"
+#include "reloc.c"
+
+/* The parser logs through loader.c, which is not linked in: stay quiet. */
 void xdpl_log(const char *fmt, ...)
 {
 	(void)fmt;
 }
 
+const char *xdpl_errno_name(int err)
+{
+	(void)err;
+	return "E?";
+}
+
 /*
  * -fsanitize=undefined only warns by default, which libFuzzer does not see;
- * make every UB report fatal so that it is kept as a crash like ASan's.
+ * make every UB report fatal so that the input is kept as a crash like ASan's.
  */
 const char *__ubsan_default_options(void);
 const char *__ubsan_default_options(void)
@@ -54,146 +73,252 @@ const char *__ubsan_default_options(void)
 	} while (0)
 
 /* Results go here so the compiler cannot drop the reads that matter. */
-static volatile uint64_t sink;
+static volatile uint64_t fz_sink;
 
 /* Read a string to its NUL, byte by byte, as printf("%s") would. */
-static void touch_str(const char *s)
+static void fz_str(const char *s)
 {
 	PROMISE(s != NULL);
-	sink += strlen(s);
+	fz_sink += strlen(s);
 }
 
-/* First and last byte: enough for ASan to see a range that leaves the buffer. */
-static void touch_range(const uint8_t *p, uint64_t len)
+/* First and last byte: enough for ASan to see a range that leaves its buffer. */
+static void fz_range(const void *p, uint64_t len)
 {
+	const uint8_t *b = p;
+
 	if (!len)
 		return;
-	sink += p[0];
-	sink += p[len - 1];
+	PROMISE(b != NULL);
+	fz_sink += b[0];
+	fz_sink += b[len - 1];
 }
 
-static void walk_sections(const struct elf_obj *obj)
+/* Instructions [first, first + cnt) of a section: present and inside it. */
+static void fz_code(const struct obj *obj, uint32_t sec, uint64_t first, uint64_t cnt)
+{
+	const struct obj_section *s;
+
+	PROMISE(elf_section_is_code(obj, sec));
+	s = &obj->secs[sec];
+	PROMISE(first + cnt <= s->size / BPF_INSN_SIZE);
+	fz_range(s->data + first * BPF_INSN_SIZE, cnt * BPF_INSN_SIZE);
+}
+
+static void fz_sections(const struct obj *obj)
 {
 	PROMISE(obj->nsecs > 0 && obj->secs != NULL);
 	for (uint32_t i = 0; i < obj->nsecs; i++) {
 		const struct obj_section *s = &obj->secs[i];
 
-		touch_str(s->name);
+		fz_str(s->name);
 		/* NOBITS and NULL sections have a size but no bytes in the file. */
 		if (s->data)
-			touch_range(s->data, s->size);
+			fz_range(s->data, s->size);
 	}
+	if (obj->nsyms)
+		PROMISE(obj->syms != NULL && obj->strtab != NULL && obj->strtab_size > 0 &&
+			obj->strtab[obj->strtab_size - 1] == '\0');
+	if (obj->license)
+		fz_str(obj->license);
 }
 
-/* What load.c's relocate() does with one relocation, on our copy of the code. */
-static void walk_reloc(const struct elf_obj *obj, const struct obj_prog *p,
-		       const struct obj_reloc *r, const uint8_t *insns)
+/* Every type as show.c describes it, sized, and rewritten as load.c may. */
+static void fz_btf(const struct obj *obj)
 {
-	const struct obj_section *s = &obj->secs[p->sec];
-	uint32_t at;
+	const struct btf *btf = obj->btf;
+	unsigned int used;
+	char what[128];
 
-	PROMISE(r->kind <= RELOC_EXTERN);
-	PROMISE(r->sec == p->sec && r->insn >= p->first_insn);
-	at = r->insn - p->first_insn;
-	PROMISE(at < p->insn_cnt);
-	touch_str(r->sym);
-	touch_range(insns + (size_t)at * BPF_INSN_SIZE, BPF_INSN_SIZE);
-
-	/* Every ld_imm64 kind: the parser checked both slots lie in the section. */
-	if (r->kind != RELOC_CALL)
-		touch_range(s->data + ((size_t)r->insn + 1) * BPF_INSN_SIZE, BPF_INSN_SIZE);
-
-	switch (r->kind) {
-	case RELOC_MAP:
-		touch_str(obj->maps[r->target].name);
-		break;
-	case RELOC_DATA:
-	case RELOC_CALL:
-	case RELOC_FUNC:
-		/* xdpload.h: target is the section index of the data or function. */
-		touch_str(obj->secs[r->target].name);
-		break;
-	default:
-		break;
-	}
-}
-
-static void walk_program(const struct elf_obj *obj, const struct obj_prog *p)
-{
-	const struct obj_section *s;
-	const struct obj_reloc *first;
-	const struct obj_prog *found;
-	uint8_t *insns;
-	uint32_t n;
-
-	touch_str(p->name);
-	touch_str(p->section);
-	sink += strlen(elf_prog_type_name(p));
-	PROMISE(p->sec < obj->nsecs);
-	s = &obj->secs[p->sec];
-	PROMISE(s->data != NULL && p->insn_cnt > 0);
-
-	/* load_prog(): copy the instructions out of the section. */
-	insns = malloc((size_t)p->insn_cnt * BPF_INSN_SIZE);
-	if (!insns)
+	if (!btf)
 		return;
-	memcpy(insns, s->data + (size_t)p->first_insn * BPF_INSN_SIZE,
-	       (size_t)p->insn_cnt * BPF_INSN_SIZE);
+	for (uint32_t id = 0; id <= btf->nr_types; id++) {
+		uint64_t size;
 
-	/* relocate() steps from first with r++, trusting they are contiguous. */
-	n = elf_prog_relocs(obj, p, &first);
-	PROMISE(n == 0 || first != NULL);
-	for (uint32_t i = 0; i < n; i++)
-		walk_reloc(obj, p, &first[i], insns);
-	free(insns);
+		btf_type_describe(btf, id, what, sizeof(what));
+		fz_str(what);
+		if (!btf_type_size(btf, id, &size))
+			fz_sink += size;
+		fz_sink += btf_skip_modifiers(btf, id);
+	}
+	/* load.c always hands the kernel a rewritten copy; check both extremes. */
+	used = btf_features_used(btf);
+	for (int pass = 0; pass < 2; pass++) {
+		unsigned int missing = pass ? BTF_FEAT_ALL : btf_features_newer(BTF_FEAT_GLOBAL_FUNC);
+		uint8_t *blob;
+		uint32_t size;
 
-	/* By name it must find a program of that name (the first one). */
-	found = elf_prog_find(obj, p->name);
-	PROMISE(found != NULL && !strcmp(found->name, p->name));
-
-	/* By section: one with that name or section, or none when ambiguous. */
-	found = elf_prog_find(obj, p->section);
-	if (found)
-		PROMISE(!strcmp(found->name, p->section) || !strcmp(found->section, p->section));
+		if (btf_sanitized(btf, missing & used, &blob, &size))
+			continue;
+		fz_range(blob, size);
+		free(blob);
+	}
 }
 
-static void walk_maps(const struct elf_obj *obj)
+static void fz_maps(const struct obj *obj)
 {
+	char what[128];
+
 	for (uint32_t i = 0; i < obj->nmaps; i++) {
 		const struct obj_map *m = &obj->maps[i];
 
-		touch_str(m->name);
-		sink += strlen(elf_map_type_name(m->type));
-		PROMISE(m->sec == obj->maps_sec && m->sec < obj->nsecs);
-		PROMISE(m->offset < obj->secs[m->sec].size);
+		fz_str(m->name);
+		fz_str(obj_map_type_name(m->type));
+		PROMISE(m->origin <= MAP_DATA && m->sec < obj->nsecs);
+		if (m->origin == MAP_DATA)
+			fz_range(m->data, m->value_size);
+		if (obj->btf && m->btf_key_id) {
+			btf_type_describe(obj->btf, m->btf_key_id, what, sizeof(what));
+			fz_str(what);
+		}
+		if (obj->btf && m->btf_value_id) {
+			btf_type_describe(obj->btf, m->btf_value_id, what, sizeof(what));
+			fz_str(what);
+		}
 	}
 }
 
-/* Every relocation, including those of .text subprograms no program covers. */
-static void walk_relocs(const struct elf_obj *obj)
+/* --set on every global variable: found by name, written by its BTF type. */
+static void fz_vars(struct obj *obj)
+{
+	const struct btf *btf = obj->btf;
+
+	for (uint32_t i = 0; btf && i < obj->nmaps; i++) {
+		const struct btf_type *ds = btf_type_by_id(btf, obj->maps[i].btf_value_id);
+		const struct btf_var_secinfo *v;
+
+		if (obj->maps[i].origin != MAP_DATA || !ds || btf_kind(ds) != BTF_KIND_DATASEC)
+			continue;
+		v = btf_type_data(ds);
+		for (uint32_t j = 0; j < btf_vlen(ds); j++) {
+			const struct btf_type *t = btf_type_by_id(btf, v[j].type);
+			struct errbuf e = { 0 };
+			struct obj_var var;
+			const char *name;
+
+			PROMISE(t != NULL);
+			name = btf_str(btf, t->name_off);
+			if (obj_var_find(obj, name, &var))
+				continue;
+			PROMISE(var.map < obj->nmaps);
+			fz_str(var.name);
+			if (!obj_var_set(obj, name, "1", &e))
+				fz_range(obj->maps[var.map].data + var.offset, var.size);
+		}
+	}
+}
+
+/* Every relocation, including those of .text functions no program calls. */
+static void fz_relocs(const struct obj *obj)
 {
 	for (uint32_t i = 0; i < obj->nrelocs; i++) {
 		const struct obj_reloc *r = &obj->relocs[i];
-		const struct obj_section *s;
 
-		PROMISE(r->sec < obj->nsecs);
-		s = &obj->secs[r->sec];
-		PROMISE(s->data != NULL);
-		PROMISE(r->insn < s->size / BPF_INSN_SIZE);
-		touch_range(s->data + (size_t)r->insn * BPF_INSN_SIZE, BPF_INSN_SIZE);
-		touch_str(r->sym);
-		/* Sorted by section, then instruction, as xdpload.h says. */
+		PROMISE(r->kind <= RELOC_EXTERN);
+		fz_str(r->sym);
+		/* Calls patch one instruction, ld_imm64 two. */
+		fz_code(obj, r->sec, r->insn, r->kind == RELOC_CALL ? 1 : 2);
 		if (i)
 			PROMISE(r[-1].sec < r->sec ||
 				(r[-1].sec == r->sec && r[-1].insn <= r->insn));
+
+		switch (r->kind) {
+		case RELOC_MAP:
+			PROMISE(r->target < obj->nmaps);
+			fz_str(obj->maps[r->target].name);
+			break;
+		case RELOC_DATA:
+			PROMISE(r->target < obj->nmaps);
+			PROMISE(obj->maps[r->target].origin == MAP_DATA);
+			PROMISE(r->offset < obj->maps[r->target].value_size);
+			fz_sink += obj->maps[r->target].data[r->offset];
+			break;
+		case RELOC_CALL:
+		case RELOC_FUNC:
+			/* xdpload.h: a section index; reloc.c finds the function itself. */
+			PROMISE(elf_section_is_code(obj, r->target));
+			break;
+		default:
+			break;
+		}
 	}
+}
+
+static void fz_funcs(const struct obj *obj)
+{
+	for (uint32_t i = 0; i < obj->nfuncs; i++) {
+		const struct obj_func *f = &obj->funcs[i];
+
+		fz_str(f->name);
+		PROMISE(f->insn_cnt > 0);
+		fz_code(obj, f->sec, f->first_insn, f->insn_cnt);
+	}
+}
+
+/* What load.c does with a program, short of the syscall. */
+static void fz_image(const struct obj *obj, const struct obj_prog *p, const int *map_fds)
+{
+	struct prog_image img;
+	struct errbuf e = { 0 };
+
+	if (reloc_prog_build(obj, p, map_fds, &img, &e)) {
+		fz_str(e.msg);
+		return;
+	}
+	PROMISE(img.insn_cnt >= p->insn_cnt);
+	fz_range(img.insns, (uint64_t)img.insn_cnt * BPF_INSN_SIZE);
+	fz_range(img.func_info, (uint64_t)img.func_info_cnt * img.func_info_rec_size);
+	fz_range(img.line_info, (uint64_t)img.line_info_cnt * img.line_info_rec_size);
+	reloc_prog_free(&img);
+}
+
+static void fz_progs(const struct obj *obj)
+{
+	int *map_fds = malloc((obj->nmaps + 1) * sizeof(*map_fds));
+
+	if (!map_fds)
+		return;
+	for (uint32_t i = 0; i < obj->nmaps; i++)
+		map_fds[i] = 100 + (int)i;
+
+	for (uint32_t i = 0; i < obj->nprogs; i++) {
+		const struct obj_prog *p = &obj->progs[i], *found;
+		const struct obj_reloc *first;
+		uint32_t n;
+
+		fz_str(p->name);
+		fz_str(p->section);
+		fz_str(obj_prog_type_name(p));
+		PROMISE(p->insn_cnt > 0);
+		fz_code(obj, p->sec, p->first_insn, p->insn_cnt);
+		PROMISE(obj_func_at(obj, p->sec, p->first_insn) != NULL);
+
+		/* Callers step from first with r++, trusting the run is contiguous. */
+		n = obj_relocs_in(obj, p->sec, p->first_insn, p->insn_cnt, &first);
+		PROMISE(n == 0 || first != NULL);
+		for (uint32_t k = 0; k < n; k++)
+			PROMISE(first[k].sec == p->sec && first[k].insn >= p->first_insn &&
+				first[k].insn - p->first_insn < p->insn_cnt);
+
+		/* By name: a program of that name (the first one). */
+		found = obj_prog_find(obj, p->name);
+		PROMISE(found != NULL && !strcmp(found->name, p->name));
+		/* By section: one with that name or section, or none when ambiguous. */
+		found = obj_prog_find(obj, p->section);
+		if (found)
+			PROMISE(!strcmp(found->name, p->section) ||
+				!strcmp(found->section, p->section));
+
+		fz_image(obj, p, map_fds);
+	}
+	free(map_fds);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct errbuf e = { 0 };
-	struct elf_obj obj = { 0 };
+	struct obj obj = { 0 };
 	int err;
 
 	/* Our own allocation of exactly size bytes: its end is the file's end. */
@@ -203,23 +328,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(obj.buf, data, size);
 	obj.size = size;
 
-	err = elf_obj_parse(&obj, &e);
+	err = obj_parse(&obj, &e);
 	if (err) {
 		/* Every failure explains itself. */
 		PROMISE(err < 0 && e.msg[0] != '\0');
-		touch_str(e.msg);
+		fz_str(e.msg);
 	} else {
-		walk_sections(&obj);
-		if (obj.license)
-			touch_str(obj.license);
-		if (obj.nsyms)
-			PROMISE(obj.syms != NULL && obj.strtab != NULL &&
-				obj.strtab_size > 0 && obj.strtab[obj.strtab_size - 1] == '\0');
-		walk_maps(&obj);
-		for (uint32_t i = 0; i < obj.nprogs; i++)
-			walk_program(&obj, &obj.progs[i]);
-		walk_relocs(&obj);
+		fz_sections(&obj);
+		fz_btf(&obj);
+		fz_maps(&obj);
+		fz_funcs(&obj);
+		fz_relocs(&obj);
+		fz_progs(&obj);
+		fz_vars(&obj);
 	}
-	elf_obj_free(&obj);
+	/* obj_free() also frees obj.buf, after a failure as after a success. */
+	obj_free(&obj);
 	return 0;
 }
