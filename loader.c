@@ -8,10 +8,11 @@
  *
  * It holds main, the options, the error report, the load every verb shares
  * and the `test` verb; attach.c holds run, attach and detach, show.c the
- * verbs that only look.  These three are the only files that print or exit.  Every other step returns -errno with an explanation in struct
- * errbuf; report() turns that into one message naming the step, the object
- * and the broken rule, the errno by name, the kernel's own words, and an exit
- * code from the table in the README.
+ * verbs that only look.  These three are the only files that print or exit.
+ * Every other step returns -errno with an explanation in struct errbuf;
+ * report() turns that into one message naming the step, the object and the
+ * broken rule, the errno by name, the kernel's own words, and an exit code
+ * from the table in the README.
  */
 #include <errno.h>
 #include <net/if.h>
