@@ -532,8 +532,11 @@ int load_prog(const struct obj *obj, const struct obj_prog *prog, struct obj_fds
 			log_annotate(obj, img, e);
 	}
 	if (fd < 0)
-		return err_sys(e, fd, "load: program %s (section %s, %u instructions): BPF_PROG_LOAD failed",
-			       prog->name, prog->section, img->insn_cnt);
+		return err_sys(e, fd, "load: program %s (section %s, %u instructions%s): BPF_PROG_LOAD failed",
+			       prog->name, prog->section, img->insn_cnt,
+			       obj->btf && fds->btf_fd < 0
+				       ? "; loaded without BTF, which the kernel refused (see -v), and which spin locks and timers need"
+				       : "");
 	fds->prog_fd = fd;
 	xdpl_log("load: program %s loaded, fd %d (%u instructions%s)", prog->name, fd,
 		 img->insn_cnt, attr.func_info_cnt ? ", with BTF" : "");

@@ -213,6 +213,21 @@ setup() {
 	assert_equal "$stderr" "xdpload: btf: .BTF has magic 0x1234 version 1, not 0xeb9f version 1"
 }
 
+@test "BTF the kernel refuses: the program loads without it, and -v says why" {
+	obj="$BATS_TEST_TMPDIR/badname.o"
+	cp "$PROGS/xdp_drop.o" "$obj"
+	btf=$(sec_offset "$obj" "$(sec_index "$obj" .BTF)")
+	size=$(sec_size "$obj" "$(sec_index "$obj" .BTF)")
+	# A struct named "9dp_md" is well-formed BTF to us but not a C name to the kernel.
+	for at in $(grep -obUa "xdp_md" "$obj" | cut -d: -f1); do
+		[ "$at" -gt "$btf" ] && [ "$at" -lt $((btf + size)) ] && le_put "$obj" "$at" 1 0x39
+	done
+	run -0 --separate-stderr xdpload test -v "$obj"
+	assert_line --index 1 "result    XDP_DROP (1)"
+	[[ "$stderr" == *"load: BTF refused (EINVAL); loading without BTF. The kernel said:"*"9dp_md"* ]]
+	[[ "$stderr" == *"program xdp_drop loaded, fd "*"(2 instructions)"* ]]
+}
+
 @test "objects built by xdp-tools (libbpf conventions) load and run unchanged" {
 	dir=/usr/lib/x86_64-linux-gnu/bpf
 	[ -f "$dir/xdp-dispatcher.o" ] || skip "xdp-tools is not installed"
