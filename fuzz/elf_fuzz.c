@@ -29,12 +29,10 @@
 #include "xdpload.h"
 
 /*
- * The Makefile links this file with elf.c alone, so the rest of the reading
- * side is compiled in here.  If the rule ever links these files itself,
- * delete the three lines.
+ * The Makefile links the parser ($(PARSER)) but not reloc.c, which builds
+ * the image load.c hands the kernel and makes no syscall either: compile it
+ * in.  If PARSER ever lists reloc.c, delete this line.
  */
-#include "object.c"
-#include "btf.c"
 #include "reloc.c"
 
 /* The parser logs through loader.c, which is not linked in: stay quiet. */

@@ -6,11 +6,18 @@
  */
 #include "xdp_kern.h"
 
+/* btf_maps_other.c includes this file with another counter definition. */
+#ifndef COUNTER_VALUE
+#define COUNTER_VALUE __u64
+#define COUNTER_ENTRIES 1
+#define PROGRAM xdp_btf_maps
+#endif
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__type(key, __u32);
-	__type(value, __u64);
-	__uint(max_entries, 1);
+	__type(value, COUNTER_VALUE);
+	__uint(max_entries, COUNTER_ENTRIES);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } counter SEC(".maps");
 
@@ -23,10 +30,11 @@ struct {
 } lengths SEC(".maps");
 
 SEC("xdp")
-int xdp_btf_maps(struct xdp_md *ctx)
+int PROGRAM(struct xdp_md *ctx)
 {
 	__u32 zero = 0, len = ctx->data_end - ctx->data;
-	__u64 *count = bpf_map_lookup_elem(&counter, &zero), one = 1;
+	COUNTER_VALUE *count = bpf_map_lookup_elem(&counter, &zero);
+	__u64 one = 1;
 
 	if (count)
 		__sync_fetch_and_add(count, 1);

@@ -1,36 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The same pinned map name as btf_maps.c, but a different definition: the
- * loader must refuse to reuse the pin, naming each difference.
+ * The same pinned map name as btf_maps.c, but another definition (4-byte
+ * values, 4 entries): the loader must refuse to reuse the pin, naming each
+ * difference.
  */
-#include "xdp_kern.h"
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__type(key, __u32);
-	__type(value, __u32);
-	__uint(max_entries, 4);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} counter SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, sizeof(__u64));
-	__uint(max_entries, 64);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-} lengths SEC(".maps");
-
-SEC("xdp")
-int xdp_btf_maps_other(struct xdp_md *ctx)
-{
-	__u32 zero = 0, len = ctx->data_end - ctx->data;
-	__u32 *count = bpf_map_lookup_elem(&counter, &zero), one = 1;
-
-	if (count)
-		__sync_fetch_and_add(count, 1);
-	bpf_map_update_elem(&lengths, &len, &one, BPF_ANY);
-	return XDP_PASS;
-}
-
-char _license[] SEC("license") = "GPL";
+#define COUNTER_VALUE __u32
+#define COUNTER_ENTRIES 4
+#define PROGRAM xdp_btf_maps_other
+#include "btf_maps.c"
