@@ -208,12 +208,17 @@ int btf_parse(struct btf **out, const uint8_t *data, uint64_t size, struct errbu
 	if (h.magic != BTF_MAGIC || h.version != 1)
 		return err_set(e, -EINVAL, "btf: .BTF has magic 0x%x version %u, not 0xeb9f version 1",
 			       h.magic, h.version);
-	if (h.hdr_len < sizeof(h) || h.hdr_len > size || h.type_off % 4 ||
+	/*
+	 * Types are read in place, so they must be 4-byte aligned; and they must
+	 * end before the strings start, as the kernel requires, or fixing up a
+	 * type could unterminate a string.
+	 */
+	if (h.hdr_len < sizeof(h) || h.hdr_len > size || h.hdr_len % 4 || h.type_off % 4 ||
 	    h.type_off > size - h.hdr_len || h.type_len > size - h.hdr_len - h.type_off ||
 	    h.str_off > size - h.hdr_len || h.str_len > size - h.hdr_len - h.str_off ||
-	    h.type_len % 4)
+	    h.type_len % 4 || h.type_off + h.type_len > h.str_off)
 		return err_set(e, -EINVAL,
-			       "btf: .BTF header (length %u, types %u+%u, strings %u+%u) does not fit its %llu bytes",
+			       "btf: .BTF header (length %u, types %u+%u, strings %u+%u) does not lay out aligned types, then strings, in its %llu bytes",
 			       h.hdr_len, h.type_off, h.type_len, h.str_off, h.str_len,
 			       (unsigned long long)size);
 	if (h.str_len == 0 || data[h.hdr_len + h.str_off] != '\0' ||
@@ -441,8 +446,9 @@ int btf_type_size(const struct btf *btf, uint32_t id, uint64_t *size)
 		case BTF_KIND_ENUM64:
 		case BTF_KIND_FLOAT:
 		case BTF_KIND_DATASEC:
+			/* mult < 2^32 and size_or_type < 2^32: the product fits in 64 bits. */
 			*size = mult * t->size_or_type;
-			return *size / mult == t->size_or_type ? 0 : -EOVERFLOW;
+			return 0;
 		case BTF_KIND_PTR:
 			*size = mult * 8;
 			return 0;

@@ -18,6 +18,7 @@
 #include "xdpload.h"
 
 #define LEGACY_MAP_MIN_SIZE 16     /* type, key size, value size, max entries */
+#define DATA_MAP_MAX_SIZE (64U << 20) /* far above what the kernel allows a map value */
 #define BPF_F_RDONLY_PROG (1U << 7) /* map_flags: programs may only read it */
 #define BPF_MAP_TYPE_ARRAY 2
 
@@ -271,9 +272,10 @@ static int find_data_maps(struct obj *obj, struct errbuf *e)
 
 		if (!obj_section_is_data(s) || s->size == 0)
 			continue;
-		if (s->size > UINT32_MAX)
-			return err_set(e, -ENOEXEC, "elf: section %u (%s): %llu bytes are too many for a map value",
-				       i, s->name, (unsigned long long)s->size);
+		/* .bss has no bytes in the file, so its size is only a claim: bound it. */
+		if (s->size > DATA_MAP_MAX_SIZE)
+			return err_set(e, -ENOEXEC, "elf: section %u (%s): %llu bytes are too many for a map value (at most %u)",
+				       i, s->name, (unsigned long long)s->size, DATA_MAP_MAX_SIZE);
 		m = map_add(obj, s->name, MAP_DATA, i, 0, e);
 		if (!m)
 			return -ENOMEM;

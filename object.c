@@ -95,6 +95,22 @@ static int prog_add(struct obj *obj, const struct obj_func *f, struct errbuf *e)
 	return 0;
 }
 
+/* One section's functions, from `first` on, may not share instructions. */
+static int check_overlaps(const struct obj *obj, uint32_t first, struct errbuf *e)
+{
+	for (uint32_t i = first; i < obj->nfuncs; i++)
+		for (uint32_t j = i + 1; j < obj->nfuncs; j++) {
+			const struct obj_func *a = &obj->funcs[i], *b = &obj->funcs[j];
+
+			if (a->first_insn < b->first_insn + b->insn_cnt &&
+			    b->first_insn < a->first_insn + a->insn_cnt)
+				return err_set(e, -ENOEXEC,
+					       "elf: section %u (%s): functions %s and %s share instructions",
+					       a->sec, elf_section_name(obj, a->sec), a->name, b->name);
+		}
+	return 0;
+}
+
 /*
  * Every function symbol in an executable section is a function.  Those in
  * sections other than .text are programs; functions in .text are
@@ -131,6 +147,9 @@ static int find_functions(struct obj *obj, struct errbuf *e)
 			if (err)
 				return err;
 		}
+		err = check_overlaps(obj, before, e);
+		if (err)
+			return err;
 		for (uint32_t f = before; f < obj->nfuncs && strcmp(s->name, ".text"); f++) {
 			err = prog_add(obj, &obj->funcs[f], e);
 			if (err)
@@ -274,6 +293,10 @@ static int reloc_add(struct obj *obj, uint32_t rsec, uint32_t n, const Elf64_Rel
 		if (insn[0] != BPF_OP_LD_IMM64 || rel->r_offset + 16 > t->size || insn[8] != 0)
 			return err_set(e, -ENOEXEC, REL_FMT " (%s) at 0x%llx must hit a 16-byte ld_imm64, found opcode 0x%02x",
 				       REL_ARGS, name, (unsigned long long)rel->r_offset, insn[0]);
+		if (!obj_func_at(obj, tsec, r->insn) ||
+		    obj_func_at(obj, tsec, r->insn) != obj_func_at(obj, tsec, r->insn + 1))
+			return err_set(e, -ENOEXEC, REL_FMT " (%s) at 0x%llx: the ld_imm64 is not whole inside one function",
+				       REL_ARGS, name, (unsigned long long)rel->r_offset);
 		/* The immediate is an addend: a section symbol plus the variable's offset. */
 		r->offset = sym->st_value + (uint64_t)(int64_t)imm;
 		if (sym->st_shndx == SHN_UNDEF) {

@@ -126,12 +126,13 @@ static int patch_piece(struct image_build *b, uint32_t index, const int *map_fds
 		}
 		const struct obj_reloc *rel = &r[next++];
 
+		/* object.c checked this; the image write below depends on it. */
+		if (rel->kind != RELOC_CALL && k + 1 >= p.insn_cnt)
+			return err_set(e, -ENOEXEC, "load: program %s: ld_imm64 at instruction %u runs past the end of its function",
+				       b->prog, at);
 		switch (rel->kind) {
 		case RELOC_MAP:
 		case RELOC_DATA:
-			if (k + 1 >= p.insn_cnt)
-				return err_set(e, -ENOEXEC, "load: program %s: ld_imm64 at instruction %u runs past the end of its function",
-					       b->prog, at);
 			insn->src_reg = rel->kind == RELOC_MAP ? BPF_PSEUDO_MAP_FD : BPF_PSEUDO_MAP_VALUE;
 			insn->imm = map_fds[rel->target];
 			insn[1].imm = rel->kind == RELOC_MAP ? 0 : (int32_t)rel->offset;

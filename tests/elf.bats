@@ -174,6 +174,14 @@ inspect_fails() {
 	[[ "$stderr" == "xdpload: elf: section header table at "*"(truncated?)" ]]
 }
 
+@test "every input the fuzzer found is refused cleanly (exit 2, no sanitizer report)" {
+	for f in "$ROOT"/fuzz/crashes/*; do
+		run -2 --separate-stderr xdpload inspect "$f"
+		[[ "$stderr" == "xdpload: "* ]]
+		[[ "$stderr" != *"runtime error"* && "$stderr" != *"AddressSanitizer"* ]]
+	done
+}
+
 @test "random corruption never crashes the parser" {
 	# Flip bytes at random in every test object; each must parse or be refused
 	# with exit 2, never crash (the sanitizer build turns memory errors into exit 99).
