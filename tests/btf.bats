@@ -205,7 +205,7 @@ setup() {
 	cp "$PROGS/xdp_drop.o" "$obj"
 	le_put "$obj" $(($(btf_at) + 20)) 4 $((str_len + 4096))
 	run -2 --separate-stderr xdpload inspect "$obj"
-	[[ "$stderr" == "xdpload: btf: .BTF header (length 24, types 0+"*") does not fit its "*" bytes" ]]
+	[[ "$stderr" == "xdpload: btf: .BTF header (length 24, types 0+"*") does not lay out aligned types, then strings, in its "*" bytes" ]]
 
 	cp "$PROGS/xdp_drop.o" "$obj"
 	le_put "$obj" "$(btf_at)" 2 0x1234
