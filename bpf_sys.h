@@ -50,7 +50,6 @@ enum {
 	BPF_OBJ_GET = 7,
 	BPF_PROG_TEST_RUN = 10,
 	BPF_PROG_GET_FD_BY_ID = 13,
-	BPF_MAP_GET_FD_BY_ID = 14,
 	BPF_OBJ_GET_INFO_BY_FD = 15,
 	BPF_BTF_LOAD = 18,
 	BPF_MAP_FREEZE = 22,
@@ -70,16 +69,12 @@ enum {
 
 #define BPF_F_XDP_HAS_FRAGS (1U << 5) /* prog_flags: program handles multi-buffer packets */
 
-/* XDP return codes. */
-enum { XDP_ABORTED, XDP_DROP, XDP_PASS, XDP_TX, XDP_REDIRECT };
-
 /* IFLA_XDP_FLAGS and BPF_LINK_CREATE flags. */
 #define XDP_FLAGS_UPDATE_IF_NOEXIST (1U << 0)
 #define XDP_FLAGS_SKB_MODE (1U << 1)
 #define XDP_FLAGS_DRV_MODE (1U << 2)
 #define XDP_FLAGS_HW_MODE (1U << 3)
 #define XDP_FLAGS_REPLACE (1U << 4)
-#define XDP_FLAGS_MODES (XDP_FLAGS_SKB_MODE | XDP_FLAGS_DRV_MODE | XDP_FLAGS_HW_MODE)
 
 /* Instructions. */
 struct bpf_insn {
@@ -93,7 +88,6 @@ struct bpf_insn {
 #define BPF_INSN_SIZE 8
 #define BPF_OP_LD_IMM64 0x18 /* BPF_LD | BPF_IMM | BPF_DW: two slots, 64-bit immediate */
 #define BPF_OP_CALL 0x85     /* BPF_JMP | BPF_CALL */
-#define BPF_OP_EXIT 0x95     /* BPF_JMP | BPF_EXIT */
 #define BPF_PSEUDO_MAP_FD 1    /* ld_imm64 src_reg: imm is a map fd */
 #define BPF_PSEUDO_MAP_VALUE 2 /* ld_imm64 src_reg: imm is a map fd, next imm an offset */
 #define BPF_PSEUDO_CALL 1      /* call src_reg: imm is a relative bpf-to-bpf call */
@@ -208,16 +202,6 @@ struct bpf_prog_info {
 	uint32_t nr_map_ids;
 	uint64_t map_ids;
 	char name[BPF_OBJ_NAME_LEN];
-	uint32_t ifindex;
-	uint32_t gpl_compatible;
-	uint64_t netns_dev;
-	uint64_t netns_ino;
-	uint32_t nr_jited_ksyms;
-	uint32_t nr_jited_func_lens;
-	uint64_t jited_ksyms;
-	uint64_t jited_func_lens;
-	uint32_t btf_id;
-	uint32_t pad;
 };
 
 struct bpf_map_info {

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * elf_fuzz.c - libFuzzer target for everything that reads an object file:
- * elf.c (the container), object.c (programs, maps, relocations), btf.c
- * (.BTF and .BTF.ext) and reloc.c (the instructions the kernel receives).
+ * elf.c (the container), object.c (functions, programs, relocations), maps.c
+ * (map definitions, global data, --set), btf.c (.BTF and .BTF.ext),
+ * btf_compat.c (BTF rewritten for older kernels) and reloc.c (the
+ * instructions the kernel receives).
  *
  * They promise that nothing in the file is trusted and that a successful
  * parse yields a description whose every pointer, index and count is safe
