@@ -394,6 +394,7 @@ static int prog_load_logged(struct bpf_prog_load_attr *attr, struct errbuf *e)
 		fd = bpf_prog_load(attr);
 		if (fd == -ENOSPC && size < LOG_SIZE_MAX) {
 			free(log);
+			xdpl_log("load: the verifier log needs more than %u KiB; growing the buffer", size >> 10);
 			size *= 4;
 			continue;
 		}

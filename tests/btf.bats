@@ -181,6 +181,17 @@ setup() {
 	done
 }
 
+@test "a verifier log too big for the first buffer is grown into and shown whole" {
+	run -3 --separate-stderr xdpload test -v "$PROGS/xdp_biglog.o"
+	[[ "$stderr" == *"the verifier log needs more than 64 KiB; growing the buffer"* ]]
+	[[ "$stderr" == *"the verifier log needs more than 256 KiB; growing the buffer"* ]]
+	# Whole: from the first instruction to the refusal and the summary line.
+	[[ "$stderr" == *$'---- verifier log ----\n0: R1=ctx('* ]]
+	[[ "$stderr" == *$'invalid access to packet'*$'processed 6006 insns'*$'---- end of verifier log ----'* ]]
+	assert_equal "$(echo "$stderr" | tail -n 1)" \
+		"xdpload: the verifier stopped at instruction 6005, xdp_biglog.c:18: return data[acc & 1];"
+}
+
 @test "malformed BTF gets a clear error (exit 2)" {
 	obj="$BATS_TEST_TMPDIR/bad.o"
 	btf_at() { sec_offset "$obj" "$(sec_index "$obj" .BTF)"; }
