@@ -54,7 +54,11 @@ enum {
 	BPF_BTF_LOAD = 18,
 	BPF_MAP_FREEZE = 22,
 	BPF_LINK_CREATE = 28,
+	BPF_LINK_GET_FD_BY_ID = 30,
+	BPF_LINK_GET_NEXT_ID = 31,
 };
+
+#define BPF_LINK_TYPE_XDP 6
 
 enum {
 	BPF_PROG_TYPE_XDP = 6,
@@ -204,6 +208,16 @@ struct bpf_prog_info {
 	char name[BPF_OBJ_NAME_LEN];
 };
 
+/* The head of struct bpf_link_info, with the XDP member of its union. */
+struct bpf_link_info {
+	uint32_t type;
+	uint32_t id;
+	uint32_t prog_id;
+	uint32_t pad;
+	uint32_t xdp_ifindex;
+	uint32_t pad2[3];
+};
+
 struct bpf_map_info {
 	uint32_t type;
 	uint32_t id;
@@ -278,6 +292,19 @@ static inline int bpf_obj_get(const char *path)
 static inline int bpf_prog_test_run(struct bpf_test_run_attr *attr)
 {
 	return sys_bpf(BPF_PROG_TEST_RUN, attr, sizeof(*attr));
+}
+
+/* The next object id after `id` (BPF_*_GET_NEXT_ID), or -ENOENT at the end. */
+static inline int bpf_next_id(int cmd, uint32_t id, uint32_t *next)
+{
+	struct bpf_get_fd_by_id_attr attr;
+	int err;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.id = id;
+	err = sys_bpf(cmd, &attr, sizeof(attr));
+	*next = attr.next_id;
+	return err;
 }
 
 static inline int bpf_fd_by_id(int cmd, uint32_t id)

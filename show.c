@@ -329,6 +329,34 @@ int cmd_inspect(struct opts *o)
 	return EXIT_OK;
 }
 
+/*
+ * How a program is attached: "link" when a bpf_link holds it (only its
+ * owner can detach it), "netlink" otherwise, "?" when we may not look.
+ */
+static const char *attached_via(int ifindex, uint32_t prog_id)
+{
+	uint32_t id = 0;
+	bool unknown = false;
+	int err;
+
+	while ((err = bpf_next_id(BPF_LINK_GET_NEXT_ID, id, &id)) == 0) {
+		struct bpf_link_info info;
+		int fd = bpf_fd_by_id(BPF_LINK_GET_FD_BY_ID, id);
+
+		if (fd < 0) {
+			unknown |= fd != -ENOENT; /* gone meanwhile is fine; EPERM is not */
+			continue;
+		}
+		if (bpf_obj_info(fd, &info, sizeof(info)) == 0 && info.type == BPF_LINK_TYPE_XDP &&
+		    info.prog_id == prog_id && (int)info.xdp_ifindex == ifindex) {
+			close(fd);
+			return "link";
+		}
+		close(fd);
+	}
+	return err == -ENOENT && !unknown ? "netlink" : "?";
+}
+
 int cmd_status(struct opts *o)
 {
 	struct errbuf e = { 0 };
@@ -355,15 +383,18 @@ int cmd_status(struct opts *o)
 	if (o->json)
 		putchar('[');
 	else
-		printf("%-16s %-7s %-7s %-16s %s\n", "INTERFACE", "MODE", "ID", "NAME", "TAG");
+		printf("%-16s %-7s %-7s %-16s %-16s %s\n", "INTERFACE", "MODE", "ID", "NAME", "TAG",
+		       "VIA");
 	for (size_t i = 0; i < count; i++) {
 		for (int m = XDP_MODE_NATIVE; m <= XDP_MODE_HW; m++) {
 			struct bpf_prog_info info;
 			char tag[2 * BPF_TAG_SIZE + 1] = "";
+			const char *via;
 
 			if (!list[i].mode_ids[m])
 				continue;
 			prog_info_by_id(list[i].mode_ids[m], &info);
+			via = attached_via(list[i].ifindex, list[i].mode_ids[m]);
 			for (int b = 0; info.id && b < BPF_TAG_SIZE; b++)
 				sprintf(tag + 2 * b, "%02x", info.tag[b]);
 			if (o->json) {
@@ -372,10 +403,10 @@ int cmd_status(struct opts *o)
 				printf(",\"ifindex\":%d,\"mode\":\"%s\",\"id\":%u,\"name\":",
 				       list[i].ifindex, mode_name(m), list[i].mode_ids[m]);
 				json_string(info.name);
-				printf(",\"tag\":\"%s\"}", tag);
+				printf(",\"tag\":\"%s\",\"via\":\"%s\"}", tag, via);
 			} else {
-				printf("%-16s %-7s %-7u %-16s %s\n", list[i].ifname, mode_name(m),
-				       list[i].mode_ids[m], info.name, tag[0] ? tag : "?");
+				printf("%-16s %-7s %-7u %-16s %-16s %s\n", list[i].ifname, mode_name(m),
+				       list[i].mode_ids[m], info.name, tag[0] ? tag : "?", via);
 			}
 			rows++;
 		}

@@ -111,7 +111,7 @@ teardown() {
 	run ping_b
 	assert_failure
 	run -0 xdpload_b status "$IF_B"
-	assert_line --index 1 --regexp "^$IF_B +skb +[0-9]+ +xdp_drop +[0-9a-f]{16}$"
+	assert_line --index 1 --regexp "^$IF_B +skb +[0-9]+ +xdp_drop +[0-9a-f]{16} +netlink$"
 	run -0 xdpload_b detach "$IF_B"
 	assert_output --partial "(skb mode)"
 	[ -z "$(xdp_id_b)" ]
@@ -142,14 +142,14 @@ teardown() {
 	id=$(xdp_id_b)
 	run -0 --separate-stderr xdpload_b status -j
 	echo "$output" | jq -e . >/dev/null
-	assert_equal "$(echo "$output" | jq -r ".[] | select(.ifname == \"$IF_B\") | \"\(.mode) \(.id) \(.name)\"")" "native $id xdp_drop"
+	assert_equal "$(echo "$output" | jq -r ".[] | select(.ifname == \"$IF_B\") | \"\(.mode) \(.id) \(.name) \(.via)\"")" "native $id xdp_drop netlink"
 	tag=$(bpftool prog show id "$id" | sed -n 's/.*tag \([0-9a-f]*\).*/\1/p')
 	assert_equal "$(echo "$output" | jq -r '.[0].tag')" "$tag"
 }
 
 @test "status: nothing attached gives only the header; detach says so" {
 	run -0 xdpload_b status "$IF_B"
-	assert_output --regexp "^INTERFACE +MODE +ID +NAME +TAG$"
+	assert_output --regexp "^INTERFACE +MODE +ID +NAME +TAG +VIA$"
 	run -0 xdpload_b status -j
 	assert_output "[]"
 	run -0 xdpload_b detach "$IF_B"

@@ -40,6 +40,8 @@ run_start() {
 	assert_equal "$(cat "$out")" "attached xdp_drop (id $id) to $IF_B (native mode)"
 	run bpftool link show
 	assert_output --regexp "xdp +prog $id"
+	run -0 xdpload_b status "$IF_B"
+	assert_line --index 1 --regexp "^$IF_B +native +$id +xdp_drop +[0-9a-f]{16} +link$"
 	run ping_b
 	assert_failure
 	kill -INT "$pid"
