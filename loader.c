@@ -456,7 +456,7 @@ static const struct verb verbs[] = {
 	{ "detach", cmd_detach, 1, 1, OPT_MODE | OPT_UNPIN | OPT_PIN_MAPS, "IFACE",
 	  "remove the XDP program from IFACE" },
 	{ "status", cmd_status, 0, 1, OPT_JSON, "[IFACE]",
-	  "list interfaces with XDP: mode, program id, name, tag" },
+	  "list interfaces with XDP: mode, program id, name, tag, link or netlink" },
 	{ "inspect", cmd_inspect, 1, 1, OPT_JSON | OPT_SET, "OBJ",
 	  "describe an object: programs, maps, BTF, globals (no kernel needed)" },
 	{ "test", cmd_test, 1, 1, OPTS_LOAD | OPT_PACKET | OPT_REPEAT | OPT_JSON, "OBJ",
