@@ -30,7 +30,8 @@ asan: xdpload-asan
 %.o: %.c xdp_kern.h
 	$(CLANG) $(BPF_CFLAGS) -I. -c $< -o $@
 
-PARSER := elf.c object.c maps.c btf.c btf_compat.c
+# Everything between the file and the kernel: no syscalls, so it can be fuzzed.
+PARSER := elf.c object.c maps.c btf.c btf_compat.c reloc.c
 
 fuzz/elf_fuzz: fuzz/elf_fuzz.c $(PARSER) $(HDRS)
 	$(CLANG) -g -O1 -I. -fsanitize=fuzzer,address,undefined -o $@ fuzz/elf_fuzz.c $(PARSER)

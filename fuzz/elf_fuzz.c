@@ -30,13 +30,6 @@
 #include "btf.h"
 #include "xdpload.h"
 
-/*
- * The Makefile links the parser ($(PARSER)) but not reloc.c, which builds
- * the image load.c hands the kernel and makes no syscall either: compile it
- * in.  If PARSER ever lists reloc.c, delete this line.
- */
-#include "reloc.c"
-
 /* The parser logs through loader.c, which is not linked in: stay quiet. */
 void xdpl_log(const char *fmt, ...)
 {
