@@ -31,12 +31,15 @@
 #define XDPL_NR_BPF 280
 #elif defined(__arm__)
 #define XDPL_NR_BPF 386
-#elif defined(__powerpc__)
+#elif defined(__powerpc64__)
 #define XDPL_NR_BPF 361
-#elif defined(__s390__)
-#define XDPL_NR_BPF 351
 #else
 #error "bpf(2) syscall number unknown for this architecture"
+#endif
+
+/* The parsers read ELF, BTF and netlink fields in host order. */
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "xdpload reads little-endian BPF objects in host byte order: little-endian hosts only"
 #endif
 
 /* Commands (enum bpf_cmd). */
@@ -66,8 +69,8 @@ enum {
 
 /* Attach types that matter to XDP (enum bpf_attach_type). */
 enum {
-	BPF_XDP_DEVMAP = 35,
-	BPF_XDP_CPUMAP = 36,
+	BPF_XDP_DEVMAP = 33,
+	BPF_XDP_CPUMAP = 35,
 	BPF_XDP = 37,
 };
 
@@ -114,6 +117,8 @@ struct bpf_map_create_attr {
 	uint32_t btf_fd;
 	uint32_t btf_key_type_id;
 	uint32_t btf_value_type_id;
+	uint32_t btf_vmlinux_value_type_id;
+	uint64_t map_extra; /* bloom filter hashes, arena address */
 };
 
 struct bpf_map_elem_attr {
@@ -226,6 +231,15 @@ struct bpf_map_info {
 	uint32_t max_entries;
 	uint32_t map_flags;
 	char name[BPF_OBJ_NAME_LEN];
+	uint32_t ifindex;
+	uint32_t btf_vmlinux_value_type_id;
+	uint64_t netns_dev;
+	uint64_t netns_ino;
+	uint32_t btf_id;
+	uint32_t btf_key_type_id;
+	uint32_t btf_value_type_id;
+	uint32_t btf_vmlinux_id;
+	uint64_t map_extra;
 };
 
 /* ---- wrappers ---- */

@@ -152,18 +152,18 @@ static int check_type(const struct btf *btf, uint32_t id, struct errbuf *e)
 		}
 		return err;
 	}
-	case BTF_KIND_ENUM: {
-		const struct btf_enum *en = btf_type_data(t);
-
-		for (uint32_t i = 0; i < vlen && !err; i++)
-			err = check_name(btf, id, t, en[i].name_off, "an enumerator's", e);
-		return err;
-	}
+	case BTF_KIND_ENUM:
 	case BTF_KIND_ENUM64: {
-		const struct btf_enum64 *en = btf_type_data(t);
+		/* btf_enum and btf_enum64 both start with the name offset. */
+		size_t step = kind == BTF_KIND_ENUM ? sizeof(struct btf_enum) : sizeof(struct btf_enum64);
+		const uint8_t *en = btf_type_data(t);
 
+		if (t->size_or_type != 1 && t->size_or_type != 2 && t->size_or_type != 4 &&
+		    t->size_or_type != 8)
+			return err_set(e, -EINVAL, TYPE_FMT ": size %u is not 1, 2, 4 or 8 bytes",
+				       TYPE_ARGS(id, t), t->size_or_type);
 		for (uint32_t i = 0; i < vlen && !err; i++)
-			err = check_name(btf, id, t, en[i].name_off, "an enumerator's", e);
+			err = check_name(btf, id, t, *(const uint32_t *)(en + i * step), "an enumerator's", e);
 		return err;
 	}
 	case BTF_KIND_FUNC_PROTO: {
@@ -366,8 +366,8 @@ int btf_ext_parse(struct btf *btf, const uint8_t *data, uint64_t size, struct er
 	if ((h[0] & 0xffff) != BTF_MAGIC || ((h[0] >> 16) & 0xff) != 1)
 		return err_set(e, -EINVAL, "btf: .BTF.ext has magic 0x%x version %u, not 0xeb9f version 1",
 			       h[0] & 0xffff, (h[0] >> 16) & 0xff);
-	if (h[1] < 24 || h[1] > size)
-		return err_set(e, -EINVAL, "btf: .BTF.ext header length %u does not fit its %llu bytes",
+	if (h[1] < 24 || h[1] > size || h[1] % 4)
+		return err_set(e, -EINVAL, "btf: .BTF.ext header length %u is not a multiple of 4 within its %llu bytes",
 			       h[1], (unsigned long long)size);
 	if (h[1] < 32)
 		h[6] = h[7] = 0;

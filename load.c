@@ -230,6 +230,11 @@ static int map_reuse(const struct obj_map *m, const char *path, int fd, struct e
 		n += (size_t)snprintf(diff + n, n < sizeof(diff) ? sizeof(diff) - n : 0,
 				      "%sflags 0x%x (pinned) != 0x%x (object)", n ? ", " : "",
 				      info.map_flags, m->flags);
+	if (info.map_extra != m->map_extra)
+		n += (size_t)snprintf(diff + n, n < sizeof(diff) ? sizeof(diff) - n : 0,
+				      "%smap_extra %llu (pinned) != %llu (object)", n ? ", " : "",
+				      (unsigned long long)info.map_extra,
+				      (unsigned long long)m->map_extra);
 	if (n) {
 		e->environment = true;
 		return err_set(e, -EEXIST,
@@ -254,6 +259,7 @@ static int map_create(const struct obj_map *m, const struct obj_fds *fds, struct
 	attr.max_entries = m->max_entries;
 	attr.map_flags = m->flags;
 	attr.numa_node = m->numa_node;
+	attr.map_extra = m->map_extra;
 	kernel_name(attr.map_name, m->name);
 	/* A data map's value type is a DATASEC: only for kernels that know them. */
 	if (m->origin == MAP_DATA && (fds->btf_missing & BTF_FEAT_DATASEC))
@@ -446,14 +452,17 @@ static void log_annotate(const struct obj *obj, const struct prog_image *img, st
 	const struct btf *btf = obj->btf;
 	const struct btf_line_info *l, *shown = NULL;
 	bool kernel_lines = strstr(e->log, "\n; ") || !strncmp(e->log, "; ", 2);
-	size_t cap = strlen(e->log) * 2 + 4096, used = 0;
-	char *out = kernel_lines ? NULL : malloc(cap);
+	size_t lines = 1, cap, used = 0;
+	char *out;
 	long last = -1;
 
-	if (!btf || !img->line_info_cnt) {
-		free(out);
+	if (!btf || !img->line_info_cnt)
 		return;
-	}
+	for (const char *c = e->log; *c; c++)
+		lines += *c == '\n';
+	/* Room for the log and one bounded (<= 700 bytes) annotation per line of it. */
+	cap = strlen(e->log) + lines * 704 + 1;
+	out = kernel_lines ? NULL : malloc(cap);
 	for (char *line = e->log; *line;) {
 		char *end = strchr(line, '\n') ? strchr(line, '\n') : line + strlen(line);
 		char *after;
@@ -462,11 +471,15 @@ static void log_annotate(const struct obj *obj, const struct prog_image *img, st
 		if (after != line && after[0] == ':' && after[1] == ' ' && after[2] == '(') {
 			last = insn;
 			l = line_of(img, (uint32_t)insn);
-			if (out && l && l != shown && used + 1024 < cap)
-				used += (size_t)snprintf(out + used, cap - used, "; %s @ %s:%u\n",
-							 trimmed(btf_str(btf, l->line_off)),
-							 base_name(btf_str(btf, l->file_name_off)),
-							 l->line_col >> 10);
+			if (out && l && l != shown) {
+				/* snprintf returns what it wanted to write: count only what it wrote. */
+				int n = snprintf(out + used, cap - used, "; %.512s @ %.128s:%u\n",
+						 trimmed(btf_str(btf, l->line_off)),
+						 base_name(btf_str(btf, l->file_name_off)),
+						 l->line_col >> 10);
+
+				used += n < 0 ? 0 : (size_t)n < cap - used ? (size_t)n : cap - used - 1;
+			}
 			shown = l;
 		}
 		if (out && used + (size_t)(end - line) + 2 < cap) {
@@ -483,7 +496,7 @@ static void log_annotate(const struct obj *obj, const struct prog_image *img, st
 	}
 	l = last >= 0 ? line_of(img, (uint32_t)last) : NULL;
 	if (l)
-		snprintf(e->where, sizeof(e->where), "the verifier stopped at instruction %ld, %s:%u: %s",
+		snprintf(e->where, sizeof(e->where), "the verifier stopped at instruction %ld, %.128s:%u: %.256s",
 			 last, base_name(btf_str(btf, l->file_name_off)), l->line_col >> 10,
 			 trimmed(btf_str(btf, l->line_off)));
 }

@@ -342,6 +342,9 @@ static int set_integer(uint8_t *dst, uint32_t size, bool is_signed, const char *
 	uint64_t u;
 	int64_t s;
 
+	if (size > 8)
+		return err_set(e, -ENOTSUP, "--set %s: %u-byte integers are not supported (at most 8 bytes)",
+			       name, size);
 	errno = 0;
 	if (is_signed) {
 		s = strtoll(value, &end, 0);

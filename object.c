@@ -191,9 +191,15 @@ static int btf_fixup_datasecs(struct obj *obj, struct errbuf *e)
 			const char *vname = btf_str(btf, var->name_off);
 			uint64_t off;
 
+			uint64_t type_size;
+
 			if (elf_symbol_find(obj, (uint32_t)sec, vname, &off) < 0)
 				return err_set(e, -ENOEXEC, "btf: DATASEC %s: variable %s has no symbol in the section",
 					       name, vname);
+			if (btf_kind(var) == BTF_KIND_VAR &&
+			    (btf_type_size(btf, var->size_or_type, &type_size) || type_size != v[i].size))
+				return err_set(e, -ENOEXEC, "btf: DATASEC %s: variable %s is %u bytes, but its type is not",
+					       name, vname, v[i].size);
 			if (off > t->size_or_type || v[i].size > t->size_or_type - off)
 				return err_set(e, -ENOEXEC,
 					       "btf: DATASEC %s: variable %s at %llu+%u lies outside the %u-byte section",
@@ -369,6 +375,11 @@ static int find_relocs(struct obj *obj, struct errbuf *e)
 		}
 	}
 	qsort(obj->relocs, obj->nrelocs, sizeof(*obj->relocs), reloc_compare);
+	for (uint32_t i = 1; i < obj->nrelocs; i++)
+		if (!reloc_compare(&obj->relocs[i - 1], &obj->relocs[i]))
+			return err_set(e, -ENOEXEC, "elf: section %u (%s): instruction %u is relocated twice (%s and %s)",
+				       obj->relocs[i].sec, elf_section_name(obj, obj->relocs[i].sec),
+				       obj->relocs[i].insn, obj->relocs[i - 1].sym, obj->relocs[i].sym);
 	return 0;
 }
 

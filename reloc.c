@@ -194,10 +194,30 @@ static int info_collect(const struct btf_ext_info *info, const struct piece *p, 
 	return 0;
 }
 
+static uint32_t record_insn(const uint8_t *records, uint32_t rec_size, uint32_t i)
+{
+	return *(const uint32_t *)(records + (size_t)i * rec_size);
+}
+
 /*
- * func_info needs exactly one record at the start of every function; line_info
- * needs its first record at instruction 0.  If the object's BTF.ext does not
- * cover the image that way, the kernel would refuse it: load without.
+ * The kernel's rules for one function's records: the first at the function's
+ * first instruction, offsets strictly increasing; func_info has exactly one.
+ */
+static bool records_fit(const uint8_t *records, uint32_t rec_size, uint32_t from, uint32_t count,
+			uint32_t start, bool exactly_one)
+{
+	if (count == 0 || (exactly_one && count != 1) || record_insn(records, rec_size, from) != start)
+		return false;
+	for (uint32_t i = from + 1; i < from + count; i++)
+		if (record_insn(records, rec_size, i) <= record_insn(records, rec_size, i - 1))
+			return false;
+	return true;
+}
+
+/*
+ * Gather func_info and line_info for every piece.  If the object's .BTF.ext
+ * does not cover each function the way the kernel requires, the kernel would
+ * refuse the program: load without them instead.
  */
 static void info_build(struct image_build *b)
 {
@@ -208,19 +228,20 @@ static void info_build(struct image_build *b)
 	for (uint32_t i = 0; i < b->npieces && (func_ok || line_ok); i++) {
 		const struct piece *p = &b->pieces[i];
 		const char *name = elf_section_name(b->obj, p->sec);
-		uint32_t found;
+		uint32_t before, found;
 
-		if (func_ok) {
-			func_ok = !info_collect(&btf->func_info, p, name, &img->func_info,
-						&img->func_info_cnt, &found) &&
-				  found == 1 &&
-				  *(uint32_t *)(img->func_info + (size_t)(img->func_info_cnt - 1) *
-								      btf->func_info.rec_size) == p->start;
-		}
-		if (line_ok)
-			line_ok = !info_collect(&btf->line_info, p, name, &img->line_info,
-						&img->line_info_cnt, &found) &&
-				  (i > 0 || (found && *(uint32_t *)img->line_info == 0));
+		before = img->func_info_cnt;
+		func_ok = func_ok &&
+			  !info_collect(&btf->func_info, p, name, &img->func_info, &img->func_info_cnt,
+					&found) &&
+			  records_fit(img->func_info, btf->func_info.rec_size, before, found, p->start,
+				      true);
+		before = img->line_info_cnt;
+		line_ok = line_ok &&
+			  !info_collect(&btf->line_info, p, name, &img->line_info, &img->line_info_cnt,
+					&found) &&
+			  records_fit(img->line_info, btf->line_info.rec_size, before, found, p->start,
+				      false);
 	}
 	if (func_ok) {
 		img->func_info_rec_size = btf->func_info.rec_size;
@@ -229,6 +250,7 @@ static void info_build(struct image_build *b)
 		img->func_info = NULL;
 		img->func_info_cnt = 0;
 	}
+	/* Line info without func info is refused too. */
 	if (line_ok && func_ok) {
 		img->line_info_rec_size = btf->line_info.rec_size;
 	} else {
@@ -238,6 +260,9 @@ static void info_build(struct image_build *b)
 	}
 	if (btf && btf->func_info.nsecs && !func_ok)
 		xdpl_log("load: program %s: BTF func_info does not cover every function; loading without it",
+			 b->prog);
+	else if (btf && btf->line_info.nsecs && !line_ok)
+		xdpl_log("load: program %s: BTF line_info does not start every function; loading without it",
 			 b->prog);
 }
 

@@ -103,6 +103,32 @@ setup() {
 	assert_line "  add_one (.text) times_two_plus_two (.text)"
 }
 
+@test "line info that does not start a subprogram: the program loads without it" {
+	obj="$BATS_TEST_TMPDIR/lines.o"
+	cp "$PROGS/calls.o" "$obj"
+	ext=$(sec_offset "$obj" "$(sec_index "$obj" .BTF.ext)")
+	btf=$(sec_offset "$obj" "$(sec_index "$obj" .BTF)")
+	strs=$((btf + $(le_get "$obj" $((btf + 4)) 4) + $(le_get "$obj" $((btf + 16)) 4)))
+	# .BTF.ext line_info: record size, then per section: name offset, count, records.
+	at=$((ext + $(le_get "$obj" $((ext + 4)) 4) + $(le_get "$obj" $((ext + 16)) 4)))
+	end=$((at + $(le_get "$obj" $((ext + 20)) 4)))
+	size=$(le_get "$obj" "$at" 4)
+	at=$((at + 4))
+	while [ "$at" -lt "$end" ]; do
+		name=$(dd if="$obj" bs=1 skip=$((strs + $(le_get "$obj" "$at" 4))) count=5 status=none)
+		count=$(le_get "$obj" $((at + 4)) 4)
+		if [ "$name" = ".text" ]; then
+			le_put "$obj" $((at + 8)) 4 8 # the first record now points one instruction in
+			break
+		fi
+		at=$((at + 8 + count * size))
+	done
+	[ "$name" = ".text" ]
+	run -0 --separate-stderr xdpload test -v "$obj"
+	assert_line --regexp "^  \.bss +result +__u32 +42$"
+	[[ "$stderr" == *"BTF line_info does not start every function; loading without it"* ]]
+}
+
 @test "BTF-defined maps: inspect shows their definitions and BTF key and value types" {
 	run -0 xdpload inspect "$PROGS/btf_maps.o"
 	assert_line --regexp "^  counter +array +4 +8 +1  0x0 +\.maps +by name$"

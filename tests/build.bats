@@ -29,3 +29,14 @@ load helpers
 	run -0 xdpload inspect -j "$ROOT/xdp_kern.o"
 	assert_equal "$(echo "$output" | jq -c '[.programs[] | [.name, .section]]')" '[["xdp_firewall","xdp"]]'
 }
+
+@test "the ABI bpf_sys.h and btf.h restate matches the kernel's uapi headers" {
+	# The headers are read here, by the test, never by the build.
+	[ -f /usr/include/linux/bpf.h ] || skip "no kernel uapi headers (linux-libc-dev)"
+	cd "$ROOT"
+	run -0 gcc -o "$BATS_TEST_TMPDIR/kernel" tests/abi/kernel.c
+	run -0 gcc -I. -o "$BATS_TEST_TMPDIR/ours" tests/abi/ours.c
+	run -0 diff <("$BATS_TEST_TMPDIR/kernel") <("$BATS_TEST_TMPDIR/ours")
+	run -0 "$BATS_TEST_TMPDIR/ours"
+	assert_line "BPF_XDP_DEVMAP 33"
+}

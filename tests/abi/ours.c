@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: MIT
+/* The ABI facts of list.h, as bpf_sys.h and btf.h restate them. */
+#include <stddef.h>
+#include <stdio.h>
+#include "bpf_sys.h"
+#include "btf.h"
+
+int main(void)
+{
+#define C(name) printf("%s %lld\n", #name, (long long)(name));
+#define O(ours, kernel, kfield, ofield) printf("offsetof %s.%s %zu\n", #ours, #ofield, offsetof(struct ours, ofield));
+#define S(ours, kernel) printf("sizeof %s %zu\n", #ours, sizeof(struct ours));
+#include "list.h"
+	return 0;
+}
