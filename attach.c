@@ -69,8 +69,14 @@ int cmd_attach(struct opts *o)
 		/* Replace atomically: the kernel swaps only if the old program is still there. */
 		int mode = st.attached == XDP_MODE_MULTI ? XDP_MODE_NATIVE : st.attached;
 
-		if (!flags)
-			flags = mode_flag(mode);
+		if (flags && flags != mode_flag(mode)) {
+			fprintf(stderr, "xdpload: attach: %s has program %u in %s mode; --force replaces a program in its own mode, so detach it first to use %s mode\n",
+				iface, st.mode_ids[mode], mode_name(mode),
+				flags == XDP_FLAGS_SKB_MODE ? "skb" : flags == XDP_FLAGS_HW_MODE ? "hw" : "native");
+			code = EXIT_ATTACH;
+			goto out;
+		}
+		flags = mode_flag(mode);
 		expected_fd = bpf_fd_by_id(BPF_PROG_GET_FD_BY_ID, st.mode_ids[mode]);
 		if (expected_fd >= 0)
 			flags |= XDP_FLAGS_REPLACE;
@@ -124,7 +130,7 @@ int cmd_run(struct opts *o)
 	struct xdp_state st;
 	struct loaded l;
 	sigset_t set;
-	int link_fd = -1, code, sig;
+	int link_fd = -1, old_fds[XDP_MODE_MULTI] = { -1, -1, -1, -1 }, code, sig;
 
 	/* Signals wait their turn until the link exists and can be closed. */
 	sigemptyset(&set);
@@ -136,9 +142,15 @@ int cmd_run(struct opts *o)
 	if (code)
 		goto out;
 	if (o->force && nl_xdp_get(l.ifindex, &st, &e) == 0 && st.attached) {
-		/* A link cannot replace a netlink attachment: remove it first. */
+		/*
+		 * A link cannot replace a netlink attachment: remove it first, but
+		 * hold on to it, to put it back if the link fails.
+		 */
 		for (int m = XDP_MODE_NATIVE; m <= XDP_MODE_HW; m++) {
-			if (st.mode_ids[m] && nl_xdp_set(l.ifindex, -1, mode_flag(m), -1, &e)) {
+			if (!st.mode_ids[m])
+				continue;
+			old_fds[m] = bpf_fd_by_id(BPF_PROG_GET_FD_BY_ID, st.mode_ids[m]);
+			if (nl_xdp_set(l.ifindex, -1, mode_flag(m), -1, &e)) {
 				snprintf(e.msg, sizeof(e.msg), "run: removing program %u from %s failed",
 					 st.mode_ids[m], iface);
 				code = report(&e, EXIT_ATTACH);
@@ -156,6 +168,11 @@ int cmd_run(struct opts *o)
 		if (link_fd == -EBUSY && nl_xdp_get(l.ifindex, &st, &e) == 0 && st.attached)
 			fprintf(stderr, "xdpload: hint: %s already has an XDP program (id %u); remove it with `xdpload detach %s` or pass --force\n",
 				iface, st.prog_id ? st.prog_id : st.mode_ids[XDP_MODE_NATIVE], iface);
+		for (int m = XDP_MODE_NATIVE; m <= XDP_MODE_HW; m++)
+			if (old_fds[m] >= 0 &&
+			    nl_xdp_set(l.ifindex, old_fds[m], mode_flag(m) | XDP_FLAGS_UPDATE_IF_NOEXIST, -1, &e) == 0)
+				fprintf(stderr, "xdpload: put the previous program back on %s (%s mode)\n",
+					iface, mode_name(m));
 		goto out;
 	}
 	print_attached(&l, iface);
@@ -165,6 +182,9 @@ int cmd_run(struct opts *o)
 	printf("detached %s from %s (%s)\n", l.prog->name, iface,
 	       sig < 0 ? "duration elapsed" : sig == SIGINT ? "SIGINT" : "SIGTERM");
 out:
+	for (int m = XDP_MODE_NATIVE; m <= XDP_MODE_HW; m++)
+		if (old_fds[m] >= 0)
+			close(old_fds[m]);
 	loaded_close(&l, o, code != EXIT_OK);
 	return code;
 }
@@ -184,31 +204,49 @@ static int pin_kind(int fd, bool *is_map)
 	return strstr(target, "bpf-map") || strstr(target, "bpf-prog") ? 0 : -EINVAL;
 }
 
-/* detach --unpin: remove the pins under the pin directory that hold the program or its maps. */
-static void unpin_program(uint32_t prog_id, const char *dir)
+#define MAX_PROG_MAPS 64
+
+/* A program and the maps it uses, noted before detaching may free it. */
+struct prog_maps {
+	uint32_t prog_id;
+	uint32_t map_ids[MAX_PROG_MAPS];
+	uint32_t nmaps;
+};
+
+static void prog_maps_get(uint32_t prog_id, struct prog_maps *pm)
 {
 	struct bpf_prog_info info;
-	uint32_t map_ids[64];
+	struct bpf_info_by_fd_attr attr;
 	int fd = bpf_fd_by_id(BPF_PROG_GET_FD_BY_ID, prog_id);
-	DIR *d;
-	struct dirent *ent;
 
-	memset(&info, 0, sizeof(info));
-	info.nr_map_ids = 64;
-	info.map_ids = bpf_ptr(map_ids);
+	memset(pm, 0, sizeof(*pm));
+	pm->prog_id = prog_id;
 	if (fd < 0)
 		return;
-	{
-		struct bpf_info_by_fd_attr attr = { (uint32_t)fd, sizeof(info), bpf_ptr(&info) };
-
-		if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr)) < 0)
-			info.nr_map_ids = 0;
-	}
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = MAX_PROG_MAPS;
+	info.map_ids = bpf_ptr(pm->map_ids);
+	memset(&attr, 0, sizeof(attr));
+	attr.bpf_fd = (uint32_t)fd;
+	attr.info_len = sizeof(info);
+	attr.info = bpf_ptr(&info);
+	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr)) == 0)
+		pm->nmaps = info.nr_map_ids < MAX_PROG_MAPS ? info.nr_map_ids : MAX_PROG_MAPS;
 	close(fd);
-	d = opendir(dir);
+}
+
+/*
+ * detach --unpin, once the program is off the interface: remove the pins
+ * under the pin directory that hold it or one of its maps.
+ */
+static void unpin_program(const struct prog_maps *pm, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *ent;
+
 	while (d && (ent = readdir(d))) {
 		char path[4096];
-		struct bpf_map_info obj;
+		struct bpf_map_info info;
 		bool is_map = false, mine = false;
 		int pin;
 
@@ -218,10 +256,10 @@ static void unpin_program(uint32_t prog_id, const char *dir)
 		pin = bpf_obj_get(path);
 		if (pin < 0)
 			continue;
-		if (pin_kind(pin, &is_map) == 0 && bpf_obj_info(pin, &obj, sizeof(obj)) == 0) {
-			for (uint32_t i = 0; is_map && i < info.nr_map_ids && i < 64; i++)
-				mine |= obj.id == map_ids[i];
-			mine |= !is_map && obj.id == prog_id;
+		if (pin_kind(pin, &is_map) == 0 && bpf_obj_info(pin, &info, sizeof(info)) == 0) {
+			for (uint32_t i = 0; is_map && i < pm->nmaps; i++)
+				mine |= info.id == pm->map_ids[i];
+			mine |= !is_map && info.id == pm->prog_id;
 		}
 		close(pin);
 		if (mine && unlink(path) == 0)
@@ -245,13 +283,13 @@ int cmd_detach(struct opts *o)
 		return report(&e, EXIT_ATTACH);
 	for (int m = XDP_MODE_NATIVE; m <= XDP_MODE_HW; m++) {
 		struct bpf_prog_info info;
+		struct prog_maps pm;
 		int code;
 
 		if (!st.mode_ids[m] || (o->mode_flags && o->mode_flags != mode_flag(m)))
 			continue;
 		prog_info_by_id(st.mode_ids[m], &info);
-		if (o->unpin)
-			unpin_program(st.mode_ids[m], o->load.pin_dir);
+		prog_maps_get(st.mode_ids[m], &pm);
 		if (nl_xdp_set(ifindex, -1, mode_flag(m), -1, &e)) {
 			snprintf(e.msg, sizeof(e.msg), "detach: %s (id %u) from %s (%s mode): RTM_SETLINK refused",
 				 info.name, st.mode_ids[m], iface, mode_name(m));
@@ -262,6 +300,8 @@ int cmd_detach(struct opts *o)
 		}
 		printf("detached %s (id %u) from %s (%s mode)\n", info.name, st.mode_ids[m], iface,
 		       mode_name(m));
+		if (o->unpin)
+			unpin_program(&pm, o->load.pin_dir);
 		removed++;
 	}
 	if (!removed)

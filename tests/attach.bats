@@ -102,6 +102,15 @@ teardown() {
 	assert_output --partial "xdpgeneric"
 }
 
+@test "attach --force will not change modes behind the user's back (exit 4)" {
+	run -0 xdpload_b attach --mode skb "$PROGS/xdp_drop.o" "$IF_B"
+	old=$(xdp_id_b)
+	run -4 --separate-stderr xdpload_b attach --force --mode native "$ROOT/xdp_kern.o" "$IF_B"
+	assert_equal "$stderr" "xdpload: attach: $IF_B has program $old in skb mode; --force replaces a program in its own mode, so detach it first to use native mode"
+	assert_equal "$(xdp_id_b)" "$old"
+	assert_equal "$(progs_named xdp_firewall 0)" 0
+}
+
 @test "attach --mode skb attaches in generic mode, and status says so" {
 	run -0 xdpload_b attach --mode skb "$PROGS/xdp_drop.o" "$IF_B"
 	assert_output --partial "(skb mode)"

@@ -179,12 +179,27 @@ setup() {
 	run bpftool prog show pinned "$dir/prog"
 	assert_output --partial "name xdp_btf_maps"
 	run -0 xdpload_b detach --unpin --pin-maps "$dir" "$IF_B"
+	assert_line --index 0 --regexp "^detached xdp_btf_maps \(id [0-9]+\) from $IF_B \(native mode\)$"
 	assert_line "unpinned $dir/counter"
 	assert_line "unpinned $dir/prog"
-	assert_line --regexp "^detached xdp_btf_maps \(id [0-9]+\) from $IF_B \(native mode\)$"
 	assert_file_not_exists "$dir/prog"
 	assert_file_not_exists "$dir/counter"
 	netns_destroy bp
+}
+
+@test "detach --unpin keeps the pins when the detach itself is refused" {
+	netns_create bq
+	dir="$BPFFS/held"
+	nsenter --net="/run/netns/$NS_B" "$XDPLOAD" run --duration 5 --pin-maps "$dir" "$PROGS/btf_maps.o" "$IF_B" >/dev/null 3>&- &
+	pid=$!
+	for _ in $(seq 50); do [ -n "$(xdp_id_b)" ] && break; sleep 0.1; done
+	run -4 --separate-stderr xdpload_b detach --unpin --pin-maps "$dir" "$IF_B"
+	[[ "$stderr" == *"Can't replace active BPF XDP link"* ]]
+	refute_output --partial "unpinned"
+	assert_file_exists "$dir/counter"
+	kill -INT "$pid"
+	wait "$pid"
+	netns_destroy bq
 }
 
 @test "BTF rewritten for older kernels still loads: each missing kind, and all" {

@@ -109,6 +109,18 @@ run_start() {
 	[ -z "$(xdp_id_b)" ]
 }
 
+@test "run --force puts the previous program back when the link fails" {
+	run -0 xdpload_b attach --mode skb "$PROGS/xdp_drop.o" "$IF_B"
+	old=$(xdp_id_b)
+	# veth has no hardware offload, so the link is refused after the old program is removed.
+	run -4 --separate-stderr xdpload_b run --force --mode hw --duration 1 "$ROOT/xdp_kern.o" "$IF_B"
+	[[ "$stderr" == *"BPF_LINK_CREATE (XDP) refused"* ]]
+	[[ "$stderr" == *"put the previous program back on $IF_B (skb mode)"* ]]
+	assert_equal "$(xdp_id_b)" "$old"
+	run ping_b
+	assert_failure
+}
+
 @test "run: IFACE defaults to eth0, as in the Aya book" {
 	# B has no eth0, so the default shows in the error without touching a real interface.
 	run -5 --separate-stderr xdpload_b run --duration 1 "$PROGS/xdp_drop.o"
