@@ -71,7 +71,7 @@ int btf_sanitized(const struct btf *btf, unsigned int missing, uint8_t **blob, u
 	uint8_t *out;
 	char *strs;
 
-	out = malloc(btf->size + extra);
+	out = calloc(1, btf->size + extra); /* gaps in the original layout stay zero */
 	if (!out)
 		return -ENOMEM;
 	/* Layout: header, types, [placeholder INT], strings. */
@@ -139,7 +139,7 @@ int btf_sanitized(const struct btf *btf, unsigned int missing, uint8_t **blob, u
 		}
 	}
 	*blob = out;
-	*size = btf->size + extra;
+	*size = h->hdr_len + h->str_off + h->str_len; /* no slack: the kernel counts every byte */
 	return 0;
 }
 

@@ -28,7 +28,7 @@
 #include "xdpload.h"
 
 #define LOG_SIZE_FIRST (64U << 10)
-#define LOG_SIZE_MAX (16U << 20)
+#define LOG_SIZE_MAX ((16U << 20) - 1) /* kernels before 5.2 take no more */
 #define BPF_FS_MAGIC 0xcafe4a11
 
 /* Kernel object names: at most 15 characters from [A-Za-z0-9_.]. */
@@ -137,7 +137,8 @@ int load_btf(const struct obj *obj, const struct load_opts *opts, struct obj_fds
 		if (fd == -EPERM && memlock_lift())
 			fd = btf_load_blob(btf->data, btf->size, NULL, 0);
 		if (fd == -EPERM)
-			return err_sys(e, fd, "load: BPF_BTF_LOAD failed");
+			return err_sys(e, fd, "load: the object's BTF (%u types): BPF_BTF_LOAD failed",
+				       btf->nr_types);
 		if (fd < 0)
 			missing = btf_features_newer(btf_features_missing(used)) & used;
 	}
@@ -169,15 +170,17 @@ int load_btf(const struct obj *obj, const struct load_opts *opts, struct obj_fds
 
 int load_pin_path(char *buf, size_t len, const char *dir, const char *name, struct errbuf *e)
 {
+	e->environment = true;
 	if (strchr(name, '/') || !*name)
 		return err_set(e, -EINVAL, "load: map name %s cannot be a file name under %s", name, dir);
 	if ((size_t)snprintf(buf, len, "%s/%s", dir, name) >= len)
 		return err_set(e, -ENAMETOOLONG, "load: pin path %s/%s is too long", dir, name);
+	e->environment = false;
 	return 0;
 }
 
 /* The pin directory must be on bpffs; create it (one level) if it is missing. */
-static int pin_dir_ready(const char *dir, struct errbuf *e)
+static int pin_dir_ready(const char *dir, bool *created, struct errbuf *e)
 {
 	struct statfs fs;
 	char parent[4096];
@@ -188,6 +191,7 @@ static int pin_dir_ready(const char *dir, struct errbuf *e)
 			goto not_bpffs;
 		return 0;
 	}
+	e->environment = true;
 	if (errno != ENOENT)
 		return err_sys(e, -errno, "load: pin directory %s", dir);
 	snprintf(parent, sizeof(parent), "%s", dir);
@@ -198,6 +202,8 @@ static int pin_dir_ready(const char *dir, struct errbuf *e)
 		goto not_bpffs;
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return err_sys(e, -errno, "load: cannot create pin directory %s", dir);
+	e->environment = false;
+	*created = true;
 	return 0;
 not_bpffs:
 	e->environment = true;
@@ -324,7 +330,7 @@ int load_maps(const struct obj *obj, const struct load_opts *opts, struct obj_fd
 
 		if (m->pinning == MAP_PIN_BY_NAME) {
 			if (!dir_ready) {
-				err = pin_dir_ready(opts->pin_dir, e);
+				err = pin_dir_ready(opts->pin_dir, &fds->pin_dir_created, e);
 				if (err)
 					return err;
 				dir_ready = true;
@@ -340,8 +346,10 @@ int load_maps(const struct obj *obj, const struct load_opts *opts, struct obj_fd
 					return err;
 				continue;
 			}
-			if (fd != -ENOENT)
+			if (fd != -ENOENT) {
+				e->environment = true;
 				return err_sys(e, fd, "load: map %s: cannot open the pin %s", m->name, path);
+			}
 		}
 		fd = map_create(m, fds, e);
 		if (fd < 0)
@@ -355,8 +363,10 @@ int load_maps(const struct obj *obj, const struct load_opts *opts, struct obj_fd
 		}
 		if (m->pinning == MAP_PIN_BY_NAME) {
 			err = bpf_obj_pin(fd, path);
-			if (err)
+			if (err) {
+				e->environment = true;
 				return err_sys(e, err, "load: map %s: cannot pin it at %s", m->name, path);
+			}
 			fds->map_pinned_here[i] = true;
 			xdpl_log("load: map %s pinned at %s", m->name, path);
 		}
@@ -378,12 +388,19 @@ void load_unpin(const struct obj *obj, const struct load_opts *opts, struct obj_
 			xdpl_log("load: removed the pin %s made by this failed load", path);
 		fds->map_pinned_here[i] = false;
 	}
+	if (fds->pin_dir_created && rmdir(opts->pin_dir) == 0)
+		xdpl_log("load: removed the pin directory %s made by this failed load", opts->pin_dir);
+	fds->pin_dir_created = false;
 }
 
 /* ---- programs ---- */
 
-/* Load again with a verifier log, growing the buffer until the log fits. */
-static int prog_load_logged(struct bpf_prog_load_attr *attr, struct errbuf *e)
+/*
+ * Load again with a verifier log, growing the buffer until the log fits.
+ * The answer stays the first load's: if the log never fits, the kernel says
+ * ENOSPC, but the user needs to hear why the verifier refused.
+ */
+static int prog_load_logged(struct bpf_prog_load_attr *attr, int first_err, struct errbuf *e)
 {
 	uint32_t size = LOG_SIZE_FIRST;
 	int fd;
@@ -392,24 +409,28 @@ static int prog_load_logged(struct bpf_prog_load_attr *attr, struct errbuf *e)
 		char *log = malloc(size);
 
 		if (!log)
-			return -ENOMEM;
+			return first_err;
 		log[0] = '\0';
 		attr->log_level = 1;
 		attr->log_size = size;
 		attr->log_buf = bpf_ptr(log);
 		fd = bpf_prog_load(attr);
-		if (fd == -ENOSPC && size < LOG_SIZE_MAX) {
-			free(log);
-			xdpl_log("load: the verifier log needs more than %u KiB; growing the buffer", size >> 10);
-			size *= 4;
-			continue;
-		}
-		free(e->log);
-		e->log = log;
 		attr->log_level = 0;
 		attr->log_size = 0;
 		attr->log_buf = 0;
-		return fd;
+		if (fd == -ENOSPC && size < LOG_SIZE_MAX) {
+			free(log);
+			xdpl_log("load: the verifier log needs more than %u KiB; growing the buffer", size >> 10);
+			size = size > LOG_SIZE_MAX / 4 ? LOG_SIZE_MAX : size * 4;
+			continue;
+		}
+		if (fd < 0 && !log[0] && e->log) {
+			free(log); /* keep the log we already have */
+		} else {
+			free(e->log);
+			e->log = log;
+		}
+		return fd == -ENOSPC ? first_err : fd;
 	}
 }
 
@@ -541,7 +562,7 @@ int load_prog(const struct obj *obj, const struct obj_prog *prog, struct obj_fds
 	if (fd < 0 && fd != -EPERM && fd != -ENOMEM) {
 		xdpl_log("load: program %s refused (%s); loading again for the verifier log",
 			 prog->name, xdpl_errno_name(fd));
-		fd = prog_load_logged(&attr, e);
+		fd = prog_load_logged(&attr, fd, e);
 		if (e->log)
 			log_annotate(obj, img, e);
 	}

@@ -309,8 +309,9 @@ int load_program(struct loaded *l, const char *path, const char *iface, const st
 		err = load_maps(&l->obj, &o->load, &l->fds, &e);
 	if (!err)
 		err = load_prog(&l->obj, l->prog, &l->fds, &e);
+	/* A fault we found ourselves is in the object; one the kernel found, the kernel's. */
 	if (err)
-		return report(&e, err == -ENOTSUP ? EXIT_OBJECT : EXIT_KERNEL);
+		return report(&e, e.errnum ? EXIT_KERNEL : EXIT_OBJECT);
 	bpf_obj_info(l->fds.prog_fd, &l->info, sizeof(l->info));
 	return EXIT_OK;
 }

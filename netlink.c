@@ -260,6 +260,13 @@ static int nl_talk(struct nl_socket *nl, struct nl_request *req, const char *wha
 						err_sys(e, err, "netlink: the kernel refused %s", what);
 					done = true;
 				} else if (h->nlmsg_type == NLMSG_DONE) {
+					/* A dump that failed part-way says so in its DONE. */
+					int32_t status = 0;
+
+					if (h->nlmsg_len >= NL_HDRLEN + sizeof(status))
+						memcpy(&status, p + NL_HDRLEN, sizeof(status));
+					if (status < 0)
+						err = err_sys(e, status, "netlink: %s ended with an error", what);
 					done = true;
 				} else if (h->nlmsg_type == RTM_NEWLINK && fn &&
 					   h->nlmsg_len >= NL_HDRLEN + sizeof(struct ifinfomsg)) {

@@ -159,9 +159,13 @@ unsigned int globals_print(const struct obj *obj, const int *map_fds, bool json)
 
 		if (m->origin != MAP_DATA || !ds)
 			continue;
-		if (map_fds && map_fds[i] >= 0 && (now = malloc(m->value_size)) &&
-		    bpf_map_elem(BPF_MAP_LOOKUP_ELEM, map_fds[i], &zero, now, 0) < 0)
-			memcpy(now, m->data, m->value_size);
+		if (map_fds && map_fds[i] >= 0) {
+			now = malloc(m->value_size);
+			if (!now)
+				now = m->data;
+			else if (bpf_map_elem(BPF_MAP_LOOKUP_ELEM, map_fds[i], &zero, now, 0) < 0)
+				memcpy(now, m->data, m->value_size);
+		}
 		v = btf_type_data(ds);
 		for (uint32_t j = 0; j < btf_vlen(ds); j++) {
 			const struct btf_type *var = btf_type_by_id(btf, v[j].type);

@@ -38,6 +38,7 @@ struct errbuf {
 	char *log;        /* verifier log, malloc'd; loader.c prints and frees it */
 	char where[512];  /* the source line the verifier stopped at, from BTF line info */
 	bool environment; /* the fault lies around us (pins, bpffs), not in object or kernel */
+	/* Otherwise: errnum 0 means we found the fault in the object, else the kernel refused. */
 };
 
 __attribute__((format(printf, 3, 4))) static inline int err_set(struct errbuf *e, int err,
@@ -218,6 +219,7 @@ struct obj_fds {
 	unsigned int btf_missing; /* BTF_FEAT_* rewritten away for this kernel */
 	int *map_fds; /* one per obj->maps */
 	bool *map_pinned_here; /* we pinned it during this load: unpin on failure */
+	bool pin_dir_created;  /* and made the directory: remove it on failure */
 	uint32_t nmaps;
 	int prog_fd;
 	struct prog_image img;
