@@ -382,6 +382,13 @@ static int cmd_test(struct opts *o)
 	code = load_program(&l, o->args[0], NULL, o);
 	if (code)
 		goto out;
+	if (l.prog->expected_attach_type) {
+		fprintf(stderr, "xdpload: test: %s (section %s) loads, but the kernel cannot test-run programs for %s entries\n",
+			l.prog->name, l.prog->section,
+			l.prog->expected_attach_type == BPF_XDP_DEVMAP ? "devmap" : "cpumap");
+		code = EXIT_OBJECT;
+		goto out;
+	}
 	memset(&attr, 0, sizeof(attr));
 	attr.prog_fd = (uint32_t)l.fds.prog_fd;
 	attr.data_in = bpf_ptr(in);

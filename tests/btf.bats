@@ -129,6 +129,11 @@ setup() {
 	[[ "$stderr" == *"BTF line_info does not start every function; loading without it"* ]]
 }
 
+@test "test: a devmap program loads, and xdpload says why it cannot be test-run (exit 2)" {
+	run -2 --separate-stderr xdpload test --prog xdp_in_devmap "$PROGS/xdp_multi.o"
+	assert_equal "$stderr" "xdpload: test: xdp_in_devmap (section xdp/devmap) loads, but the kernel cannot test-run programs for devmap entries"
+}
+
 @test "BTF-defined maps: inspect shows their definitions and BTF key and value types" {
 	run -0 xdpload inspect "$PROGS/btf_maps.o"
 	assert_line --regexp "^  counter +array +4 +8 +1  0x0 +\.maps +by name$"
