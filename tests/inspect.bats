@@ -27,7 +27,7 @@ load helpers
 	run -0 xdpload inspect "$PROGS/xdp_multi.o"
 	assert_line --regexp "^  xdp_drop_all +xdp +xdp +2 +0$"
 	assert_line --regexp "^  xdp_pass_all +xdp_pass +xdp +2 +0$"
-	assert_line --regexp "^  xdp_in_devmap +xdp/devmap +xdp/devmap +2 +0$"
+	assert_line --regexp "^  xdp_in_devmap +xdp/devmap +xdp/devmap +5 +0$"
 	assert_line --regexp "^  tc_pass +tc +unsupported +2 +0$"
 	run -0 xdpload inspect "$PROGS/xdp_frags.o"
 	assert_line --regexp "^  xdp_frags_pass +xdp.frags +xdp.frags +2 +0$"

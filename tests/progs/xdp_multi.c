@@ -20,11 +20,11 @@ int xdp_pass_all(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
+/* Only a program loaded for devmap entries may read egress_ifindex. */
 SEC("xdp/devmap")
 int xdp_in_devmap(struct xdp_md *ctx)
 {
-	(void)ctx;
-	return XDP_PASS;
+	return ctx->egress_ifindex ? XDP_PASS : XDP_DROP;
 }
 
 SEC("tc")
