@@ -12,7 +12,7 @@ CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 LDFLAGS += -static
 BPF_CFLAGS := -O2 -g -target bpf -nostdinc -Wall -Werror
 
-SRCS := loader.c attach.c show.c elf.c object.c maps.c btf.c btf_compat.c reloc.c load.c netlink.c
+SRCS := loader.c attach.c testrun.c show.c elf.c object.c maps.c btf.c btf_compat.c reloc.c load.c netlink.c
 HDRS := xdpload.h bpf_sys.h btf.h cli.h
 TEST_PROGS := $(patsubst %.c,%.o,$(wildcard tests/progs/*.c))
 

@@ -7,7 +7,8 @@
  *           fd, so SIGINT, SIGTERM, --duration and even SIGKILL detach it
  *   detach  RTM_SETLINK with fd -1 for each mode a program is attached in
  *
- * Part of the command line: with loader.c and show.c, the only files that print.
+ * Part of the command line: with loader.c, testrun.c and show.c, the only
+ * files that print.
  */
 #include <dirent.h>
 #include <errno.h>

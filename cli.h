@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cli.h - what the command-line files share.  loader.c holds main, the
- * options, the error report, loading and the `test` verb; attach.c the verbs
- * that attach and detach (run, attach, detach); show.c the verbs that only
- * look (inspect, status, map dump).  These three are the only files that
- * print or exit.
+ * options, the error report and the load every verb shares; attach.c the
+ * verbs that attach and detach (run, attach, detach); testrun.c `test`;
+ * show.c the verbs that only look (inspect, status, map dump).  These four
+ * are the only files that print or exit.
  */
 #ifndef XDPLOAD_CLI_H
 #define XDPLOAD_CLI_H
@@ -63,6 +63,7 @@ unsigned int globals_print(const struct obj *obj, const int *map_fds, bool json)
 int cmd_attach(struct opts *o);
 int cmd_run(struct opts *o);
 int cmd_detach(struct opts *o);
+int cmd_test(struct opts *o);
 int cmd_inspect(struct opts *o);
 int cmd_status(struct opts *o);
 int cmd_map(struct opts *o);

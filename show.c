@@ -3,7 +3,8 @@
  * show.c - the verbs that only look, and how they print: `inspect` (an
  * object, no kernel needed), `status` (XDP on interfaces), `map dump` (a
  * pinned map), and global variables for `inspect` and `test`.  Text for
- * people, -j for programs.  With loader.c, the only file that prints.
+ * people, -j for programs.  With loader.c, attach.c and testrun.c, the only
+ * files that print.
  */
 #include <errno.h>
 #include <stdlib.h>

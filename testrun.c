@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+/*
+ * testrun.c - the `test` verb: load a program without attaching it, run it
+ * on one packet with BPF_PROG_TEST_RUN (once, or --repeat times for a mean
+ * time), and show the verdict, the packet that came out and the global
+ * variables as the run left them.  The quickest way to see what a program
+ * does, and what the tests use to prove each feature works.
+ *
+ * Part of the command line: with loader.c, attach.c and show.c, the only
+ * files that print.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* The packet `test` sends by default: Ethernet, IPv4 10.0.0.1 -> 10.0.0.2, UDP 12345 -> 53. */
+static const uint8_t default_packet[64] = {
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00,
+	0x45, 0x00, 0x00, 0x32, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0x26, 0xb9,
+	0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x02,
+	0x30, 0x39, 0x00, 0x35, 0x00, 0x1e, 0x00, 0x00,
+	'x', 'd', 'p', 'l', 'o', 'a', 'd', ' ', 't', 'e', 's', 't', ' ', 'p', 'a', 'c', 'k', 'e',
+	't', '.', '.', '\n',
+};
+
+/* --packet: a file of raw bytes, or hex digits (spaces and colons allowed). */
+static int packet_read(const char *arg, uint8_t *buf, size_t cap, size_t *len)
+{
+	FILE *f = fopen(arg, "rb");
+	size_t n = 0;
+
+	if (f) {
+		n = fread(buf, 1, cap, f);
+		fclose(f);
+		*len = n;
+		return n ? 0 : -EINVAL;
+	}
+	for (const char *p = arg; *p;) {
+		unsigned int byte;
+
+		if (*p == ' ' || *p == ':' || *p == '\n') {
+			p++;
+			continue;
+		}
+		if (n == cap || sscanf(p, "%2x", &byte) != 1 || !p[1] || p[1] == ' ' || p[1] == ':')
+			return -EINVAL;
+		buf[n++] = (uint8_t)byte;
+		p += 2;
+	}
+	*len = n;
+	return n >= 14 ? 0 : -EINVAL;
+}
+
+static const char *xdp_verdict(uint32_t ret)
+{
+	static const char *const names[] = { "XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX",
+					     "XDP_REDIRECT" };
+
+	return ret < 5 ? names[ret] : "unknown";
+}
+
+/* test OBJ: load, run once (or --repeat times) with BPF_PROG_TEST_RUN, show the verdict and globals. */
+int cmd_test(struct opts *o)
+{
+	static uint8_t in[65536], out[65536 + 4096];
+	struct bpf_test_run_attr attr;
+	struct errbuf e = { 0 };
+	struct loaded l;
+	size_t in_len = sizeof(default_packet);
+	int code, err;
+
+	if (o->packet && packet_read(o->packet, in, sizeof(in), &in_len)) {
+		fprintf(stderr, "xdpload: --packet %s: neither a readable file nor at least 14 bytes of hex\n",
+			o->packet);
+		return EXIT_USAGE;
+	}
+	if (!o->packet)
+		memcpy(in, default_packet, in_len);
+	code = load_program(&l, o->args[0], NULL, o);
+	if (code)
+		goto out;
+	if (l.prog->expected_attach_type) {
+		fprintf(stderr, "xdpload: test: %s (section %s) loads, but the kernel cannot test-run programs for %s entries\n",
+			l.prog->name, l.prog->section,
+			l.prog->expected_attach_type == BPF_XDP_DEVMAP ? "devmap" : "cpumap");
+		code = EXIT_OBJECT;
+		goto out;
+	}
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_fd = (uint32_t)l.fds.prog_fd;
+	attr.data_in = bpf_ptr(in);
+	attr.data_size_in = (uint32_t)in_len;
+	attr.data_out = bpf_ptr(out);
+	attr.data_size_out = sizeof(out);
+	attr.repeat = (uint32_t)o->repeat;
+	err = bpf_prog_test_run(&attr);
+	if (err) {
+		err_sys(&e, err, "test: BPF_PROG_TEST_RUN of %s failed", l.prog->name);
+		code = report(&e, EXIT_KERNEL);
+		goto out;
+	}
+	if (o->json) {
+		printf("{\"program\":");
+		json_string(l.prog->name);
+		printf(",\"id\":%u,\"retval\":%u,\"result\":\"%s\",\"duration_ns\":%u,\"repeat\":%lu,\"packet_in\":%zu,\"packet_out\":%u,\"data_out\":\"",
+		       l.info.id, attr.retval, xdp_verdict(attr.retval), attr.duration, o->repeat,
+		       in_len, attr.data_size_out);
+		hex_print(out, attr.data_size_out, "");
+		printf("\",\"globals\":{");
+		globals_print(&l.obj, l.fds.map_fds, true);
+		printf("}}\n");
+	} else {
+		bool same = attr.data_size_out == in_len && !memcmp(in, out, in_len);
+
+		printf("program   %s (id %u)\nresult    %s (%u)\nduration  %u ns per run (%lu run%s)\npacket    %zu bytes in, %u bytes out%s\n",
+		       l.prog->name, l.info.id, xdp_verdict(attr.retval), attr.retval, attr.duration,
+		       o->repeat, o->repeat == 1 ? "" : "s", in_len, attr.data_size_out,
+		       same ? ", unchanged" : ", changed");
+		if (l.obj.btf && l.obj.nmaps)
+			printf("globals after the run:\n");
+		if (l.obj.btf)
+			globals_print(&l.obj, l.fds.map_fds, false);
+	}
+out:
+	loaded_close(&l, o, code != EXIT_OK);
+	return code;
+}
