@@ -27,6 +27,10 @@ xdpload-asan: $(SRCS) $(HDRS)
 
 asan: xdpload-asan
 
+# An unoptimised glibc build for valgrind (fd and leak checks in tests/leaks.bats).
+xdpload-dbg: $(SRCS) $(HDRS)
+	gcc -std=gnu11 -O0 -g -Wall -Wextra -Werror -o $@ $(SRCS)
+
 %.o: %.c xdp_kern.h
 	$(CLANG) $(BPF_CFLAGS) -I. -c $< -o $@
 
@@ -38,13 +42,13 @@ fuzz/elf_fuzz: fuzz/elf_fuzz.c $(PARSER) $(HDRS)
 
 fuzz: fuzz/elf_fuzz
 
-test: all xdpload-asan
+test: all xdpload-asan xdpload-dbg
 	tests/run
 
 demo: all
 	./demo.sh
 
 clean:
-	rm -f xdpload xdpload-asan xdp_kern.o tests/progs/*.o fuzz/elf_fuzz
+	rm -f xdpload xdpload-asan xdpload-dbg xdp_kern.o tests/progs/*.o fuzz/elf_fuzz
 
 .PHONY: all asan fuzz test demo clean

@@ -150,7 +150,7 @@ int load_btf(const struct obj *obj, const struct load_opts *opts, struct obj_fds
 	if (fd < 0) {
 		const uint8_t *what = blob ? blob : btf->data;
 
-		log = malloc(LOG_SIZE_FIRST);
+		log = calloc(1, LOG_SIZE_FIRST);
 		fd = log ? btf_load_blob(what, blob ? size : btf->size, log, LOG_SIZE_FIRST) : fd;
 		if (fd >= 0)
 			close(fd); /* accepted once a log was asked for: do not trust it either */
@@ -406,7 +406,7 @@ static int prog_load_logged(struct bpf_prog_load_attr *attr, int first_err, stru
 	int fd;
 
 	for (;;) {
-		char *log = malloc(size);
+		char *log = calloc(1, size); /* zeroed: valgrind cannot see the kernel write it */
 
 		if (!log)
 			return first_err;
