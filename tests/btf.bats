@@ -285,6 +285,20 @@ setup() {
 	[[ "$stderr" == *"program xdp_drop loaded, fd "*"(2 instructions)"* ]]
 }
 
+@test "a source written against libbpf's own headers loads and runs unchanged" {
+	[ -f /usr/include/bpf/bpf_helpers.h ] || skip "libbpf-dev is not installed"
+	obj="$BATS_TEST_TMPDIR/typical.o"
+	run -0 clang -O2 -g -target bpf -I/usr/include/x86_64-linux-gnu \
+		-c "$ROOT/tests/libbpf/typical.c" -o "$obj"
+	run -0 xdpload inspect "$obj"
+	assert_line --regexp "^  proto_count +percpu_array +4 +8 +256  0x0 +\.maps +none$"
+	assert_line --regexp "^  \.rodata +xdp_typical\.____fmt +const char\[21\] +\"dropping protocol %d\"$"
+	run -0 xdpload test -j "$obj"
+	assert_equal "$(echo "$output" | jq -r '"\(.result) \(.globals.seen)"')" "XDP_PASS 1"
+	run -0 xdpload test -j --set blocked_proto=17 "$obj"
+	assert_equal "$(echo "$output" | jq -r .result)" XDP_DROP
+}
+
 @test "objects built by xdp-tools (libbpf conventions) load and run unchanged" {
 	dir=/usr/lib/x86_64-linux-gnu/bpf
 	[ -f "$dir/xdp-dispatcher.o" ] || skip "xdp-tools is not installed"
