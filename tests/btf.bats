@@ -192,6 +192,19 @@ setup() {
 	netns_destroy bp
 }
 
+@test "detach without --unpin leaves pinned maps, still holding their values" {
+	netns_create br
+	dir="$BPFFS/stays"
+	run -0 xdpload_b attach --pin-maps "$dir" "$PROGS/btf_maps.o" "$IF_B"
+	run ping_b 2
+	run -0 xdpload_b detach "$IF_B"
+	refute_output --partial "unpinned"
+	assert_file_exists "$dir/counter"
+	run -0 xdpload map dump -j "$dir/counter"
+	[ "$(echo "$output" | jq '.[0].values[0].u')" -ge 2 ]
+	netns_destroy br
+}
+
 @test "detach --unpin keeps the pins when the detach itself is refused" {
 	netns_create bq
 	dir="$BPFFS/held"
