@@ -53,4 +53,8 @@ step "xdpload detach $IFB"
 in_b ./xdpload detach $IFB
 echo "ping after detach:             $(pings 3)"
 
+step "xdpload test tests/progs/globals.o --set drop_port=53  (run once on a packet; no interface needed)"
+./xdpload test tests/progs/globals.o | sed -n 2p
+./xdpload test tests/progs/globals.o --set drop_port=53 | sed -n 2p
+
 step "cleaning up: the namespaces and their veth pair are removed"

@@ -10,6 +10,8 @@ load helpers
 	assert_line "after run exits: 0 programs attached"
 	assert_line "ping with xdp_drop attached:   3 packets transmitted, 0 received, 100% packet loss"
 	assert_line "ping after detach:             3 packets transmitted, 3 received, 0% packet loss"
+	assert_line "result    XDP_PASS (2)"
+	assert_line "result    XDP_DROP (1)"
 	run ip netns list
 	refute_output --partial "xdpl-demo"
 }
