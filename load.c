@@ -127,7 +127,6 @@ int load_btf(const struct obj *obj, const struct load_opts *opts, struct obj_fds
 	char *log;
 	int fd = -EINVAL;
 
-	(void)e;
 	if (!btf)
 		return 0;
 	used = btf_features_used(btf);

@@ -203,16 +203,16 @@ int obj_open_with_sets(struct obj *obj, const char *path, const struct opts *o)
 	return EXIT_OK;
 }
 
+/* " a b" (XDP programs for an interface), or " a (sec), b (sec)" (all programs). */
 static void list_programs(const struct obj *obj, bool xdp_only)
 {
 	for (uint32_t i = 0, n = 0; i < obj->nprogs; i++) {
 		const struct obj_prog *p = &obj->progs[i];
 
-		if (xdp_only && (p->type != BPF_PROG_TYPE_XDP || p->expected_attach_type))
-			continue;
-		fprintf(stderr, xdp_only ? " %s" : "%s %s (%s)", xdp_only ? p->name : n ? "," : "",
-			xdp_only ? "" : p->name, p->section);
-		n++;
+		if (!xdp_only)
+			fprintf(stderr, "%s %s (%s)", n++ ? "," : "", p->name, p->section);
+		else if (p->type == BPF_PROG_TYPE_XDP && !p->expected_attach_type)
+			fprintf(stderr, " %s", p->name);
 	}
 }
 

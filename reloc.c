@@ -100,9 +100,6 @@ static int patch_call(struct image_build *b, uint32_t at, uint32_t sec, uint64_t
 
 static int patch_piece(struct image_build *b, uint32_t index, const int *map_fds, struct errbuf *e)
 {
-	static const char *const unsupported[] = {
-		[RELOC_EXTERN] = "extern symbols (ksyms, kconfig) are not supported",
-	};
 	struct piece p = b->pieces[index];
 	const struct obj_reloc *r;
 	uint32_t n = obj_relocs_in(b->obj, p.sec, p.first_insn, p.insn_cnt, &r);
@@ -136,9 +133,13 @@ static int patch_piece(struct image_build *b, uint32_t index, const int *map_fds
 			insn->src_reg = rel->kind == RELOC_MAP ? BPF_PSEUDO_MAP_FD : BPF_PSEUDO_MAP_VALUE;
 			insn->imm = map_fds[rel->target];
 			insn[1].imm = rel->kind == RELOC_MAP ? 0 : (int32_t)rel->offset;
-			xdpl_log("load: program %s: instruction %u -> %s %s%s (fd %d)", b->prog, at,
-				 rel->kind == RELOC_MAP ? "map" : "variable", rel->sym,
-				 rel->kind == RELOC_DATA ? "" : "", insn->imm);
+			if (rel->kind == RELOC_MAP)
+				xdpl_log("load: program %s: instruction %u -> map %s (fd %d)", b->prog,
+					 at, rel->sym, insn->imm);
+			else
+				xdpl_log("load: program %s: instruction %u -> variable %s, offset %d of %s (fd %d)",
+					 b->prog, at, rel->sym, insn[1].imm,
+					 b->obj->maps[rel->target].name, insn->imm);
 			break;
 		case RELOC_CALL:
 			err = patch_call(b, at, rel->target, rel->offset, e);
@@ -152,9 +153,9 @@ static int patch_piece(struct image_build *b, uint32_t index, const int *map_fds
 			if (err)
 				return err;
 			break;
-		default:
-			return err_set(e, -ENOTSUP, "load: program %s: instruction %u uses %s: %s", b->prog,
-				       at, rel->sym, unsupported[RELOC_EXTERN]);
+		default: /* RELOC_EXTERN */
+			return err_set(e, -ENOTSUP, "load: program %s: instruction %u uses %s: extern symbols (ksyms, kconfig) are not supported",
+				       b->prog, at, rel->sym);
 		}
 	}
 	return 0;
