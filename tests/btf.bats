@@ -251,6 +251,51 @@ setup() {
 		"xdpload: the verifier stopped at instruction 6005, xdp_biglog.c:18: return data[acc & 1];"
 }
 
+# Compile a small source with our header into $BATS_TEST_TMPDIR/NAME.o.
+# usage: build NAME [clang flags...] <<< SOURCE
+build() {
+	local name="$1"
+	shift
+	clang -O2 -target bpf -nostdinc -I"$ROOT" "$@" -x c -c - -o "$BATS_TEST_TMPDIR/$name.o"
+}
+
+@test "BTF map definitions xdpload cannot honour are refused by name (exit 2)" {
+	map() {
+		printf '#include "xdp_kern.h"\nstruct { __uint(type, BPF_MAP_TYPE_ARRAY); __type(key, __u32); __type(value, __u32); __uint(max_entries, 1); %s } m SEC(".maps");\nSEC("xdp") int p(struct xdp_md *c) { (void)c; return bpf_map_lookup_elem(&m, &(__u32){0}) ? XDP_PASS : XDP_DROP; }\nchar _l[] SEC("license") = "GPL";\n' "$1"
+	}
+	map "__uint(colour, 3);" | build colour -g
+	run -2 --separate-stderr xdpload inspect "$BATS_TEST_TMPDIR/colour.o"
+	assert_equal "$stderr" "xdpload: btf: map m: unknown field colour"
+	map "__uint(pinning, 2);" | build pinning -g
+	run -2 --separate-stderr xdpload inspect "$BATS_TEST_TMPDIR/pinning.o"
+	assert_equal "$stderr" "xdpload: btf: map m: pinning 2 is not supported (0: none, 1: by name)"
+	map "__uint(values, 1);" | build values -g
+	run -2 --separate-stderr xdpload inspect "$BATS_TEST_TMPDIR/values.o"
+	assert_equal "$stderr" "xdpload: btf: map m: field values (map-in-map or initial values) is not supported yet"
+	map "" | build nobtf
+	run -2 --separate-stderr xdpload inspect "$BATS_TEST_TMPDIR/nobtf.o"
+	[[ "$stderr" == "xdpload: elf: section "*" (.maps): BTF-defined maps need the object's BTF; build with clang -g" ]]
+}
+
+@test "--set refuses integers wider than 8 bytes (exit 1)" {
+	printf '#include "xdp_kern.h"\nconst volatile unsigned __int128 wide = 0;\nSEC("xdp") int p(struct xdp_md *c) { (void)c; return wide ? XDP_DROP : XDP_PASS; }\nchar _l[] SEC("license") = "GPL";\n' | build wide -g
+	run -1 --separate-stderr xdpload inspect --set wide=5 "$BATS_TEST_TMPDIR/wide.o"
+	assert_equal "$stderr" "xdpload: --set wide: 16-byte integers are not supported (at most 8 bytes)"
+}
+
+@test "test and map dump: bad packets, counts and pins are usage or environment errors" {
+	run -1 --separate-stderr xdpload test --packet 0xzz "$PROGS/xdp_drop.o"
+	assert_equal "$stderr" "xdpload: --packet 0xzz: neither a readable file nor at least 14 bytes of hex"
+	run -1 --separate-stderr xdpload test --repeat 0 "$PROGS/xdp_drop.o"
+	[[ "$stderr" == "xdpload: --repeat 0: expected a count from 1"* ]]
+	run -0 xdpload test --packet "$(printf '00%.0s' $(seq 20))" "$PROGS/xdp_drop.o"
+	assert_line "packet    20 bytes in, 20 bytes out, unchanged"
+	run -5 --separate-stderr xdpload map dump "$BPFFS/none"
+	assert_equal "$stderr" "xdpload: map: cannot open the pinned map $BPFFS/none: ENOENT (No such file or directory)"
+	run -1 --separate-stderr xdpload map show "$BPFFS/none"
+	assert_equal "$stderr" "xdpload: usage: xdpload map dump PIN_PATH"
+}
+
 @test "malformed BTF gets a clear error (exit 2)" {
 	obj="$BATS_TEST_TMPDIR/bad.o"
 	btf_at() { sec_offset "$obj" "$(sec_index "$obj" .BTF)"; }
