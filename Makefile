@@ -12,26 +12,27 @@ CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 LDFLAGS += -static
 BPF_CFLAGS := -O2 -g -target bpf -nostdinc -Wall -Werror
 
-SRCS := loader.c attach.c testrun.c show.c elf.c object.c maps.c btf.c btf_compat.c reloc.c load.c netlink.c
-HDRS := xdpload.h bpf_sys.h btf.h cli.h
+SRCS := loader.c attach.c testrun.c show.c fw_cli.c elf.c object.c maps.c btf.c btf_compat.c \
+	reloc.c load.c netlink.c fw.c rules.c builtin.c
+HDRS := xdpload.h bpf_sys.h btf.h cli.h fw.h firewall.h
 TEST_PROGS := $(patsubst %.c,%.o,$(wildcard tests/progs/*.c))
 
 all: xdpload xdp_kern.o $(TEST_PROGS)
 
-xdpload: $(SRCS) $(HDRS)
+xdpload: $(SRCS) $(HDRS) xdp_kern.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SRCS)
 
-xdpload-asan: $(SRCS) $(HDRS)
+xdpload-asan: $(SRCS) $(HDRS) xdp_kern.o
 	gcc -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
 		-fno-sanitize-recover=all -fno-omit-frame-pointer -o $@ $(SRCS)
 
 asan: xdpload-asan
 
 # An unoptimised glibc build for valgrind (fd and leak checks in tests/leaks.bats).
-xdpload-dbg: $(SRCS) $(HDRS)
+xdpload-dbg: $(SRCS) $(HDRS) xdp_kern.o
 	gcc -std=gnu11 -O0 -g -Wall -Wextra -Werror -o $@ $(SRCS)
 
-%.o: %.c xdp_kern.h
+%.o: %.c xdp_kern.h firewall.h
 	$(CLANG) $(BPF_CFLAGS) -I. -c $< -o $@
 
 # Everything between the file and the kernel: no syscalls, so it can be fuzzed.

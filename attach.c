@@ -29,7 +29,7 @@ static int mode_of(const struct xdp_state *st, uint32_t prog_id)
 	return XDP_MODE_NONE;
 }
 
-static void print_attached(const struct loaded *l, const char *iface)
+void print_attached(const struct loaded *l, const char *iface)
 {
 	struct xdp_state st;
 	struct errbuf e = { 0 };
@@ -41,17 +41,68 @@ static void print_attached(const struct loaded *l, const char *iface)
 	       mode_name(mode));
 }
 
+/*
+ * RTM_SETLINK for a loaded program: only where no program is (the kernel
+ * checks, XDP_FLAGS_UPDATE_IF_NOEXIST), or with --force in place of the one
+ * there, swapped atomically (XDP_FLAGS_REPLACE names the program we expect).
+ */
+int attach_netlink(struct loaded *l, const char *iface, const struct opts *o)
+{
+	struct errbuf e = { 0 };
+	struct xdp_state st;
+	uint32_t flags = o->mode_flags;
+	int expected_fd = -1, code, err;
+
+	if (!o->force) {
+		flags |= XDP_FLAGS_UPDATE_IF_NOEXIST;
+	} else if (nl_xdp_get(l->ifindex, &st, &e) == 0 && st.attached) {
+		int mode = st.attached == XDP_MODE_MULTI ? XDP_MODE_NATIVE : st.attached;
+
+		if (flags && flags != mode_flag(mode)) {
+			fprintf(stderr, "xdpload: attach: %s has program %u in %s mode; --force replaces a program in its own mode, so detach it first to use %s mode\n",
+				iface, st.mode_ids[mode], mode_name(mode),
+				flags == XDP_FLAGS_SKB_MODE ? "skb" : flags == XDP_FLAGS_HW_MODE ? "hw" : "native");
+			return EXIT_ATTACH;
+		}
+		flags = mode_flag(mode);
+		expected_fd = bpf_fd_by_id(BPF_PROG_GET_FD_BY_ID, st.mode_ids[mode]);
+		if (expected_fd >= 0)
+			flags |= XDP_FLAGS_REPLACE;
+	}
+	xdpl_log("attach: RTM_SETLINK IFLA_XDP: ifindex %d, prog fd %d, flags 0x%x%s", l->ifindex,
+		 l->fds.prog_fd, flags, expected_fd >= 0 ? ", replacing the current program" : "");
+	err = nl_xdp_set(l->ifindex, l->fds.prog_fd, flags, expected_fd, &e);
+	if (expected_fd >= 0)
+		close(expected_fd);
+	if (err) {
+		snprintf(e.msg, sizeof(e.msg), "attach: %s to %s: RTM_SETLINK refused",
+			 l->prog->name, iface);
+		code = report(&e, EXIT_ATTACH);
+		if (err == -EBUSY || err == -EEXIST)
+			fprintf(stderr, "xdpload: hint: %s already has an XDP program; replace it with --force or remove it with `xdpload detach %s`\n",
+				iface, iface);
+		return code;
+	}
+	if (e.kernel[0])
+		fprintf(stderr, "xdpload: kernel says: %s\n", e.kernel);
+	return EXIT_OK;
+}
+
 int cmd_attach(struct opts *o)
 {
 	const char *iface = o->args[1];
 	struct errbuf e = { 0 };
-	struct xdp_state st;
 	struct loaded l;
-	uint32_t flags = o->mode_flags;
-	int expected_fd = -1, code, err;
+	char dir[4096];
+	int code, err;
 	bool pinned = false;
 
+	/* The built-in firewall keeps its maps where the firewall verbs find them. */
+	if (!o->args[0] && (code = fw_builtin_prepare(o, iface, dir, sizeof(dir))))
+		return code;
 	code = load_program(&l, o->args[0], iface, o);
+	if (!code && !o->args[0])
+		code = fw_meta_ready(dir, o);
 	if (code)
 		goto out;
 	if (o->pin) {
@@ -64,40 +115,9 @@ int cmd_attach(struct opts *o)
 		}
 		pinned = true;
 	}
-	if (!o->force) {
-		flags |= XDP_FLAGS_UPDATE_IF_NOEXIST;
-	} else if (nl_xdp_get(l.ifindex, &st, &e) == 0 && st.attached) {
-		/* Replace atomically: the kernel swaps only if the old program is still there. */
-		int mode = st.attached == XDP_MODE_MULTI ? XDP_MODE_NATIVE : st.attached;
-
-		if (flags && flags != mode_flag(mode)) {
-			fprintf(stderr, "xdpload: attach: %s has program %u in %s mode; --force replaces a program in its own mode, so detach it first to use %s mode\n",
-				iface, st.mode_ids[mode], mode_name(mode),
-				flags == XDP_FLAGS_SKB_MODE ? "skb" : flags == XDP_FLAGS_HW_MODE ? "hw" : "native");
-			code = EXIT_ATTACH;
-			goto out;
-		}
-		flags = mode_flag(mode);
-		expected_fd = bpf_fd_by_id(BPF_PROG_GET_FD_BY_ID, st.mode_ids[mode]);
-		if (expected_fd >= 0)
-			flags |= XDP_FLAGS_REPLACE;
-	}
-	xdpl_log("attach: RTM_SETLINK IFLA_XDP: ifindex %d, prog fd %d, flags 0x%x%s", l.ifindex,
-		 l.fds.prog_fd, flags, expected_fd >= 0 ? ", replacing the current program" : "");
-	err = nl_xdp_set(l.ifindex, l.fds.prog_fd, flags, expected_fd, &e);
-	if (expected_fd >= 0)
-		close(expected_fd);
-	if (err) {
-		snprintf(e.msg, sizeof(e.msg), "attach: %s to %s: RTM_SETLINK refused",
-			 l.prog->name, iface);
-		code = report(&e, EXIT_ATTACH);
-		if (err == -EBUSY || err == -EEXIST)
-			fprintf(stderr, "xdpload: hint: %s already has an XDP program; replace it with --force or remove it with `xdpload detach %s`\n",
-				iface, iface);
+	code = attach_netlink(&l, iface, o);
+	if (code)
 		goto out;
-	}
-	if (e.kernel[0])
-		fprintf(stderr, "xdpload: kernel says: %s\n", e.kernel);
 	print_attached(&l, iface);
 	if (pinned)
 		printf("pinned %s at %s\n", l.prog->name, o->pin);
@@ -126,12 +146,17 @@ static int wait_for_stop(long duration)
 
 int cmd_run(struct opts *o)
 {
+	const char *path = o->nargs ? o->args[0] : NULL;
 	const char *iface = o->nargs > 1 ? o->args[1] : "eth0";
 	struct errbuf e = { 0 };
 	struct xdp_state st;
 	struct loaded l;
 	sigset_t set;
+	char dir[4096];
 	int link_fd = -1, old_fds[XDP_MODE_MULTI] = { -1, -1, -1, -1 }, code, sig;
+
+	if (!path && (code = fw_builtin_prepare(o, iface, dir, sizeof(dir))))
+		return code;
 
 	/* Signals wait their turn until the link exists and can be closed. */
 	sigemptyset(&set);
@@ -139,7 +164,9 @@ int cmd_run(struct opts *o)
 	sigaddset(&set, SIGTERM);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 
-	code = load_program(&l, o->args[0], iface, o);
+	code = load_program(&l, path, iface, o);
+	if (!code && !path)
+		code = fw_meta_ready(dir, o);
 	if (code)
 		goto out;
 	if (o->force && nl_xdp_get(l.ifindex, &st, &e) == 0 && st.attached) {

@@ -47,6 +47,7 @@ enum {
 	BPF_MAP_CREATE = 0,
 	BPF_MAP_LOOKUP_ELEM = 1,
 	BPF_MAP_UPDATE_ELEM = 2,
+	BPF_MAP_DELETE_ELEM = 3,
 	BPF_MAP_GET_NEXT_KEY = 4,
 	BPF_PROG_LOAD = 5,
 	BPF_OBJ_PIN = 6,
@@ -56,12 +57,29 @@ enum {
 	BPF_OBJ_GET_INFO_BY_FD = 15,
 	BPF_BTF_LOAD = 18,
 	BPF_MAP_FREEZE = 22,
+	BPF_MAP_LOOKUP_BATCH = 24,
+	BPF_MAP_UPDATE_BATCH = 26,
+	BPF_MAP_DELETE_BATCH = 27,
 	BPF_LINK_CREATE = 28,
+	BPF_LINK_UPDATE = 29,
 	BPF_LINK_GET_FD_BY_ID = 30,
 	BPF_LINK_GET_NEXT_ID = 31,
 };
 
 #define BPF_LINK_TYPE_XDP 6
+
+/* Map types the firewall's control path reads (enum bpf_map_type). */
+enum {
+	BPF_MAP_TYPE_HASH = 1,
+	BPF_MAP_TYPE_ARRAY = 2,
+	BPF_MAP_TYPE_PERCPU_HASH = 5,
+	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
+	BPF_MAP_TYPE_LPM_TRIE = 11,
+	BPF_MAP_TYPE_RINGBUF = 27,
+};
+
+#define BPF_NOEXIST 1         /* map update: only if the key is new */
+#define BPF_F_REPLACE (1U << 2) /* BPF_LINK_UPDATE: only if old_prog_fd is still attached */
 
 enum {
 	BPF_PROG_TYPE_XDP = 6,
@@ -126,6 +144,18 @@ struct bpf_map_elem_attr {
 	uint32_t pad;
 	uint64_t key;
 	uint64_t value; /* next_key for BPF_MAP_GET_NEXT_KEY */
+	uint64_t flags;
+};
+
+/* BPF_MAP_{LOOKUP,UPDATE,DELETE}_BATCH: many elements per call (5.6). */
+struct bpf_map_batch_attr {
+	uint64_t in_batch;  /* where to resume a lookup; 0 (NULL) at the start */
+	uint64_t out_batch;
+	uint64_t keys;
+	uint64_t values;
+	uint32_t count;     /* in: elements given; out: elements done */
+	uint32_t map_fd;
+	uint64_t elem_flags;
 	uint64_t flags;
 };
 
@@ -352,6 +382,20 @@ static inline int bpf_map_freeze(int fd)
 	uint32_t map_fd = (uint32_t)fd;
 
 	return sys_bpf(BPF_MAP_FREEZE, &map_fd, sizeof(map_fd));
+}
+
+static inline int bpf_map_batch(int cmd, struct bpf_map_batch_attr *attr)
+{
+	return sys_bpf(cmd, attr, sizeof(*attr));
+}
+
+/* Swap the program behind a link, only if old_prog_fd is still the one there. */
+static inline int bpf_link_update(int link_fd, int new_prog_fd, int old_prog_fd)
+{
+	uint32_t attr[4] = { (uint32_t)link_fd, (uint32_t)new_prog_fd, BPF_F_REPLACE,
+			     (uint32_t)old_prog_fd };
+
+	return sys_bpf(BPF_LINK_UPDATE, attr, sizeof(attr));
 }
 
 static inline int bpf_link_create_xdp(int prog_fd, int ifindex, uint32_t flags)

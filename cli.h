@@ -3,8 +3,8 @@
  * cli.h - what the command-line files share.  loader.c holds main, the
  * options, the error report and the load every verb shares; attach.c the
  * verbs that attach and detach (run, attach, detach); testrun.c `test`;
- * show.c the verbs that only look (inspect, status, map dump).  These four
- * are the only files that print or exit.
+ * show.c the verbs that only look (inspect, status, map dump); fw_cli.c the
+ * firewall's verbs.  These five are the only files that print or exit.
  */
 #ifndef XDPLOAD_CLI_H
 #define XDPLOAD_CLI_H
@@ -24,7 +24,7 @@ enum exit_code {
 #define MAX_SETS 32
 
 struct opts {
-	const char *args[2];
+	const char **args; /* positional arguments; args[0] is NULL for --builtin */
 	int nargs;
 	const char *prog;
 	uint32_t mode_flags; /* XDP_FLAGS_*_MODE, 0: let the kernel choose */
@@ -36,6 +36,14 @@ struct opts {
 	const char *packet;  /* test: hex bytes or a file */
 	unsigned long repeat;
 	struct load_opts load;
+	const char *pin_base; /* --pin-maps as given; the firewall keeps IFACE's state in PIN_BASE/IFACE */
+	/* The firewall's verbs. */
+	const char *dev;      /* --dev: whose rules */
+	int policy;           /* --policy: enum fw_policy, -1 when not given */
+	int malformed;        /* --malformed: 1 drop, 0 pass, -1 when not given */
+	long events_rate;     /* --events-rate, -1 when not given */
+	long count;           /* events --count: stop after this many, -1: never */
+	bool dry_run, purge, builtin;
 };
 
 /* A loaded program, ready to attach or run: what attach, run and test share. */
@@ -48,6 +56,9 @@ struct loaded {
 };
 
 int load_program(struct loaded *l, const char *path, const char *iface, const struct opts *o);
+const char *obj_display_name(const char *path);
+int attach_netlink(struct loaded *l, const char *iface, const struct opts *o);
+void print_attached(const struct loaded *l, const char *iface);
 void loaded_close(struct loaded *l, const struct opts *o, bool failed);
 
 int report(struct errbuf *e, int code);
@@ -67,5 +78,16 @@ int cmd_test(struct opts *o);
 int cmd_inspect(struct opts *o);
 int cmd_status(struct opts *o);
 int cmd_map(struct opts *o);
+
+/* fw_cli.c: the firewall's verbs, and what run/attach --builtin share with them. */
+int fw_builtin_prepare(struct opts *o, const char *iface, char *dir, size_t len);
+int fw_meta_ready(const char *dir, const struct opts *o);
+int cmd_firewall(struct opts *o);
+int cmd_block(struct opts *o);
+int cmd_allow(struct opts *o);
+int cmd_unblock(struct opts *o);
+int cmd_rules(struct opts *o);
+int cmd_stats(struct opts *o);
+int cmd_events(struct opts *o);
 
 #endif

@@ -178,12 +178,18 @@ int load_pin_path(char *buf, size_t len, const char *dir, const char *name, stru
 	return 0;
 }
 
-/* The pin directory must be on bpffs; create it (one level) if it is missing. */
-static int pin_dir_ready(const char *dir, bool *created, struct errbuf *e)
+/*
+ * The pin directory must be on bpffs; create it if it is missing, and its
+ * parent too when `parents` allows (/sys/fs/bpf/xdpload/IFACE for the
+ * firewall).  `created` counts the levels made, so a failed load can remove
+ * them again.
+ */
+static int pin_dir_ready(const char *dir, int parents, unsigned int *created, struct errbuf *e)
 {
 	struct statfs fs;
 	char parent[4096];
 	char *slash;
+	int err;
 
 	if (statfs(dir, &fs) == 0) {
 		if ((uint32_t)fs.f_type != BPF_FS_MAGIC)
@@ -197,12 +203,17 @@ static int pin_dir_ready(const char *dir, bool *created, struct errbuf *e)
 	slash = strrchr(parent, '/');
 	if (slash && slash != parent)
 		*slash = '\0';
+	if (parents > 0 && statfs(parent, &fs) < 0 && errno == ENOENT) {
+		err = pin_dir_ready(parent, parents - 1, created, e);
+		if (err)
+			return err;
+	}
 	if (statfs(parent, &fs) < 0 || (uint32_t)fs.f_type != BPF_FS_MAGIC)
 		goto not_bpffs;
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return err_sys(e, -errno, "load: cannot create pin directory %s", dir);
 	e->environment = false;
-	*created = true;
+	(*created)++;
 	return 0;
 not_bpffs:
 	e->environment = true;
@@ -329,7 +340,7 @@ int load_maps(const struct obj *obj, const struct load_opts *opts, struct obj_fd
 
 		if (m->pinning == MAP_PIN_BY_NAME) {
 			if (!dir_ready) {
-				err = pin_dir_ready(opts->pin_dir, &fds->pin_dir_created, e);
+				err = pin_dir_ready(opts->pin_dir, 1, &fds->pin_dir_created, e);
 				if (err)
 					return err;
 				dir_ready = true;
@@ -389,7 +400,18 @@ void load_unpin(const struct obj *obj, const struct load_opts *opts, struct obj_
 	}
 	if (fds->pin_dir_created && rmdir(opts->pin_dir) == 0)
 		xdpl_log("load: removed the pin directory %s made by this failed load", opts->pin_dir);
-	fds->pin_dir_created = false;
+	if (fds->pin_dir_created == 2) {
+		char parent[4096];
+		char *slash;
+
+		snprintf(parent, sizeof(parent), "%s", opts->pin_dir);
+		slash = strrchr(parent, '/');
+		if (slash && slash != parent) {
+			*slash = '\0';
+			rmdir(parent);
+		}
+	}
+	fds->pin_dir_created = 0;
 }
 
 /* ---- programs ---- */

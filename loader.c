@@ -176,12 +176,23 @@ int iface_index(const char *name, struct errbuf *e)
 	return (int)idx;
 }
 
-/* Open and describe the object, then apply every --set to its initial data. */
+extern const uint8_t xdpl_builtin_obj[], xdpl_builtin_obj_end[];
+
+/* How messages name an object: its path, or the firewall built into xdpload. */
+const char *obj_display_name(const char *path)
+{
+	return path ? path : "the built-in firewall";
+}
+
+/* Open and describe the object (NULL: the built-in one), then apply every --set. */
 int obj_open_with_sets(struct obj *obj, const char *path, const struct opts *o)
 {
 	struct errbuf e = { 0 };
+	int err = path ? obj_open(obj, path, &e)
+		       : obj_open_mem(obj, obj_display_name(path), xdpl_builtin_obj,
+				      (size_t)(xdpl_builtin_obj_end - xdpl_builtin_obj), &e);
 
-	if (obj_open(obj, path, &e))
+	if (err)
 		return report(&e, EXIT_OBJECT);
 	for (int i = 0; i < o->nsets; i++) {
 		char name[256];
@@ -294,7 +305,7 @@ int load_program(struct loaded *l, const char *path, const char *iface, const st
 	code = obj_open_with_sets(&l->obj, path, o);
 	if (code)
 		return code;
-	l->prog = prog_choose(&l->obj, path, o->prog, iface != NULL, &code);
+	l->prog = prog_choose(&l->obj, obj_display_name(path), o->prog, iface != NULL, &code);
 	if (!l->prog)
 		return code;
 	if (iface) {
@@ -302,7 +313,8 @@ int load_program(struct loaded *l, const char *path, const char *iface, const st
 		if (l->ifindex < 0)
 			return report(&e, EXIT_ENV);
 	}
-	xdpl_log("object %s: program %s (section %s)%s%s", path, l->prog->name, l->prog->section,
+	xdpl_log("object %s: program %s (section %s)%s%s", obj_display_name(path), l->prog->name,
+		 l->prog->section,
 		 iface ? ", interface " : "", iface ? iface : "");
 	err = load_btf(&l->obj, &o->load, &l->fds, &e);
 	if (!err)
@@ -330,7 +342,18 @@ enum option_bit {
 	OPT_UNPIN = 1 << 8,
 	OPT_PACKET = 1 << 9,
 	OPT_REPEAT = 1 << 10,
+	OPT_DEV = 1 << 11,
+	OPT_POLICY = 1 << 12,
+	OPT_MALFORMED = 1 << 13,
+	OPT_EVENTS_RATE = 1 << 14,
+	OPT_DRY_RUN = 1 << 15,
+	OPT_PURGE = 1 << 16,
+	OPT_COUNT = 1 << 17,
+	OPT_BUILTIN = 1 << 18,
 };
+
+#define MANY (1 << 20) /* arguments a verb like block takes at most */
+#define OPTS_FW_STATE (OPT_DEV | OPT_PIN_MAPS)
 
 #define OPTS_LOAD (OPT_PROG | OPT_SET | OPT_PIN_MAPS)
 
@@ -344,19 +367,36 @@ struct verb {
 };
 
 static const struct verb verbs[] = {
-	{ "run", cmd_run, 1, 2, OPTS_LOAD | OPT_MODE | OPT_FORCE | OPT_DURATION, "OBJ [IFACE]",
-	  "load, attach with a bpf_link, detach on SIGINT/SIGTERM/--duration (IFACE: eth0)" },
-	{ "attach", cmd_attach, 2, 2, OPTS_LOAD | OPT_MODE | OPT_FORCE | OPT_PIN, "OBJ IFACE",
-	  "load and attach over rtnetlink; stays attached after exit" },
+	{ "run", cmd_run, 0, 2, OPTS_LOAD | OPT_MODE | OPT_FORCE | OPT_DURATION | OPT_BUILTIN,
+	  "[OBJ] [IFACE]",
+	  "load, attach with a bpf_link, detach on SIGINT/SIGTERM/--duration (OBJ: the built-in firewall, IFACE: eth0)" },
+	{ "attach", cmd_attach, 2, 2, OPTS_LOAD | OPT_MODE | OPT_FORCE | OPT_PIN | OPT_BUILTIN,
+	  "OBJ IFACE", "load and attach over rtnetlink; stays attached after exit" },
 	{ "detach", cmd_detach, 1, 1, OPT_MODE | OPT_UNPIN | OPT_PIN_MAPS, "IFACE",
 	  "remove the XDP program from IFACE" },
 	{ "status", cmd_status, 0, 1, OPT_JSON, "[IFACE]",
 	  "list interfaces with XDP: mode, program id, name, tag, link or netlink" },
-	{ "inspect", cmd_inspect, 1, 1, OPT_JSON | OPT_SET, "OBJ",
+	{ "inspect", cmd_inspect, 1, 1, OPT_JSON | OPT_SET | OPT_BUILTIN, "OBJ",
 	  "describe an object: programs, maps, BTF, globals (no kernel needed)" },
-	{ "test", cmd_test, 1, 1, OPTS_LOAD | OPT_PACKET | OPT_REPEAT | OPT_JSON, "OBJ",
+	{ "test", cmd_test, 1, 1, OPTS_LOAD | OPT_PACKET | OPT_REPEAT | OPT_JSON | OPT_BUILTIN, "OBJ",
 	  "load and run once on a packet (BPF_PROG_TEST_RUN): verdict, time, globals" },
 	{ "map", cmd_map, 2, 2, OPT_JSON, "dump PIN_PATH", "print every entry of a pinned map" },
+	{ "firewall", cmd_firewall, 2, 3,
+	  OPT_PROG | OPT_MODE | OPT_FORCE | OPT_PIN_MAPS | OPT_POLICY | OPT_MALFORMED |
+		  OPT_EVENTS_RATE | OPT_PURGE,
+	  "attach|upgrade|detach|set IFACE [OBJ]",
+	  "the firewall (built in, or OBJ): attach, upgrade with no gap, detach (--purge: drop its rules), set" },
+	{ "block", cmd_block, 1, MANY, OPTS_FW_STATE, "CIDR...",
+	  "drop packets from these sources on --dev IFACE (a deny firewall)" },
+	{ "allow", cmd_allow, 1, MANY, OPTS_FW_STATE, "CIDR...",
+	  "let these sources in on --dev IFACE (an allow-only firewall)" },
+	{ "unblock", cmd_unblock, 1, MANY, OPTS_FW_STATE, "CIDR...", "remove these rules from --dev IFACE" },
+	{ "rules", cmd_rules, 0, 2, OPTS_FW_STATE | OPT_JSON | OPT_DRY_RUN, "[load FILE]",
+	  "list --dev IFACE's rules and hits, or make them a file's (only the difference changes)" },
+	{ "stats", cmd_stats, 0, 0, OPTS_FW_STATE | OPT_JSON, "",
+	  "the firewall's counters on --dev IFACE: pass, drop, malformed, events" },
+	{ "events", cmd_events, 0, 0, OPTS_FW_STATE | OPT_JSON | OPT_COUNT | OPT_DURATION, "",
+	  "print drop events on --dev IFACE as they happen, until Ctrl-C" },
 };
 
 static const struct {
@@ -374,6 +414,14 @@ static const struct {
 	{ "--unpin", OPT_UNPIN, NULL, "detach: also remove the program's pins under --pin-maps" },
 	{ "--packet", OPT_PACKET, "HEX|FILE", "test: the packet (default: 64-byte IPv4 UDP)" },
 	{ "--repeat", OPT_REPEAT, "N", "test: run N times, report the mean time" },
+	{ "--builtin", OPT_BUILTIN, NULL, "use the firewall built into xdpload instead of OBJ" },
+	{ "--dev", OPT_DEV, "IFACE", "the interface whose firewall rules, counters or events" },
+	{ "--policy", OPT_POLICY, "POLICY", "deny (default: drop listed sources) or allow-only" },
+	{ "--malformed", OPT_MALFORMED, "pass|drop", "verdict for truncated or malformed packets (pass)" },
+	{ "--events-rate", OPT_EVENTS_RATE, "N", "drop events per second and CPU (100; 0: none)" },
+	{ "--dry-run", OPT_DRY_RUN, NULL, "rules load: say what would change, change nothing" },
+	{ "--purge", OPT_PURGE, NULL, "firewall detach: also remove the rules and counters" },
+	{ "--count", OPT_COUNT, "N", "events: stop after N events" },
 	{ "-j", OPT_JSON, NULL, "print JSON" },
 };
 
@@ -415,6 +463,7 @@ static int option_value(const struct verb *v, struct opts *o, unsigned int bit, 
 			const char *val)
 {
 	char *end;
+	long number;
 
 	if (!val)
 		return usage_error(v, "option %s needs a value", opt);
@@ -451,13 +500,39 @@ static int option_value(const struct verb *v, struct opts *o, unsigned int bit, 
 		o->sets[o->nsets++] = val;
 		break;
 	case OPT_PIN_MAPS:
-		o->load.pin_dir = val;
+		o->load.pin_dir = o->pin_base = val;
 		break;
 	case OPT_PIN:
 		o->pin = val;
 		break;
 	case OPT_PACKET:
 		o->packet = val;
+		break;
+	case OPT_DEV:
+		o->dev = val;
+		break;
+	case OPT_POLICY:
+		if (!strcmp(val, "deny"))
+			o->policy = 0;
+		else if (!strcmp(val, "allow-only"))
+			o->policy = 1;
+		else
+			return usage_error(v, "--policy %s: expected deny or allow-only", val);
+		break;
+	case OPT_MALFORMED:
+		if (strcmp(val, "pass") && strcmp(val, "drop"))
+			return usage_error(v, "--malformed %s: expected pass or drop", val);
+		o->malformed = !strcmp(val, "drop");
+		break;
+	case OPT_EVENTS_RATE:
+	case OPT_COUNT:
+		errno = 0;
+		number = strtol(val, &end, 10);
+		if (errno || *end || end == val || number < 0 || number > UINT32_MAX)
+			return usage_error(v, bit == OPT_COUNT ? "--count %s: expected a number"
+							      : "--events-rate %s: expected events per second from 0",
+					   val);
+		*(bit == OPT_COUNT ? &o->count : &o->events_rate) = number;
 		break;
 	}
 	return 0;
@@ -490,11 +565,15 @@ static unsigned int btf_lacks_from_env(void)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .duration = -1, .repeat = 1 };
+	struct opts o = { .duration = -1, .repeat = 1, .policy = -1, .malformed = -1,
+			  .events_rate = -1, .count = -1 };
 	const struct verb *v = NULL;
 	bool options_done = false;
 
-	o.load.pin_dir = "/sys/fs/bpf/xdpload";
+	o.load.pin_dir = o.pin_base = "/sys/fs/bpf/xdpload";
+	o.args = calloc((size_t)argc + 1, sizeof(*o.args));
+	if (!o.args)
+		return EXIT_ENV;
 	o.load.btf_lacks = btf_lacks_from_env();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 2)
@@ -549,6 +628,12 @@ int main(int argc, char **argv)
 			o.json = true;
 		} else if (bit == OPT_UNPIN) {
 			o.unpin = true;
+		} else if (bit == OPT_DRY_RUN) {
+			o.dry_run = true;
+		} else if (bit == OPT_PURGE) {
+			o.purge = true;
+		} else if (bit == OPT_BUILTIN) {
+			o.builtin = true;
 		} else {
 			int code = option_value(v, &o, bit, a, i + 1 < argc ? argv[i + 1] : NULL);
 
@@ -556,6 +641,14 @@ int main(int argc, char **argv)
 				return code;
 			i++;
 		}
+	}
+	if (o.builtin) {
+		/* The built-in object takes OBJ's place: args[0] is NULL. */
+		if (o.nargs >= v->max_args)
+			return usage_error(v, "%s: --builtin takes the place of OBJ", v->name);
+		memmove(o.args + 1, o.args, (size_t)o.nargs * sizeof(*o.args));
+		o.args[0] = NULL;
+		o.nargs++;
 	}
 	if (o.nargs < v->min_args)
 		return usage_error(v, "%s needs more arguments", v->name);

@@ -20,7 +20,6 @@
 #define LEGACY_MAP_MIN_SIZE 16     /* type, key size, value size, max entries */
 #define DATA_MAP_MAX_SIZE (64U << 20) /* far above what the kernel allows a map value */
 #define BPF_F_RDONLY_PROG (1U << 7) /* map_flags: programs may only read it */
-#define BPF_MAP_TYPE_ARRAY 2
 
 static const Elf64_Sym *sym_at(const struct obj *obj, uint32_t i)
 {

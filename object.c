@@ -459,6 +459,24 @@ out:
 	return err;
 }
 
+/* An object already in memory (the built-in firewall): copied, then parsed like a file. */
+int obj_open_mem(struct obj *obj, const char *name, const uint8_t *bytes, size_t size,
+		 struct errbuf *e)
+{
+	int err;
+
+	memset(obj, 0, sizeof(*obj));
+	obj->buf = malloc(size ? size : 1);
+	if (!obj->buf)
+		return err_set(e, -ENOMEM, "elf: out of memory reading %s (%zu bytes)", name, size);
+	memcpy(obj->buf, bytes, size);
+	obj->size = size;
+	err = obj_parse(obj, e);
+	if (err)
+		obj_free(obj);
+	return err;
+}
+
 void obj_free(struct obj *obj)
 {
 	for (uint32_t i = 0; i < obj->nmaps; i++)

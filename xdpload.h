@@ -174,6 +174,8 @@ bool obj_section_is_data(const struct obj_section *s);
 
 /* object.c: what the container holds. */
 int obj_open(struct obj *obj, const char *path, struct errbuf *e);
+int obj_open_mem(struct obj *obj, const char *name, const uint8_t *bytes, size_t size,
+		 struct errbuf *e);
 int obj_parse(struct obj *obj, struct errbuf *e); /* obj->buf, obj->size set */
 void obj_free(struct obj *obj);
 const struct obj_prog *obj_prog_find(const struct obj *obj, const char *name);
@@ -219,7 +221,7 @@ struct obj_fds {
 	unsigned int btf_missing; /* BTF_FEAT_* rewritten away for this kernel */
 	int *map_fds; /* one per obj->maps */
 	bool *map_pinned_here; /* we pinned it during this load: unpin on failure */
-	bool pin_dir_created;  /* and made the directory: remove it on failure */
+	unsigned int pin_dir_created; /* levels of the directory made: remove them on failure */
 	uint32_t nmaps;
 	int prog_fd;
 	struct prog_image img;

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * firewall.h - the contract between the firewall's data path (xdp_kern.c,
+ * built by clang -target bpf) and its control path (fw.c, rules.c and the
+ * commands in fw_cli.c): the maps' names, keys, values and sizes.
+ *
+ * Every map is pinned by name under /sys/fs/bpf/xdpload/IFACE/, so rules,
+ * counters and the policy outlive the program: an upgrade or a reload reuses
+ * them.  Changing anything below changes the layout: bump FW_LAYOUT, so a
+ * control path never reads a pinned map with the wrong eyes.
+ *
+ *   fw_meta    array[1]        struct fw_meta: layout, policy, options
+ *   fw_v4      hash            4-byte address       -> rule id    (/32)
+ *   fw_v6      hash            16-byte address      -> rule id    (/128)
+ *   fw_lpm4    LPM trie        struct fw_lpm4_key   -> rule id    (/0../31)
+ *   fw_lpm6    LPM trie        struct fw_lpm6_key   -> rule id    (/0../127)
+ *   fw_hits    per-CPU hash    rule id              -> fw_counter (made on a rule's first hit)
+ *   fw_stats   per-CPU array   enum fw_stat         -> fw_counter
+ *   fw_limit   per-CPU array   0                    -> fw_limiter (event rate)
+ *   fw_events  ring buffer     struct fw_event, one per drop (rate-limited)
+ *
+ * Addresses are kept in network byte order, as they are on the wire.
+ */
+#ifndef XDPLOAD_FIREWALL_H
+#define XDPLOAD_FIREWALL_H
+
+#ifndef __bpf__
+#include <stdint.h>
+typedef uint8_t __u8;
+typedef uint32_t __u32;
+typedef uint64_t __u64;
+#endif
+
+#define FW_LAYOUT 1 /* version of everything in this file */
+
+#define FW_MAX_EXACT (1U << 20)  /* per family: /32 and /128 entries */
+#define FW_MAX_PREFIX (1U << 20) /* per family: shorter prefixes */
+#define FW_MAX_HITS (1U << 20)   /* rules with a hit counter */
+#define FW_EVENTS_BYTES (256U * 1024)
+
+enum fw_policy {
+	FW_POLICY_DENY = 0,       /* drop sources that match a rule, pass the rest */
+	FW_POLICY_ALLOW_ONLY = 1, /* pass sources that match, ARP and IPv6 ND; drop the rest */
+};
+
+#define FW_F_MALFORMED_DROP (1U << 0) /* drop truncated or malformed packets (default: pass) */
+
+struct fw_meta {
+	__u32 layout;         /* FW_LAYOUT; 0 until the control path initialises it */
+	__u32 policy;         /* enum fw_policy */
+	__u32 flags;          /* FW_F_* */
+	__u32 events_per_sec; /* per CPU; 0: no events */
+	__u32 next_rule;      /* the next rule id the control path hands out (from 1) */
+	__u32 reserved;
+};
+
+struct fw_lpm4_key {
+	__u32 prefixlen;
+	__u8 addr[4];
+};
+
+struct fw_lpm6_key {
+	__u32 prefixlen;
+	__u8 addr[16];
+};
+
+struct fw_addr6 {
+	__u8 addr[16];
+};
+
+struct fw_counter {
+	__u64 packets;
+	__u64 bytes;
+};
+
+enum fw_stat {
+	FW_STAT_PASS,         /* well-formed, passed */
+	FW_STAT_DROP,         /* dropped by the policy */
+	FW_STAT_MALFORMED,    /* truncated or malformed: passed, or dropped with FW_F_MALFORMED_DROP */
+	FW_STAT_EVENT_SENT,   /* drop events written to fw_events */
+	FW_STAT_EVENT_LIMITED, /* drop events not sent: over the rate */
+	FW_STAT_EVENT_LOST,   /* drop events not sent: the ring buffer was full */
+	FW_STAT_HITS_FULL,    /* rule hits not counted: fw_hits was full */
+	FW_STAT_COUNT,
+};
+
+struct fw_limiter {
+	__u64 window_start; /* ns, CLOCK_MONOTONIC_COARSE */
+	__u64 sent;         /* events sent in this one-second window */
+};
+
+struct fw_event {
+	__u64 time_ns;  /* CLOCK_MONOTONIC_COARSE */
+	__u32 rule;     /* the rule that matched; 0 when none did (allow-only) */
+	__u32 len;      /* frame length in bytes */
+	__u32 ifindex;
+	__u8 family;    /* 4 or 6 */
+	__u8 reserved[3];
+	__u8 src[16];   /* IPv4 in the first 4 bytes */
+};
+
+#endif

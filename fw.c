@@ -1,0 +1,600 @@
+// SPDX-License-Identifier: MIT
+/*
+ * fw.c - the firewall's state in the kernel, through its pinned maps:
+ *
+ *   fw_open        the maps under /sys/fs/bpf/xdpload/IFACE, checked against
+ *                  firewall.h's layout (map shapes and fw_meta's version)
+ *   fw_rules_read  every rule with its id (hash maps in batches of 1024)
+ *   fw_rules_apply add, then remove: a rule in both the old and new set is
+ *                  never absent, not even for a moment; any failure undoes
+ *                  what was done, so a change is all or nothing
+ *   fw_hits_read, fw_stats_read   per-CPU counters, summed
+ *   fw_ring_*      the drop events' ring buffer, mapped and read in place
+ *
+ * Rule changes hold an exclusive flock on the directory, so two xdpload
+ * processes never hand out the same rule id.  Nothing here prints.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "bpf_sys.h"
+#include "fw.h"
+
+const char *const fw_map_names[FW_MAP_COUNT] = {
+	"fw_meta", "fw_v4", "fw_v6", "fw_lpm4", "fw_lpm6",
+	"fw_hits", "fw_stats", "fw_limit", "fw_events",
+};
+
+/* What firewall.h says each map is; a pinned map of another shape is refused. */
+static const struct {
+	uint32_t type, key_size, value_size;
+} fw_map_shapes[FW_MAP_COUNT] = {
+	[FW_MAP_META] = { BPF_MAP_TYPE_ARRAY, 4, sizeof(struct fw_meta) },
+	[FW_MAP_V4] = { BPF_MAP_TYPE_HASH, 4, 4 },
+	[FW_MAP_V6] = { BPF_MAP_TYPE_HASH, 16, 4 },
+	[FW_MAP_LPM4] = { BPF_MAP_TYPE_LPM_TRIE, sizeof(struct fw_lpm4_key), 4 },
+	[FW_MAP_LPM6] = { BPF_MAP_TYPE_LPM_TRIE, sizeof(struct fw_lpm6_key), 4 },
+	[FW_MAP_HITS] = { BPF_MAP_TYPE_PERCPU_HASH, 4, sizeof(struct fw_counter) },
+	[FW_MAP_STATS] = { BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct fw_counter) },
+	[FW_MAP_LIMIT] = { BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct fw_limiter) },
+	[FW_MAP_EVENTS] = { BPF_MAP_TYPE_RINGBUF, 0, 0 },
+};
+
+/* The number of possible CPUs: a per-CPU value is that many copies, each 8-byte aligned. */
+int fw_possible_cpus(void)
+{
+	char buf[128];
+	int fd = open("/sys/devices/system/cpu/possible", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	long last = -1;
+	char *p = buf, *end;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return -ENOENT;
+	buf[n] = '\0';
+	/* "0-3" or "0,2-5": the highest number wins. */
+	while (*p >= '0' && *p <= '9') {
+		long v = strtol(p, &end, 10);
+
+		if (v > last)
+			last = v;
+		p = end;
+		if (*p == '-' || *p == ',')
+			p++;
+	}
+	return last < 0 || last > 65535 ? -EINVAL : (int)last + 1;
+}
+
+static size_t percpu_size(const struct fw *fw, size_t value_size)
+{
+	return ((value_size + 7) & ~(size_t)7) * fw->ncpus;
+}
+
+int fw_open(struct fw *fw, const char *dir, bool lock, struct errbuf *e)
+{
+	uint32_t zero = 0;
+	int cpus, err;
+
+	memset(fw, 0, sizeof(*fw));
+	fw->dir_fd = -1;
+	for (int i = 0; i < FW_MAP_COUNT; i++)
+		fw->fds[i] = -1;
+	if ((size_t)snprintf(fw->dir, sizeof(fw->dir), "%s", dir) >= sizeof(fw->dir))
+		return err_set(e, -ENAMETOOLONG, "firewall: directory %s is too long", dir);
+	fw->dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fw->dir_fd < 0) {
+		e->environment = true;
+		return err_sys(e, -errno, "firewall: no firewall state in %s", dir);
+	}
+	if (lock && flock(fw->dir_fd, LOCK_EX) < 0) {
+		e->environment = true;
+		return err_sys(e, -errno, "firewall: cannot lock %s", dir);
+	}
+	for (int i = 0; i < FW_MAP_COUNT; i++) {
+		struct bpf_map_info info;
+		char path[4200];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, fw_map_names[i]);
+		fw->fds[i] = bpf_obj_get(path);
+		if (fw->fds[i] < 0) {
+			e->environment = true;
+			return err_sys(e, fw->fds[i], "firewall: %s: cannot open the pinned map %s",
+				       dir, fw_map_names[i]);
+		}
+		err = bpf_obj_info(fw->fds[i], &info, sizeof(info));
+		if (err)
+			return err_sys(e, err, "firewall: %s: cannot read what %s is", path,
+				       fw_map_names[i]);
+		if (info.type != fw_map_shapes[i].type || info.key_size != fw_map_shapes[i].key_size ||
+		    info.value_size != fw_map_shapes[i].value_size)
+			return err_set(e, -EPROTO,
+				       "firewall: %s is a %s map with %u-byte keys and %u-byte values; firewall layout %d needs a %s map with %u and %u",
+				       path, obj_map_type_name(info.type), info.key_size, info.value_size,
+				       FW_LAYOUT, obj_map_type_name(fw_map_shapes[i].type),
+				       fw_map_shapes[i].key_size, fw_map_shapes[i].value_size);
+		fw->map_ids[i] = info.id;
+		fw->max_entries[i] = info.max_entries;
+	}
+	err = bpf_map_elem(BPF_MAP_LOOKUP_ELEM, fw->fds[FW_MAP_META], &zero, &fw->meta, 0);
+	if (err)
+		return err_sys(e, err, "firewall: %s/fw_meta: cannot read it", dir);
+	if (fw->meta.layout != FW_LAYOUT && fw->meta.layout != 0)
+		return err_set(e, -EPROTO,
+			       "firewall: %s/fw_meta says layout %u; this xdpload reads layout %d",
+			       dir, fw->meta.layout, FW_LAYOUT);
+	cpus = fw_possible_cpus();
+	if (cpus < 0) {
+		e->environment = true;
+		return err_sys(e, cpus, "firewall: cannot read /sys/devices/system/cpu/possible (is sysfs mounted?)");
+	}
+	fw->ncpus = (unsigned int)cpus;
+	return 0;
+}
+
+void fw_close(struct fw *fw)
+{
+	for (int i = 0; i < FW_MAP_COUNT; i++)
+		if (fw->fds[i] >= 0)
+			close(fw->fds[i]);
+	if (fw->dir_fd >= 0)
+		close(fw->dir_fd); /* and so unlock */
+	memset(fw->fds, 0xff, sizeof(fw->fds));
+	fw->dir_fd = -1;
+}
+
+int fw_meta_write(struct fw *fw, struct errbuf *e)
+{
+	uint32_t zero = 0;
+	int err = bpf_map_elem(BPF_MAP_UPDATE_ELEM, fw->fds[FW_MAP_META], &zero, &fw->meta, 0);
+
+	return err ? err_sys(e, err, "firewall: %s/fw_meta: cannot write it", fw->dir) : 0;
+}
+
+/* ---- walking a map ---- */
+
+typedef int (*elem_fn)(const void *key, const void *value, void *ctx);
+
+#define BATCH 1024
+
+/*
+ * Every element of a map: BPF_MAP_LOOKUP_BATCH where the kernel has it for
+ * this map type (hash maps since 5.6), else GET_NEXT_KEY and a lookup each.
+ */
+static int map_walk(int fd, uint32_t key_size, size_t value_size, elem_fn fn, void *ctx)
+{
+	uint8_t *keys = malloc(BATCH * (size_t)key_size), *values = malloc(BATCH * value_size);
+	uint8_t token[16], key[32], next[32];
+	struct bpf_map_batch_attr attr;
+	bool first = true;
+	int err = -ENOMEM;
+
+	if (!keys || !values)
+		goto out;
+	for (;;) {
+		memset(&attr, 0, sizeof(attr));
+		attr.in_batch = first ? 0 : bpf_ptr(token);
+		attr.out_batch = bpf_ptr(token);
+		attr.keys = bpf_ptr(keys);
+		attr.values = bpf_ptr(values);
+		attr.count = BATCH;
+		attr.map_fd = (uint32_t)fd;
+		err = bpf_map_batch(BPF_MAP_LOOKUP_BATCH, &attr);
+		if (err && err != -ENOENT)
+			break;
+		for (uint32_t i = 0; i < attr.count; i++) {
+			int stop = fn(keys + i * (size_t)key_size, values + i * value_size, ctx);
+
+			if (stop) {
+				err = stop;
+				goto out;
+			}
+		}
+		first = false;
+		if (err == -ENOENT) {
+			err = 0;
+			goto out;
+		}
+	}
+	if (!first || (err != -EINVAL && err != -EOPNOTSUPP && err != -524))
+		goto out;
+	/* No batches for this map type or kernel: one key at a time. */
+	for (err = bpf_map_elem(BPF_MAP_GET_NEXT_KEY, fd, NULL, next, 0); err == 0;
+	     err = bpf_map_elem(BPF_MAP_GET_NEXT_KEY, fd, key, next, 0)) {
+		memcpy(key, next, key_size);
+		err = bpf_map_elem(BPF_MAP_LOOKUP_ELEM, fd, key, values, 0);
+		if (err == -ENOENT)
+			continue;
+		if (err || (err = fn(key, values, ctx)))
+			goto out;
+	}
+	if (err == -ENOENT)
+		err = 0;
+out:
+	free(keys);
+	free(values);
+	return err;
+}
+
+/* ---- rules in the maps ---- */
+
+/* The map holding a rule, and its key there. */
+static enum fw_map rule_key(const struct fw_rule *r, uint8_t key[20], uint32_t *key_size)
+{
+	bool exact = fw_rule_is_exact(r);
+	uint32_t len = r->family == 4 ? 4 : 16;
+	uint32_t prefixlen = r->prefixlen;
+
+	if (exact) {
+		memcpy(key, r->addr, len);
+		*key_size = len;
+		return r->family == 4 ? FW_MAP_V4 : FW_MAP_V6;
+	}
+	memcpy(key, &prefixlen, 4);
+	memcpy(key + 4, r->addr, len);
+	*key_size = 4 + len;
+	return r->family == 4 ? FW_MAP_LPM4 : FW_MAP_LPM6;
+}
+
+/*
+ * The id of a rule: for an address, only that address's rule; for a prefix,
+ * the rule with the longest prefix covering it (the LPM trie's answer), so
+ * the caller must not take it as proof that this very prefix is a rule.
+ */
+int fw_rule_find(struct fw *fw, const struct fw_rule *r, uint32_t *id)
+{
+	uint8_t key[20];
+	uint32_t key_size;
+	enum fw_map m = rule_key(r, key, &key_size);
+
+	return bpf_map_elem(BPF_MAP_LOOKUP_ELEM, fw->fds[m], key, id, 0);
+}
+
+struct rules_walk {
+	struct fw_rules *out;
+	uint8_t family;
+	bool prefix;
+};
+
+static int rule_collect(const void *key, const void *value, void *ctx)
+{
+	struct rules_walk *w = ctx;
+	const uint8_t *k = key;
+	struct fw_rule r = { .family = w->family };
+	uint32_t prefixlen;
+
+	if (w->prefix) {
+		memcpy(&prefixlen, k, 4);
+		r.prefixlen = (uint8_t)prefixlen;
+		memcpy(r.addr, k + 4, w->family == 4 ? 4 : 16);
+	} else {
+		r.prefixlen = w->family == 4 ? 32 : 128;
+		memcpy(r.addr, k, w->family == 4 ? 4 : 16);
+	}
+	memcpy(&r.id, value, 4);
+	return fw_rules_push(w->out, &r);
+}
+
+int fw_rules_read(struct fw *fw, struct fw_rules *out, struct errbuf *e)
+{
+	static const struct {
+		enum fw_map map;
+		uint8_t family;
+		bool prefix;
+	} maps[] = {
+		{ FW_MAP_V4, 4, false }, { FW_MAP_LPM4, 4, true },
+		{ FW_MAP_V6, 6, false }, { FW_MAP_LPM6, 6, true },
+	};
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		struct rules_walk w = { out, maps[i].family, maps[i].prefix };
+		enum fw_map m = maps[i].map;
+		int err = map_walk(fw->fds[m], fw_map_shapes[m].key_size, 4, rule_collect, &w);
+
+		if (err) {
+			fw_rules_free(out);
+			return err_sys(e, err, "firewall: %s/%s: cannot read its rules", fw->dir,
+				       fw_map_names[m]);
+		}
+	}
+	fw_rules_sort(out);
+	return 0;
+}
+
+/*
+ * Put rules into their maps, or take them out, in order; *done counts the
+ * rules handled.  Sorted rules come in runs of one map (IPv4 prefixes, IPv4
+ * addresses, IPv6 prefixes, IPv6 addresses); a run of a hash map goes in
+ * one BPF_MAP_{UPDATE,DELETE}_BATCH when the kernel has it.
+ */
+static int rules_change(struct fw *fw, const struct fw_rule *rules, size_t n, bool add,
+			size_t *done, struct errbuf *e)
+{
+	uint8_t *keys = NULL;
+	uint32_t *values = NULL;
+	int err = 0;
+
+	*done = 0;
+	while (*done < n) {
+		uint8_t key[20];
+		uint32_t key_size, other_size;
+		enum fw_map m = rule_key(&rules[*done], key, &key_size);
+		size_t run = 1;
+		char text[FW_CIDR_MAX];
+
+		while (*done + run < n && rule_key(&rules[*done + run], key, &other_size) == m)
+			run++;
+		if (run > 1 && (m == FW_MAP_V4 || m == FW_MAP_V6)) {
+			struct bpf_map_batch_attr attr;
+
+			free(keys);
+			free(values);
+			keys = malloc(run * key_size);
+			values = malloc(run * sizeof(*values));
+			if (!keys || !values) {
+				err = err_set(e, -ENOMEM, "firewall: out of memory for %zu rules", run);
+				break;
+			}
+			for (size_t i = 0; i < run; i++) {
+				rule_key(&rules[*done + i], keys + i * key_size, &key_size);
+				values[i] = rules[*done + i].id;
+			}
+			memset(&attr, 0, sizeof(attr));
+			attr.keys = bpf_ptr(keys);
+			attr.values = bpf_ptr(values);
+			attr.count = (uint32_t)run;
+			attr.map_fd = (uint32_t)fw->fds[m];
+			err = bpf_map_batch(add ? BPF_MAP_UPDATE_BATCH : BPF_MAP_DELETE_BATCH, &attr);
+			*done += attr.count;
+			if (!err)
+				continue;
+			if (attr.count || (err != -EINVAL && err != -EOPNOTSUPP && err != -524))
+				goto failed;
+		}
+		/* One at a time: LPM tries, a single rule, or a kernel without batches. */
+		for (size_t i = 0; i < run; i++, (*done)++) {
+			rule_key(&rules[*done], key, &key_size);
+			err = add ? bpf_map_elem(BPF_MAP_UPDATE_ELEM, fw->fds[m], key,
+						 (void *)&rules[*done].id, BPF_NOEXIST)
+				  : bpf_map_elem(BPF_MAP_DELETE_ELEM, fw->fds[m], key, NULL, 0);
+			if (err)
+				goto failed;
+		}
+		continue;
+failed:
+		fw_rule_format(&rules[*done < n ? *done : n - 1], text, sizeof(text));
+		if (add && err == -EEXIST)
+			err_sys(e, err, "firewall: %s/%s: %s is already a rule", fw->dir,
+				fw_map_names[m], text);
+		else if (!add && err == -ENOENT)
+			err_sys(e, err, "firewall: %s/%s: %s is not a rule", fw->dir,
+				fw_map_names[m], text);
+		else if (add && (err == -E2BIG || err == -ENOSPC))
+			err_sys(e, err, "firewall: %s/%s is full at %s: it holds at most %u rules of this kind",
+				fw->dir, fw_map_names[m], text,
+				m == FW_MAP_V4 || m == FW_MAP_V6 ? FW_MAX_EXACT : FW_MAX_PREFIX);
+		else
+			err_sys(e, err, "firewall: %s/%s: %s %s failed", fw->dir, fw_map_names[m],
+				add ? "adding" : "removing", text);
+		break;
+	}
+	free(keys);
+	free(values);
+	return err;
+}
+
+/*
+ * Add `add` (giving each a new id), then remove `del`: all or nothing.  Ids
+ * are taken from fw_meta before any rule goes in, so an id is never handed
+ * out twice, even if we are killed halfway.
+ */
+int fw_rules_apply(struct fw *fw, struct fw_rules *add, const struct fw_rules *del,
+		   struct errbuf *e)
+{
+	struct errbuf ignored = { 0 };
+	size_t added = 0, removed = 0, undone;
+	uint32_t next = fw->meta.next_rule ? fw->meta.next_rule : 1;
+	int err;
+
+	if (add->n) {
+		if (add->n > UINT32_MAX - next)
+			return err_set(e, -EOVERFLOW, "firewall: %s: no rule ids left (next is %u)",
+				       fw->dir, next);
+		for (size_t i = 0; i < add->n; i++)
+			add->v[i].id = next + (uint32_t)i;
+		fw->meta.next_rule = next + (uint32_t)add->n;
+		err = fw_meta_write(fw, e);
+		if (err)
+			return err;
+	}
+	err = rules_change(fw, add->v, add->n, true, &added, e);
+	if (!err)
+		err = rules_change(fw, del->v, del->n, false, &removed, e);
+	if (err) {
+		rules_change(fw, del->v, removed, true, &undone, &ignored);
+		rules_change(fw, add->v, added, false, &undone, &ignored);
+		return err;
+	}
+	/* A removed rule's counter goes with it; ids are never reused. */
+	for (size_t i = 0; i < del->n; i++)
+		bpf_map_elem(BPF_MAP_DELETE_ELEM, fw->fds[FW_MAP_HITS], &del->v[i].id, NULL, 0);
+	return 0;
+}
+
+/* ---- counters ---- */
+
+struct hits_walk {
+	const struct fw *fw;
+	struct fw_hit *v;
+	size_t n, cap;
+};
+
+static struct fw_counter percpu_sum(const struct fw *fw, const void *value)
+{
+	struct fw_counter sum = { 0, 0 }, c;
+
+	for (unsigned int cpu = 0; cpu < fw->ncpus; cpu++) {
+		memcpy(&c, (const uint8_t *)value + cpu * sizeof(c), sizeof(c));
+		sum.packets += c.packets;
+		sum.bytes += c.bytes;
+	}
+	return sum;
+}
+
+static int hit_collect(const void *key, const void *value, void *ctx)
+{
+	struct hits_walk *w = ctx;
+
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 64;
+		struct fw_hit *v = realloc(w->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		w->v = v;
+		w->cap = cap;
+	}
+	memcpy(&w->v[w->n].rule, key, 4);
+	w->v[w->n++].total = percpu_sum(w->fw, value);
+	return 0;
+}
+
+static int hit_cmp(const void *a, const void *b)
+{
+	const struct fw_hit *x = a, *y = b;
+
+	return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+/* Every rule's hits, summed over CPUs, sorted by rule id. */
+int fw_hits_read(struct fw *fw, struct fw_hit **hits, size_t *n, struct errbuf *e)
+{
+	struct hits_walk w = { fw, NULL, 0, 0 };
+	int err = map_walk(fw->fds[FW_MAP_HITS], 4, percpu_size(fw, sizeof(struct fw_counter)),
+			   hit_collect, &w);
+
+	if (err) {
+		free(w.v);
+		return err_sys(e, err, "firewall: %s/fw_hits: cannot read it", fw->dir);
+	}
+	if (w.n)
+		qsort(w.v, w.n, sizeof(*w.v), hit_cmp);
+	*hits = w.v;
+	*n = w.n;
+	return 0;
+}
+
+const struct fw_hit *fw_hit_find(const struct fw_hit *hits, size_t n, uint32_t rule)
+{
+	struct fw_hit key = { .rule = rule };
+
+	return n ? bsearch(&key, hits, n, sizeof(*hits), hit_cmp) : NULL;
+}
+
+int fw_stats_read(struct fw *fw, struct fw_counter stats[FW_STAT_COUNT], struct errbuf *e)
+{
+	size_t size = percpu_size(fw, sizeof(struct fw_counter));
+	uint8_t *value = malloc(size);
+	int err = 0;
+
+	if (!value)
+		return err_set(e, -ENOMEM, "firewall: out of memory");
+	for (uint32_t i = 0; i < FW_STAT_COUNT && !err; i++) {
+		err = bpf_map_elem(BPF_MAP_LOOKUP_ELEM, fw->fds[FW_MAP_STATS], &i, value, 0);
+		if (err)
+			err_sys(e, err, "firewall: %s/fw_stats: cannot read counter %u", fw->dir, i);
+		else
+			stats[i] = percpu_sum(fw, value);
+	}
+	free(value);
+	return err;
+}
+
+/* ---- the ring buffer of drop events ---- */
+
+/*
+ * The kernel maps a ring buffer as: one page with the consumer position
+ * (ours to write), one with the producer position, then the data pages
+ * twice in a row, so a record that wraps around still reads in one piece.
+ * Each record: a 32-bit length (bit 31: still being written, bit 30:
+ * discarded), 32 bits the kernel keeps, the data, padding to 8 bytes.
+ */
+#define RING_BUSY (1U << 31)
+#define RING_DISCARD (1U << 30)
+#define RING_HEADER 8
+
+int fw_ring_open(struct fw_ring *ring, int map_fd, uint32_t size, struct errbuf *e)
+{
+	void *p;
+
+	memset(ring, 0, sizeof(*ring));
+	ring->fd = map_fd;
+	ring->page = (size_t)sysconf(_SC_PAGESIZE);
+	ring->size = size;
+	p = mmap(NULL, ring->page, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
+	if (p == MAP_FAILED)
+		return err_sys(e, -errno, "events: cannot map the ring buffer's consumer page");
+	ring->consumer = p;
+	p = mmap(NULL, ring->page + 2 * (size_t)size, PROT_READ, MAP_SHARED, map_fd,
+		 (off_t)ring->page);
+	if (p == MAP_FAILED) {
+		int err = -errno;
+
+		munmap(ring->consumer, ring->page);
+		ring->consumer = NULL;
+		return err_sys(e, err, "events: cannot map the ring buffer's data");
+	}
+	ring->producer = p;
+	ring->data = (const uint8_t *)p + ring->page;
+	return 0;
+}
+
+/* 1: there may be events, 0: timeout, -EINTR: a signal came. */
+int fw_ring_wait(struct fw_ring *ring, int timeout_ms)
+{
+	struct pollfd pfd = { ring->fd, POLLIN, 0 };
+	int n = poll(&pfd, 1, timeout_ms);
+
+	return n < 0 ? -errno : n;
+}
+
+size_t fw_ring_drain(struct fw_ring *ring, void (*fn)(const struct fw_event *ev, void *ctx),
+		     void *ctx, size_t max)
+{
+	uint64_t cons = __atomic_load_n(ring->consumer, __ATOMIC_ACQUIRE);
+	size_t n = 0;
+
+	while (n < max && cons < __atomic_load_n(ring->producer, __ATOMIC_ACQUIRE)) {
+		const uint32_t *header = (const uint32_t *)(ring->data + (cons & (ring->size - 1)));
+		uint32_t len = __atomic_load_n(header, __ATOMIC_ACQUIRE);
+		struct fw_event ev;
+
+		if (len & RING_BUSY)
+			break;
+		if (!(len & RING_DISCARD) && (len & ~RING_DISCARD) >= sizeof(ev)) {
+			memcpy(&ev, (const uint8_t *)header + RING_HEADER, sizeof(ev));
+			fn(&ev, ctx);
+			n++;
+		}
+		cons += ((len & ~RING_DISCARD) + RING_HEADER + 7) & ~7ULL;
+		__atomic_store_n(ring->consumer, cons, __ATOMIC_RELEASE);
+	}
+	return n;
+}
+
+void fw_ring_close(struct fw_ring *ring)
+{
+	if (ring->consumer)
+		munmap(ring->consumer, ring->page);
+	if (ring->producer)
+		munmap((void *)ring->producer, ring->page + 2 * ring->size);
+	memset(ring, 0, sizeof(*ring));
+}

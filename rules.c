@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: MIT
+/*
+ * rules.c - firewall rules as people write them, and sets of rules:
+ *
+ *   "203.0.113.7", "198.51.100.0/24", "2001:db8::/32"   -> struct fw_rule
+ *   a rules file (one CIDR per line, # comments, ipset "add SET CIDR" lines)
+ *                                                        -> a sorted set
+ *   the set in the kernel and the set wanted             -> what to add, what to remove
+ *
+ * A prefix with host bits set is refused rather than masked: "10.0.0.1/8"
+ * is usually a typo for "10.0.0.1" or "10.0.0.0/8", and guessing would block
+ * sixteen million addresses for a single one.  Duplicates are refused too.
+ *
+ * No syscalls and no printing: the fuzz target runs this file as it is.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fw.h"
+
+static unsigned int family_bits(uint8_t family)
+{
+	return family == 4 ? 32 : 128;
+}
+
+bool fw_rule_is_exact(const struct fw_rule *r)
+{
+	return r->prefixlen == family_bits(r->family);
+}
+
+/* Parse "ADDR" or "ADDR/LEN"; on failure, `why` says what is wrong. */
+int fw_rule_parse(const char *text, struct fw_rule *r, char *why, size_t whylen)
+{
+	char addr[FW_CIDR_MAX];
+	const char *slash = strchr(text, '/');
+	size_t n = slash ? (size_t)(slash - text) : strlen(text);
+	unsigned long len;
+	unsigned int bits, i;
+	char *end;
+
+	memset(r, 0, sizeof(*r));
+	if (n == 0 || n >= sizeof(addr)) {
+		snprintf(why, whylen, "not an IPv4 or IPv6 address");
+		return -EINVAL;
+	}
+	memcpy(addr, text, n);
+	addr[n] = '\0';
+	if (inet_pton(AF_INET, addr, r->addr) == 1) {
+		r->family = 4;
+	} else if (inet_pton(AF_INET6, addr, r->addr) == 1) {
+		r->family = 6;
+	} else {
+		snprintf(why, whylen, "not an IPv4 or IPv6 address");
+		return -EINVAL;
+	}
+	bits = family_bits(r->family);
+	len = bits;
+	if (slash) {
+		errno = 0;
+		len = strtoul(slash + 1, &end, 10);
+		if (slash[1] < '0' || slash[1] > '9' || *end || errno || len > bits) {
+			snprintf(why, whylen, "prefix length must be a number from 0 to %u", bits);
+			return -EINVAL;
+		}
+	}
+	r->prefixlen = (uint8_t)len;
+	for (i = r->prefixlen; i < bits; i++) {
+		if (r->addr[i / 8] & (0x80 >> (i % 8))) {
+			struct fw_rule net = *r;
+			char text_net[FW_CIDR_MAX];
+
+			for (unsigned int k = r->prefixlen; k < bits; k++)
+				net.addr[k / 8] &= (uint8_t)~(0x80 >> (k % 8));
+			fw_rule_format(&net, text_net, sizeof(text_net));
+			snprintf(why, whylen, "host bits are set after the first %u bits (the network is %s)",
+				 r->prefixlen, text_net);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* "203.0.113.7" for a single address, "198.51.100.0/24" for a prefix. */
+void fw_rule_format(const struct fw_rule *r, char *buf, size_t len)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(r->family == 4 ? AF_INET : AF_INET6, r->addr, addr, sizeof(addr)))
+		snprintf(addr, sizeof(addr), "?");
+	if (fw_rule_is_exact(r))
+		snprintf(buf, len, "%s", addr);
+	else
+		snprintf(buf, len, "%s/%u", addr, r->prefixlen);
+}
+
+/* Order: IPv4 before IPv6, then by prefix length, then by address. */
+int fw_rule_cmp(const void *a, const void *b)
+{
+	const struct fw_rule *x = a, *y = b;
+
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	if (x->prefixlen != y->prefixlen)
+		return x->prefixlen < y->prefixlen ? -1 : 1;
+	return memcmp(x->addr, y->addr, sizeof(x->addr));
+}
+
+int fw_rules_push(struct fw_rules *set, const struct fw_rule *r)
+{
+	if (set->n == set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 256;
+		struct fw_rule *v = realloc(set->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		set->v = v;
+		set->cap = cap;
+	}
+	set->v[set->n++] = *r;
+	return 0;
+}
+
+void fw_rules_sort(struct fw_rules *set)
+{
+	if (set->n)
+		qsort(set->v, set->n, sizeof(*set->v), fw_rule_cmp);
+}
+
+void fw_rules_free(struct fw_rules *set)
+{
+	free(set->v);
+	memset(set, 0, sizeof(*set));
+}
+
+/* The next whitespace-separated word of a line, or NULL at its end. */
+static const char *word_next(const char **pos, const char *end, size_t *len)
+{
+	const char *p = *pos, *start;
+
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+		p++;
+	if (p == end)
+		return NULL;
+	start = p;
+	while (p < end && *p != ' ' && *p != '\t' && *p != '\r')
+		p++;
+	*len = (size_t)(p - start);
+	*pos = p;
+	return start;
+}
+
+/* One line: blank, a comment, "CIDR", "add SET CIDR ..." or "create SET ..." (ipset). */
+static int line_parse(const char *name, uint32_t line, const char *p, const char *end,
+		      struct fw_rules *out, struct errbuf *e)
+{
+	const char *hash = memchr(p, '#', (size_t)(end - p));
+	const char *word, *cidr;
+	char text[FW_CIDR_MAX], why[160];
+	size_t len, cidr_len;
+	struct fw_rule r;
+
+	for (const char *c = p; c < end; c++)
+		if ((unsigned char)*c < 0x20 && *c != '\t' && *c != '\r')
+			return err_set(e, -EINVAL, "rules: %s line %u: control character 0x%02x; a rules file is text",
+				       name, line, (unsigned char)*c);
+	if (hash)
+		end = hash;
+	word = word_next(&p, end, &len);
+	if (!word)
+		return 0;
+	if (len == 6 && !memcmp(word, "create", 6))
+		return 0;
+	cidr = word;
+	cidr_len = len;
+	if (len == 3 && !memcmp(word, "add", 3)) {
+		if (!word_next(&p, end, &len) || !(cidr = word_next(&p, end, &cidr_len)))
+			return err_set(e, -EINVAL, "rules: %s line %u: expected \"add SET CIDR\" (ipset)",
+				       name, line);
+		/* ipset options (timeout 60, comment "...") may follow; they do not apply here. */
+	} else if (word_next(&p, end, &len)) {
+		return err_set(e, -EINVAL,
+			       "rules: %s line %u: expected one CIDR per line, found more words after %.*s",
+			       name, line, (int)(cidr_len < 48 ? cidr_len : 48), cidr);
+	}
+	if (cidr_len >= sizeof(text))
+		return err_set(e, -EINVAL, "rules: %s line %u: %.48s...: not an IPv4 or IPv6 address",
+			       name, line, cidr);
+	memcpy(text, cidr, cidr_len);
+	text[cidr_len] = '\0';
+	if (fw_rule_parse(text, &r, why, sizeof(why)))
+		return err_set(e, -EINVAL, "rules: %s line %u: %s: %s", name, line, text, why);
+	r.line = line;
+	if (fw_rules_push(out, &r))
+		return err_set(e, -ENOMEM, "rules: %s: out of memory at line %u", name, line);
+	return 0;
+}
+
+/*
+ * A whole rules file, all or nothing: the first bad line fails it with its
+ * number.  The result is sorted; a rule given twice is an error naming both lines.
+ */
+int fw_rules_parse_text(const char *name, const char *buf, size_t len, struct fw_rules *out,
+			struct errbuf *e)
+{
+	const char *p = buf, *end = buf + len;
+	uint32_t line = 0;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *stop = nl ? nl : end;
+
+		if (++line == 0)
+			return err_set(e, -EFBIG, "rules: %s has more than 4294967295 lines", name);
+		err = line_parse(name, line, p, stop, out, e);
+		if (err) {
+			fw_rules_free(out);
+			return err;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	fw_rules_sort(out);
+	for (size_t i = 1; i < out->n; i++) {
+		if (fw_rule_cmp(&out->v[i - 1], &out->v[i]) == 0) {
+			char text[FW_CIDR_MAX];
+			uint32_t a = out->v[i - 1].line, b = out->v[i].line;
+
+			fw_rule_format(&out->v[i], text, sizeof(text));
+			fw_rules_free(out);
+			return err_set(e, -EINVAL, "rules: %s line %u: %s is already on line %u",
+				       name, a > b ? a : b, text, a < b ? a : b);
+		}
+	}
+	return 0;
+}
+
+/*
+ * What changes from `have` (the kernel's, with ids) to `want`: both sorted.
+ * Rules in both are kept with their ids, and so with their hit counters.
+ */
+int fw_rules_diff(const struct fw_rules *have, const struct fw_rules *want, struct fw_rules *add,
+		  struct fw_rules *del, size_t *kept)
+{
+	size_t i = 0, j = 0;
+
+	memset(add, 0, sizeof(*add));
+	memset(del, 0, sizeof(*del));
+	*kept = 0;
+	add->v = want->n ? malloc(want->n * sizeof(*add->v)) : NULL;
+	del->v = have->n ? malloc(have->n * sizeof(*del->v)) : NULL;
+	if ((want->n && !add->v) || (have->n && !del->v)) {
+		fw_rules_free(add);
+		fw_rules_free(del);
+		return -ENOMEM;
+	}
+	add->cap = want->n;
+	del->cap = have->n;
+	while (i < have->n || j < want->n) {
+		int c = i == have->n ? 1 : j == want->n ? -1 : fw_rule_cmp(&have->v[i], &want->v[j]);
+
+		if (c == 0) {
+			(*kept)++;
+			i++;
+			j++;
+		} else if (c < 0) {
+			del->v[del->n++] = have->v[i];
+			i++;
+		} else {
+			add->v[add->n++] = want->v[j];
+			j++;
+		}
+	}
+	return 0;
+}
