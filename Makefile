@@ -53,3 +53,4 @@ clean:
 	rm -f xdpload xdpload-asan xdpload-dbg xdp_kern.o tests/progs/*.o fuzz/elf_fuzz
 
 .PHONY: all asan fuzz test demo clean
+tests/progs/fw_small.o: xdp_kern.c

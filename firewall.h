@@ -33,9 +33,16 @@ typedef uint64_t __u64;
 
 #define FW_LAYOUT 1 /* version of everything in this file */
 
+/* Capacities: not part of the layout (a test object shrinks them to fill them). */
+#ifndef FW_MAX_EXACT
 #define FW_MAX_EXACT (1U << 20)  /* per family: /32 and /128 entries */
+#endif
+#ifndef FW_MAX_PREFIX
 #define FW_MAX_PREFIX (1U << 20) /* per family: shorter prefixes */
+#endif
+#ifndef FW_MAX_HITS
 #define FW_MAX_HITS (1U << 20)   /* rules with a hit counter */
+#endif
 #define FW_EVENTS_BYTES (256U * 1024)
 
 enum fw_policy {

@@ -379,8 +379,7 @@ failed:
 				fw_map_names[m], text);
 		else if (add && (err == -E2BIG || err == -ENOSPC))
 			err_sys(e, err, "firewall: %s/%s is full at %s: it holds at most %u rules of this kind",
-				fw->dir, fw_map_names[m], text,
-				m == FW_MAP_V4 || m == FW_MAP_V6 ? FW_MAX_EXACT : FW_MAX_PREFIX);
+				fw->dir, fw_map_names[m], text, fw->max_entries[m]);
 		else
 			err_sys(e, err, "firewall: %s/%s: %s %s failed", fw->dir, fw_map_names[m],
 				add ? "adding" : "removing", text);

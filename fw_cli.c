@@ -528,7 +528,7 @@ static int rules_change_args(struct opts *o, const char *verb, int policy, bool 
 
 		fw_rule_format(&set.v[i], text, sizeof(text));
 		printf("%s %s on %s (rule %u)\n", add ? (policy == FW_POLICY_DENY ? "blocked" : "allowed")
-					       : "removed", text, o->dev, set.v[i].id);
+					       : "unblocked", text, o->dev, set.v[i].id);
 	}
 out:
 	fw_close(&fw);
@@ -644,6 +644,16 @@ out:
 	return code;
 }
 
+/* Display order: by address, IPv4 first; a prefix just before the addresses in it. */
+static int rule_display_cmp(const void *a, const void *b)
+{
+	const struct fw_rule *x = a, *y = b;
+	int c = x->family != y->family ? x->family - y->family
+					: memcmp(x->addr, y->addr, sizeof(x->addr));
+
+	return c ? c : x->prefixlen - y->prefixlen;
+}
+
 /*
  * The rule list: "CIDR  # rule N: P packets, B bytes" per line, so the list
  * saved to a file is itself a rules file `rules load` takes back.
@@ -663,6 +673,8 @@ static int rules_list(struct opts *o)
 		code = report(&e, EXIT_KERNEL);
 		goto out;
 	}
+	if (have.n)
+		qsort(have.v, have.n, sizeof(*have.v), rule_display_cmp);
 	if (o->json) {
 		printf("{\"dev\":");
 		json_string(o->dev);
@@ -808,6 +820,9 @@ int cmd_events(struct opts *o)
 		fw_close(&fw);
 		return report(&e, EXIT_KERNEL);
 	}
+	/* Like tail -f: from now on; what nobody read before is history. */
+	__atomic_store_n(ring.consumer, __atomic_load_n(ring.producer, __ATOMIC_ACQUIRE),
+			 __ATOMIC_RELEASE);
 	if (!fw.meta.events_per_sec)
 		fprintf(stderr, "xdpload: events: the firewall on %s sends no events (rate 0); `xdpload firewall set %s --events-rate N` turns them on\n",
 			o->dev, o->dev);

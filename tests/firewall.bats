@@ -1,0 +1,403 @@
+#!/usr/bin/env bats
+# The firewall: its verdicts on every packet shape (BPF_PROG_TEST_RUN), then
+# end to end on a veth pair: drops, counters, hits, events, upgrades under
+# traffic with zero leaks, rule files, the allow-only policy, and its errors.
+load helpers
+
+BLOCKED4=10.201.0.1 # = IP_A: A's own traffic is blocked
+OTHER4=10.201.0.3   # a second address on A, never blocked
+
+setup_file() {
+	require_root
+	netns_create fw
+	bpffs_create
+	ip -n "$NS_A" addr add "$OTHER4/24" dev "$IF_A"
+	FWDIR="$BPFFS/$IF_B"
+	# A second firewall on a veth that stays down: no stray traffic moves
+	# its counters, so the verdict matrix can check them exactly.
+	NS_M="xdpl-fw-m-$(($$ % 10000))" IF_M="xdplfwm$(($$ % 10000))"
+	export FWDIR NS_M IF_M
+	ip netns add "$NS_M"
+	ip -n "$NS_M" link add "$IF_M" type veth peer name "${IF_M}p"
+	local dev
+	for dev in "$IF_B" "$IF_M"; do
+		nsenter --net="/run/netns/$([ "$dev" = "$IF_B" ] && echo "$NS_B" || echo "$NS_M")" \
+			sh -c '"$1" firewall attach "$2" --pin-maps "$3" >/dev/null &&
+			"$1" block "$4" 198.51.100.0/24 2001:db8::/48 2001:db8:ffff::1 --dev "$2" --pin-maps "$3" >/dev/null' \
+			- "$XDPLOAD" "$dev" "$BPFFS" "$BLOCKED4"
+	done
+}
+
+teardown_file() {
+	ip netns del "$NS_M" 2>/dev/null || true
+	netns_destroy
+	bpffs_destroy
+}
+
+setup() {
+	require_root
+}
+
+fw() { in_b "$XDPLOAD" "$@" --pin-maps "$BPFFS"; }
+
+# A counter from `stats -j`: fw_stat drop|pass|malformed|events_sent... [DEV]
+fw_stat() { fw stats --dev "${2:-$IF_B}" -j | jq ".$1.packets"; }
+
+# A rule's hits from `rules -j`: fw_hits CIDR [DEV]
+fw_hits() { fw rules --dev "${2:-$IF_B}" -j | jq ".rules[] | select(.cidr == \"$1\") | .packets"; }
+
+# ---- packets, as hex: Ethernet (with 0, 1 or 2 VLAN tags) + a payload ----
+
+ip4hex() { local IFS=.; printf '%02x' $1; }
+
+frame() { # frame VLAN ETHERTYPE PAYLOAD
+	local tags=""
+	case "$1" in
+	vlan) tags=81000064 ;;
+	qinq) tags=88a800c881000064 ;;
+	esac
+	echo "020000000002020000000001$tags$2$3"
+}
+
+# packet VLAN KIND SRC4 SRC6: one of the shapes the firewall must judge.
+packet() {
+	local vlan="$1" kind="$2" s4 s6="$4" d4 d6=20010db8ffff00000000000000000002
+	s4=$(ip4hex "$3")
+	d4=$(ip4hex 10.201.0.2)
+	case "$kind" in
+	ipv4) frame "$vlan" 0800 "4500001c0000400040110000${s4}${d4}0000000000000000" ;;
+	ipv4opts) frame "$vlan" 0800 "460000200000400040110000${s4}${d4}010101000000000000000000" ;;
+	ipv4frag) frame "$vlan" 0800 "4500001c000000b940110000${s4}${d4}0000000000000000" ;;
+	ipv6) frame "$vlan" 86dd "6000000000081140${s6}${d6}0000000000080000" ;;
+	ipv6ext) frame "$vlan" 86dd "6000000000100040${s6}${d6}11000104000000000000000000080000" ;;
+	ipv6frag) frame "$vlan" 86dd "60000000001011c0${s6}${d6}110000b9000000010000000000080000" ;;
+	icmpv6) frame "$vlan" 86dd "6000000000083a40${s6}${d6}8000000000010001" ;;
+	arp) frame "$vlan" 0806 "0001080006040001020000000001${s4}000000000000${d4}" ;;
+	truncated) frame "$vlan" 0800 "450000540000" ;;
+	esac
+}
+
+# The verdict of the firewall's program on a packet, with IF_B's state (or DEV's).
+verdict() {
+	in_b "$XDPLOAD" test --builtin --pin-maps "$BPFFS/${2:-$IF_B}" --packet "$1" -j 2>/dev/null |
+		jq -r .result
+}
+
+# expect VLAN KIND blocked|other VERDICT COUNTER: the verdict, and the one
+# counter that moved (and, for a drop by a rule, that rule's hits).
+expect() {
+	local vlan="$1" kind="$2" who="$3" want="$4" counter="$5" s4 s6 rule
+	if [ "$who" = blocked ]; then
+		s4=$BLOCKED4 s6=20010db8000000000000000000000001 rule=2001:db8::/48
+		case "$kind" in ipv4*|arp|truncated) rule=$BLOCKED4 ;; esac
+	else
+		s4=$OTHER4 s6=20010db8000100000000000000000001 rule=
+	fi
+	local before after hits_before hits_after got
+	before=$(fw_stat "$counter" "$IF_M")
+	[ -z "$rule" ] || hits_before=$(fw_hits "$rule" "$IF_M")
+	got=$(verdict "$(packet "$vlan" "$kind" "$s4" "$s6")" "$IF_M")
+	after=$(fw_stat "$counter" "$IF_M")
+	if [ "$got" != "$want" ] || [ $((after - before)) -ne 1 ]; then
+		echo "$vlan $kind from $who: got $got ($counter $before -> $after), want $want" >&2
+		return 1
+	fi
+	if [ "$want" = XDP_DROP ] && [ -n "$rule" ]; then
+		hits_after=$(fw_hits "$rule" "$IF_M")
+		if [ $((hits_after - hits_before)) -ne 1 ]; then
+			echo "$vlan $kind from $who: hits of $rule $hits_before -> $hits_after" >&2
+			return 1
+		fi
+	fi
+}
+
+matrix() {
+	local vlan="$1" kind
+	for kind in ipv4 ipv4opts ipv4frag ipv6 ipv6ext ipv6frag icmpv6; do
+		expect "$vlan" "$kind" blocked XDP_DROP drop
+		expect "$vlan" "$kind" other XDP_PASS pass
+	done
+	# ARP has no IP source to judge; a truncated header is malformed, passed and counted.
+	expect "$vlan" arp blocked XDP_PASS pass
+	expect "$vlan" arp other XDP_PASS pass
+	expect "$vlan" truncated blocked XDP_PASS malformed
+	expect "$vlan" truncated other XDP_PASS malformed
+}
+
+@test "firewall attach: ip shows xdp_firewall; rules, counters and settings are pinned per interface" {
+	run ip -n "$NS_B" -d link show dev "$IF_B"
+	assert_output --regexp "prog/xdp id [0-9]+ name xdp_firewall"
+	run ls "$FWDIR"
+	assert_output "$(printf '%s\n' fw_events fw_hits fw_limit fw_lpm4 fw_lpm6 fw_meta fw_stats fw_v4 fw_v6)"
+	run -0 fw rules --dev "$IF_B"
+	assert_output "# 4 rules on $IF_B, policy deny
+$BLOCKED4                                 # rule 2: 0 packets, 0 bytes
+198.51.100.0/24                            # rule 1: 0 packets, 0 bytes
+2001:db8::/48                              # rule 3: 0 packets, 0 bytes
+2001:db8:ffff::1                           # rule 4: 0 packets, 0 bytes"
+}
+
+@test "verdicts, untagged: every IPv4/IPv6 shape from a blocked source drops; ARP and truncated pass" {
+	matrix none
+}
+
+@test "verdicts, one VLAN tag (802.1Q): the same" {
+	matrix vlan
+}
+
+@test "verdicts, QinQ (802.1ad + 802.1Q): the same" {
+	matrix qinq
+}
+
+@test "verdicts: a third VLAN tag is malformed, not a way around the blocklist" {
+	local p
+	p="020000000002020000000001""88a800c8""81000064""81000065""0800""4500001c0000400040110000$(ip4hex $BLOCKED4)$(ip4hex 10.201.0.2)0000000000000000"
+	before=$(fw_stat malformed "$IF_M")
+	[ "$(verdict "$p" "$IF_M")" = XDP_PASS ]
+	[ $(($(fw_stat malformed "$IF_M") - before)) -eq 1 ]
+	fw firewall set "$IF_M" --malformed drop
+	[ "$(verdict "$p" "$IF_M")" = XDP_DROP ]
+	fw firewall set "$IF_M" --malformed pass
+}
+
+@test "verdicts: prefix rules (LPM) and exact IPv6 rules match; neighbours of them do not" {
+	[ "$(verdict "$(packet none ipv4 198.51.100.77 0)")" = XDP_DROP ]
+	[ "$(verdict "$(packet none ipv4 198.51.101.1 0)")" = XDP_PASS ]
+	[ "$(verdict "$(packet none ipv6 0 20010db8ffff00000000000000000001)")" = XDP_DROP ]
+	[ "$(verdict "$(packet none ipv6 0 20010db8ffff00000000000000000003)")" = XDP_PASS ]
+}
+
+@test "end to end: a blocked source's pings are dropped, another address passes; counters equal packets sent" {
+	drop0=$(fw_stat drop)
+	hits0=$(fw_hits "$BLOCKED4")
+	run ip netns exec "$NS_A" ping -q -c 5 -i 0.1 -W 1 "$IP_B"
+	assert_output --partial "5 packets transmitted, 0 received"
+	[ $(($(fw_stat drop) - drop0)) -eq 5 ]
+	[ $(($(fw_hits "$BLOCKED4") - hits0)) -eq 5 ]
+	run ip netns exec "$NS_A" ping -q -c 3 -i 0.1 -W 1 -I "$OTHER4" "$IP_B"
+	assert_output --partial "3 packets transmitted, 3 received"
+}
+
+@test "events: each drop arrives with source, rule and length; stats count them" {
+	local out="$BATS_TEST_TMPDIR/events"
+	sent0=$(fw_stat events_sent)
+	fw events --dev "$IF_B" --count 3 -j >"$out" 2>/dev/null 3>&- &
+	pid=$!
+	sleep 0.3
+	ip netns exec "$NS_A" ping -q -c 3 -i 0.1 -W 1 "$IP_B" >/dev/null || true
+	wait "$pid"
+	rule=$(fw rules --dev "$IF_B" -j | jq ".rules[] | select(.cidr == \"$BLOCKED4\") | .rule")
+	run jq -c '[.src, .rule, .len, .action]' "$out"
+	assert_output "$(printf '["%s",%s,98,"drop"]\n' $BLOCKED4 $rule $BLOCKED4 $rule $BLOCKED4 $rule)"
+	[ $(($(fw_stat events_sent) - sent0)) -eq 3 ]
+}
+
+@test "events: the rate limit holds back a flood and counts what it held back" {
+	fw firewall set "$IF_B" --events-rate 5
+	limited0=$(fw_stat events_rate_limited)
+	sent0=$(fw_stat events_sent)
+	ip netns exec "$NS_A" ping -q -i 0.001 -c 200 -W 1 "$IP_B" >/dev/null || true
+	sent=$(($(fw_stat events_sent) - sent0))
+	limited=$(($(fw_stat events_rate_limited) - limited0))
+	fw firewall set "$IF_B" --events-rate 100
+	echo "sent $sent, held back $limited" >&3
+	[ "$sent" -ge 5 ] && [ "$sent" -le $((5 * $(nproc) * 2)) ] # 5 per second and CPU, <= 2 s
+	[ $((sent + limited)) -eq 200 ]
+}
+
+@test "firewall upgrade under a flood: zero blocked packets get through, counters and rules stay" {
+	drop0=$(fw_stat drop)
+	ip netns exec "$NS_A" ping -q -i 0.002 -c 1500 -W 1 "$IP_B" >"$BATS_TEST_TMPDIR/ping" 2>&1 &
+	pid=$!
+	upgrades=0
+	while kill -0 "$pid" 2>/dev/null; do
+		fw firewall upgrade "$IF_B" >/dev/null
+		upgrades=$((upgrades + 1))
+	done
+	wait "$pid" || true
+	echo "upgrades: $upgrades" >&3
+	[ "$upgrades" -ge 5 ]
+	run cat "$BATS_TEST_TMPDIR/ping"
+	assert_output --partial "1500 packets transmitted, 0 received"
+	[ $(($(fw_stat drop) - drop0)) -eq 1500 ]
+	run -0 fw rules --dev "$IF_B" -j
+	[ "$(echo "$output" | jq '.rules | length')" -eq 4 ]
+}
+
+@test "block and unblock: bad input is refused with the rule broken, and nothing changes" {
+	run -1 fw block 10.0.0.1/24 --dev "$IF_B"
+	assert_output "xdpload: block: 10.0.0.1/24: host bits are set after the first 24 bits (the network is 10.0.0.0/24)"
+	run -1 fw block 10.0.0.300 --dev "$IF_B"
+	assert_output "xdpload: block: 10.0.0.300: not an IPv4 or IPv6 address"
+	run -1 fw block 10.0.0.0/33 --dev "$IF_B"
+	assert_output "xdpload: block: 10.0.0.0/33: prefix length must be a number from 0 to 32"
+	run -1 fw block 192.0.2.1 192.0.2.1/32 --dev "$IF_B"
+	assert_output "xdpload: block: 192.0.2.1 is given twice"
+	run -1 fw block 192.0.2.9 "$BLOCKED4" --dev "$IF_B"
+	assert_output --regexp "^xdpload: block: $BLOCKED4 is already a rule on $IF_B \(rule [0-9]+\); nothing changed$"
+	run -1 fw block 192.0.2.0/24 198.51.100.0/24 --dev "$IF_B"
+	assert_output --partial "198.51.100.0/24 is already a rule"
+	run -1 fw unblock 192.0.2.77 --dev "$IF_B"
+	assert_output "xdpload: unblock: 192.0.2.77 is not a rule on $IF_B; nothing changed"
+	run -1 fw unblock 198.51.0.0/16 --dev "$IF_B"
+	assert_output --partial "198.51.0.0/16 is not a rule"
+	run -1 fw block 192.0.2.1
+	assert_output "xdpload: block: which interface's firewall? give --dev IFACE"
+	run -5 fw block 192.0.2.1 --dev xdplnosuch0
+	assert_output --partial "hint: no firewall was attached to xdplnosuch0"
+	run -0 fw rules --dev "$IF_B" -j
+	[ "$(echo "$output" | jq '.rules | length')" -eq 4 ]
+	run -0 fw block 192.0.2.0/24 --dev "$IF_B"
+	run -0 fw unblock 192.0.2.0/24 --dev "$IF_B"
+	assert_output --regexp "^unblocked 192.0.2.0/24 on $IF_B \(rule [0-9]+\)$"
+}
+
+@test "rules load: a file replaces the set by its difference; kept rules keep their ids and hits" {
+	local f="$BATS_TEST_TMPDIR/rules.txt"
+	fw rules --dev "$IF_B" >"$f"   # the listing is itself a rules file
+	hits=$(fw_hits "$BLOCKED4")
+	[ "$hits" -gt 0 ]
+	cat >>"$f" <<-EOF
+		# firehol style: addresses and networks, comments
+		203.0.113.0/25   # trailing comment
+		2001:db8:aaaa::/64
+		create myset hash:net family inet
+		add myset 203.0.113.200
+	EOF
+	sed -i '/198.51.100.0/d' "$f"
+	run -0 fw rules load "$f" --dev "$IF_B" --dry-run
+	assert_output --regexp "^rules $f on $IF_B: 6 rules: 3 kept, 3 to be added, 1 to be removed \([0-9.]+ s\)
+dry run: nothing changed$"
+	run -0 fw rules --dev "$IF_B" -j
+	[ "$(echo "$output" | jq '.rules | length')" -eq 4 ]
+	run -0 fw rules load "$f" --dev "$IF_B"
+	assert_output --regexp "^rules $f on $IF_B: 6 rules: 3 kept, 3 added, 1 removed"
+	run -0 fw rules --dev "$IF_B" -j
+	assert_equal "$(echo "$output" | jq -r '[.rules[].cidr] | join(" ")')" \
+		"$BLOCKED4 203.0.113.0/25 203.0.113.200 2001:db8::/48 2001:db8:aaaa::/64 2001:db8:ffff::1"
+	[ "$(fw_hits "$BLOCKED4")" -eq "$hits" ]
+	[ "$(verdict "$(packet none ipv4 198.51.100.77 0)")" = XDP_PASS ]
+	[ "$(verdict "$(packet none ipv4 203.0.113.5 0)")" = XDP_DROP ]
+}
+
+@test "rules load: a bad line names the file and line, and nothing changes" {
+	local f="$BATS_TEST_TMPDIR/bad.txt"
+	before=$(fw rules --dev "$IF_B")
+	printf '# ok\n192.0.2.0/24\n10.1.2.3/8\n' >"$f"
+	run -1 fw rules load "$f" --dev "$IF_B"
+	assert_output "xdpload: rules: $f line 3: 10.1.2.3/8: host bits are set after the first 8 bits (the network is 10.0.0.0/8)"
+	printf '192.0.2.0/24\n\n192.0.2.0/24\n' >"$f"
+	run -1 fw rules load "$f" --dev "$IF_B"
+	assert_output "xdpload: rules: $f line 3: 192.0.2.0/24 is already on line 1"
+	printf '192.0.2.0/24 10.0.0.1\n' >"$f"
+	run -1 fw rules load "$f" --dev "$IF_B"
+	assert_output "xdpload: rules: $f line 1: expected one CIDR per line, found more words after 192.0.2.0/24"
+	run -5 fw rules load "$BATS_TEST_TMPDIR/missing" --dev "$IF_B"
+	assert_output "xdpload: rules: cannot read $BATS_TEST_TMPDIR/missing: ENOENT (No such file or directory)"
+	[ "$(fw rules --dev "$IF_B")" = "$before" ]
+}
+
+@test "rules load: 100k mixed IPv4/IPv6 rules load, and loading them again changes nothing" {
+	local f="$BATS_TEST_TMPDIR/big.txt"
+	awk 'BEGIN { for (i = 0; i < 60000; i++) printf "10.%d.%d.%d\n", 100 + int(i / 65536), int(i / 256) % 256, i % 256;
+		for (i = 0; i < 20000; i++) printf "2001:db8:%x::/48\n", i + 4096;
+		for (i = 0; i < 20000; i++) printf "172.%d.%d.0/24\n", 16 + int(i / 256), i % 256 }' >"$f"
+	run -0 fw rules load "$f" --dev "$IF_B"
+	assert_output --regexp "100000 rules: 0 kept, 100000 added, 6 removed"
+	run -0 fw rules load "$f" --dev "$IF_B"
+	assert_output --regexp "100000 rules: 100000 kept, 0 added, 0 removed"
+	[ "$(verdict "$(packet none ipv4 10.100.3.7 0)")" = XDP_DROP ]
+	[ "$(verdict "$(packet none ipv4 172.20.1.9 0)")" = XDP_DROP ]
+	[ "$(verdict "$(packet none ipv4 $BLOCKED4 0)")" = XDP_PASS ]
+	# Back to the rules the other tests expect.
+	printf '%s\n' "$BLOCKED4" 198.51.100.0/24 2001:db8::/48 2001:db8:ffff::1 >"$f"
+	run -0 fw rules load "$f" --dev "$IF_B"
+	assert_output --regexp "4 rules: 0 kept, 4 added, 100000 removed"
+}
+
+@test "a full map is refused with its capacity, and nothing changes" {
+	in_a() { nsenter --net="/run/netns/$NS_A" "$@"; }
+	in_a "$XDPLOAD" firewall attach "$IF_A" "$PROGS/fw_small.o" --pin-maps "$BPFFS" >/dev/null
+	run -0 in_a "$XDPLOAD" block 192.0.2.1 192.0.2.2 192.0.2.3 --dev "$IF_A" --pin-maps "$BPFFS"
+	run -3 in_a "$XDPLOAD" block 192.0.2.4 192.0.2.5 --dev "$IF_A" --pin-maps "$BPFFS"
+	assert_output "xdpload: firewall: $BPFFS/$IF_A/fw_v4 is full at 192.0.2.5: it holds at most 4 rules of this kind: E2BIG (Argument list too long)"
+	run -0 in_a "$XDPLOAD" rules --dev "$IF_A" --pin-maps "$BPFFS" -j
+	[ "$(echo "$output" | jq '.rules | length')" -eq 3 ]
+	run -0 in_a "$XDPLOAD" firewall detach "$IF_A" --purge --pin-maps "$BPFFS"
+	assert_line "removed $BPFFS/$IF_A (9 pinned maps: rules, counters, settings)"
+	assert_not_exists "$BPFFS/$IF_A"
+	[ -z "$(ip -n "$NS_A" -d link show dev "$IF_A" | grep prog/xdp)" ]
+}
+
+@test "the policy is kept with the rules: a reload cannot flip it, firewall set changes it on purpose" {
+	run -1 fw firewall attach "$IF_B" --policy allow-only --force
+	assert_output "xdpload: firewall: $FWDIR keeps the policy deny with its rules; --policy allow-only would change what they mean on a reload
+xdpload: hint: to change it on purpose: \`xdpload firewall set $IF_B --policy allow-only\`"
+	run -1 fw allow 192.0.2.1 --dev "$IF_B"
+	assert_output "xdpload: allow: the firewall on $IF_B is deny: its rules are the sources it drops; use \`xdpload block\`"
+}
+
+@test "allow-only: listed sources pass, others drop, ARP and IPv6 neighbour discovery keep working" {
+	ip -n "$NS_A" addr add 2001:db8:5::1/64 dev "$IF_A" nodad
+	ip -n "$NS_B" addr add 2001:db8:5::2/64 dev "$IF_B" nodad
+	fw firewall set "$IF_B" --policy allow-only
+	local f="$BATS_TEST_TMPDIR/allow.txt"
+	printf '%s\n' "$OTHER4" 2001:db8:5::1 >"$f"
+	fw rules load "$f" --dev "$IF_B" >/dev/null
+	ip -n "$NS_A" neigh flush all
+	ip -n "$NS_B" neigh flush all
+	run ip netns exec "$NS_A" ping -q -c 2 -i 0.2 -W 1 -I "$OTHER4" "$IP_B"
+	assert_output --partial "2 packets transmitted, 2 received"
+	run ip netns exec "$NS_A" ping -q -c 2 -i 0.2 -W 1 2001:db8:5::2
+	assert_output --partial "2 packets transmitted, 2 received"
+	run ip netns exec "$NS_A" ping -q -c 2 -i 0.2 -W 1 "$IP_B"
+	assert_output --partial "2 packets transmitted, 0 received"
+	# Neighbour discovery from an unlisted source passes; the same ICMPv6 routed (hop limit 64) does not.
+	nd="6000000000083aff""fe800000000000000000000000000009""ff0200000000000000000001ff000002""8700000000000000"
+	[ "$(verdict "$(frame none 86dd "$nd")")" = XDP_PASS ]
+	[ "$(verdict "$(frame none 86dd "${nd:0:14}40${nd:16}")")" = XDP_DROP ]
+	# Back to deny and its rules.
+	fw firewall set "$IF_B" --policy deny
+	printf '%s\n' "$BLOCKED4" 198.51.100.0/24 2001:db8::/48 2001:db8:ffff::1 >"$f"
+	fw rules load "$f" --dev "$IF_B" >/dev/null
+}
+
+@test "detach keeps rules and counters; attach picks them up; --purge leaves nothing" {
+	drop0=$(fw_stat drop)
+	run -0 fw firewall detach "$IF_B"
+	assert_output --regexp "^detached the firewall \(id [0-9]+\) from $IF_B \(native mode\)
+rules and counters stay in $FWDIR for the next \`xdpload firewall attach $IF_B\`; --purge removes them$"
+	[ -z "$(xdp_id_b)" ]
+	run -0 fw firewall attach "$IF_B"
+	assert_output --partial "policy deny"
+	[ "$(fw_stat drop)" -eq "$drop0" ]
+	run ip netns exec "$NS_A" ping -q -c 2 -i 0.2 -W 1 "$IP_B"
+	assert_output --partial "2 packets transmitted, 0 received"
+}
+
+@test "a pinned map of another layout is refused with the way out" {
+	local dir="$BPFFS/xdplfake0"
+	mkdir "$dir"
+	bpftool map create "$dir/fw_meta" type array key 4 value 24 entries 1 name fw_meta
+	run -5 fw block 192.0.2.1 --dev xdplfake0
+	assert_output --partial "xdpload: firewall: $dir: cannot open the pinned map fw_v4: ENOENT"
+	bpftool map create "$dir/fw_v4" type hash key 8 value 4 entries 16 name fw_v4 flags 1
+	for m in fw_v6 fw_lpm4 fw_lpm6 fw_hits fw_stats fw_limit fw_events; do
+		bpftool map create "$dir/$m" type array key 4 value 4 entries 1 name "$m"
+	done
+	run -5 fw block 192.0.2.1 --dev xdplfake0
+	assert_output "xdpload: firewall: $dir/fw_v4 is a hash map with 8-byte keys and 4-byte values; firewall layout 1 needs a hash map with 4 and 4
+xdpload: hint: $dir was made by another version of xdpload's firewall. Export its rules with the xdpload that made it (\`xdpload rules --dev xdplfake0 > rules.txt\`), remove it with \`xdpload firewall detach xdplfake0 --purge\`, attach again and \`xdpload rules load rules.txt --dev xdplfake0\`"
+	rm -r "$dir"
+}
+
+@test "firewall detach --purge: no program, no pins, no directory" {
+	id=$(xdp_id_b)
+	[ -n "$id" ]
+	run -0 fw firewall detach "$IF_B" --purge
+	assert_line "removed $FWDIR (9 pinned maps: rules, counters, settings)"
+	[ -z "$(xdp_id_b)" ]
+	assert_not_exists "$FWDIR"
+	for _ in $(seq 20); do bpftool prog show id "$id" >/dev/null 2>&1 || break; sleep 0.1; done
+	run ! bpftool prog show id "$id"
+}
