@@ -429,12 +429,15 @@ static void usage(FILE *f, const struct verb *only)
 {
 	fprintf(f, "usage: xdpload VERB [ARGS] [OPTIONS]\n\n");
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
-		char head[40];
+		char head[64];
 
 		if (only && only != &verbs[i])
 			continue;
 		snprintf(head, sizeof(head), "%s %s", verbs[i].name, verbs[i].args);
-		fprintf(f, "  %-22s %s\n", head, verbs[i].help);
+		if (strlen(head) > 22)
+			fprintf(f, "  %s\n  %-22s %s\n", head, "", verbs[i].help);
+		else
+			fprintf(f, "  %-22s %s\n", head, verbs[i].help);
 	}
 	fprintf(f, "\noptions:\n");
 	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
@@ -571,9 +574,8 @@ int main(int argc, char **argv)
 	bool options_done = false;
 
 	o.load.pin_dir = o.pin_base = "/sys/fs/bpf/xdpload";
-	o.args = calloc((size_t)argc + 1, sizeof(*o.args));
-	if (!o.args)
-		return EXIT_ENV;
+	/* Positional arguments are gathered in place, in argv after the verb. */
+	o.args = (const char **)argv + 2;
 	o.load.btf_lacks = btf_lacks_from_env();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 2)
@@ -646,7 +648,7 @@ int main(int argc, char **argv)
 		/* The built-in object takes OBJ's place: args[0] is NULL. */
 		if (o.nargs >= v->max_args)
 			return usage_error(v, "%s: --builtin takes the place of OBJ", v->name);
-		memmove(o.args + 1, o.args, (size_t)o.nargs * sizeof(*o.args));
+		o.args--; /* into argv[1]: the verb, read already */
 		o.args[0] = NULL;
 		o.nargs++;
 	}

@@ -327,9 +327,9 @@ int cmd_inspect(struct opts *o)
 	if (code)
 		return code;
 	if (o->json)
-		inspect_json(&obj, o->args[0]);
+		inspect_json(&obj, obj_display_name(o->args[0]));
 	else
-		inspect_text(&obj, o->args[0]);
+		inspect_text(&obj, obj_display_name(o->args[0]));
 	obj_free(&obj);
 	return EXIT_OK;
 }

@@ -2,16 +2,27 @@
 # inspect and the command line itself: no kernel involved.
 load helpers
 
-@test "inspect shows the seed program: name, section, type, instructions, license" {
+@test "inspect shows the firewall: program, its nine maps pinned by name, license" {
 	run -0 --separate-stderr xdpload inspect "$ROOT/xdp_kern.o"
 	assert_line --index 0 "object       $ROOT/xdp_kern.o"
 	assert_line --index 1 "license      GPL"
-	assert_line --index 2 "relocations  0"
+	assert_line --index 2 --regexp "^relocations  [0-9]+$"
 	assert_line --index 3 --regexp "^btf          [0-9]+ types, [0-9]+ bytes of strings, 1 func_info and [0-9]+ line_info records$"
 	assert_line --index 4 "programs (1)"
-	assert_line --index 6 --regexp "^  xdp_firewall +xdp +xdp +2 +0$"
-	assert_line --index 7 "maps (0)"
-	assert_line --index 8 "globals (0)"
+	assert_line --index 6 --regexp "^  xdp_firewall +xdp +xdp +[0-9]+ +[0-9]+$"
+	assert_line "maps (9)"
+	assert_line --regexp "^  fw_v4 +hash +4 +4 +1048576  0x1 +.maps +by name$"
+	assert_line --regexp "^  fw_lpm6 +lpm_trie +20 +4 +1048576  0x1 +.maps +by name$"
+	assert_line --regexp "^  fw_events +ringbuf +0 +0 +262144  0x0 +.maps +by name$"
+	assert_line "globals (0)"
+}
+
+@test "inspect --builtin: the firewall inside the binary is the same object" {
+	run -0 --separate-stderr xdpload inspect --builtin
+	assert_line --index 0 "object       the built-in firewall"
+	builtin=$(xdpload inspect --builtin -j | jq -c '{programs, maps}')
+	file=$(xdpload inspect "$ROOT/xdp_kern.o" -j | jq -c '{programs, maps}')
+	assert_equal "$builtin" "$file"
 }
 
 @test "inspect shows legacy maps with their definitions and relocation counts" {
@@ -83,7 +94,7 @@ load helpers
 
 @test "--help lists every verb and option; --version prints the version" {
 	run -0 xdpload --help
-	for verb in "run OBJ [IFACE]" "attach OBJ IFACE" "detach IFACE" "status [IFACE]" "inspect OBJ"; do
+	for verb in "run [OBJ] [IFACE]" "attach OBJ IFACE" "detach IFACE" "status [IFACE]" "inspect OBJ"; do
 		assert_output --partial "  $verb "
 	done
 	for opt in --prog --mode --force --duration -j -v --version; do
