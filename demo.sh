@@ -11,15 +11,23 @@ for tool in ip ping nsenter; do
 done
 
 A=xdpl-demo-a B=xdpl-demo-b IFA=xdpldemoa IFB=xdpldemob
+# A private bpffs for the firewall's pinned state: the demo leaves nothing
+# behind.  Outside the demo the state lives in /sys/fs/bpf/xdpload/IFACE.
+PINS=$(mktemp -d /tmp/xdpl-demo-bpffs.XXXXXX)
 cleanup() {
 	ip netns del $A 2>/dev/null || true
 	ip netns del $B 2>/dev/null || true
+	umount "$PINS" 2>/dev/null || true
+	rmdir "$PINS" 2>/dev/null || true
 }
 trap cleanup EXIT INT TERM
-cleanup
+ip netns del $A 2>/dev/null || true
+ip netns del $B 2>/dev/null || true
+mount -t bpf bpf "$PINS"
 
 step() { if [ -t 1 ]; then printf '\n\033[1m== %s\033[0m\n' "$*"; else printf '\n== %s\n' "$*"; fi; }
 in_b() { nsenter --net=/run/netns/$B "$@"; }
+xdpl() { in_b ./xdpload "$@" --pin-maps "$PINS"; }
 pings() { ip netns exec $A ping -q -c "$1" -i 0.2 -W 1 10.77.0.2 | sed -n 's/^\([0-9]* packets.*loss\).*/\1/p'; }
 
 step "a throwaway network: namespaces $A and $B joined by veth $IFA <-> $IFB"
@@ -32,29 +40,41 @@ ip -n $A link set $IFA up
 ip -n $B link set $IFB up
 echo "ping from A to B without XDP:  $(pings 3)"
 
-step "xdpload inspect xdp_kern.o (no kernel needed)"
-./xdpload inspect xdp_kern.o
-
-step "xdpload run xdp_kern.o $IFB --duration 3  (the seed: pass everything, held by a bpf_link)"
-in_b ./xdpload run xdp_kern.o $IFB --duration 3 &
-run_pid=$!
-sleep 1
-echo "ping while xdp_firewall runs: $(pings 5)"
-in_b ./xdpload status
-wait $run_pid
-echo "after run exits: $(in_b ./xdpload status $IFB | tail -n +2 | wc -l) programs attached"
-
-step "xdpload attach tests/progs/xdp_drop.o $IFB  (rtnetlink; stays after xdpload exits)"
-in_b ./xdpload attach tests/progs/xdp_drop.o $IFB
+step "xdpload firewall attach $IFB  (the firewall built into xdpload; state pinned per interface)"
+xdpl firewall attach $IFB
 ip -n $B -d link show dev $IFB | grep -o 'prog/xdp id [0-9]* name [a-z_]*'
-echo "ping with xdp_drop attached:   $(pings 3 || true)"
+echo "ping with no rules:            $(pings 3)"
 
-step "xdpload detach $IFB"
-in_b ./xdpload detach $IFB
-echo "ping after detach:             $(pings 3)"
+step "xdpload block 10.77.0.1 --dev $IFB  (A's address), with drop events streaming"
+xdpl block 10.77.0.1 198.51.100.0/24 2001:db8::/32 --dev $IFB
+xdpl events --dev $IFB --count 3 2>/dev/null &
+events_pid=$!
+sleep 0.3
+echo "ping from a blocked source:    $(pings 3 || true)"
+wait $events_pid
+
+step "xdpload rules / stats --dev $IFB  (hits per rule, counters per verdict)"
+xdpl rules --dev $IFB
+xdpl stats --dev $IFB | head -4
+
+step "xdpload firewall upgrade $IFB while the blocked source pings: an atomic swap, no gap"
+ip netns exec $A ping -q -c 50 -i 0.02 -W 1 10.77.0.2 >/tmp/xdpl-demo-ping.$$ 2>&1 &
+ping_pid=$!
+for _ in 1 2 3; do xdpl firewall upgrade $IFB; sleep 0.2; done
+wait $ping_pid || true
+echo "ping during the upgrades:      $(sed -n 's/^\([0-9]* packets.*loss\).*/\1/p' /tmp/xdpl-demo-ping.$$)"
+rm -f /tmp/xdpl-demo-ping.$$
+xdpl stats --dev $IFB | sed -n '3,4p'
+
+step "xdpload unblock 10.77.0.1 --dev $IFB"
+xdpl unblock 10.77.0.1 --dev $IFB
+echo "ping after unblock:            $(pings 3)"
+
+step "xdpload firewall detach $IFB --purge  (without --purge, rules and counters stay for the next attach)"
+xdpl firewall detach $IFB --purge
 
 step "xdpload test tests/progs/globals.o --set drop_port=53  (run once on a packet; no interface needed)"
 ./xdpload test tests/progs/globals.o | sed -n 2p
 ./xdpload test tests/progs/globals.o --set drop_port=53 | sed -n 2p
 
-step "cleaning up: the namespaces and their veth pair are removed"
+step "cleaning up: the namespaces, their veth pair and the private bpffs are removed"
