@@ -43,7 +43,7 @@ struct opts {
 	int malformed;        /* --malformed: 1 drop, 0 pass, -1 when not given */
 	long events_rate;     /* --events-rate, -1 when not given */
 	long count;           /* events --count: stop after this many, -1: never */
-	bool dry_run, purge, builtin;
+	bool dry_run, purge, builtin, pin_maps_given;
 };
 
 /* A loaded program, ready to attach or run: what attach, run and test share. */

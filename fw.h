@@ -34,6 +34,7 @@ bool fw_rule_is_exact(const struct fw_rule *r);
 int fw_rule_cmp(const void *a, const void *b);
 int fw_rules_push(struct fw_rules *set, const struct fw_rule *r);
 void fw_rules_sort(struct fw_rules *set);
+void fw_rules_sort_by(struct fw_rules *set, int (*cmp)(const void *, const void *));
 void fw_rules_free(struct fw_rules *set);
 int fw_rules_parse_text(const char *name, const char *buf, size_t len, struct fw_rules *out,
 			struct errbuf *e);

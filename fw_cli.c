@@ -673,8 +673,7 @@ static int rules_list(struct opts *o)
 		code = report(&e, EXIT_KERNEL);
 		goto out;
 	}
-	if (have.n)
-		qsort(have.v, have.n, sizeof(*have.v), rule_display_cmp);
+	fw_rules_sort_by(&have, rule_display_cmp);
 	if (o->json) {
 		printf("{\"dev\":");
 		json_string(o->dev);

@@ -338,7 +338,19 @@ int load_maps(const struct obj *obj, const struct load_opts *opts, struct obj_fd
 		const struct obj_map *m = &obj->maps[i];
 		int fd;
 
-		if (m->pinning == MAP_PIN_BY_NAME) {
+		if (m->pinning == MAP_PIN_BY_NAME && opts->pin_reuse_only) {
+			/* Someone else's state to run against, or else a private map. */
+			if (load_pin_path(path, sizeof(path), opts->pin_dir, m->name, e))
+				return -ENAMETOOLONG;
+			fd = bpf_obj_get(path);
+			if (fd >= 0) {
+				fds->map_fds[i] = fd;
+				err = map_reuse(m, path, fd, e);
+				if (err)
+					return err;
+				continue;
+			}
+		} else if (m->pinning == MAP_PIN_BY_NAME) {
 			if (!dir_ready) {
 				err = pin_dir_ready(opts->pin_dir, 1, &fds->pin_dir_created, e);
 				if (err)
@@ -371,7 +383,7 @@ int load_maps(const struct obj *obj, const struct load_opts *opts, struct obj_fd
 			if (err)
 				return err;
 		}
-		if (m->pinning == MAP_PIN_BY_NAME) {
+		if (m->pinning == MAP_PIN_BY_NAME && !opts->pin_reuse_only) {
 			err = bpf_obj_pin(fd, path);
 			if (err) {
 				e->environment = true;

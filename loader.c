@@ -378,7 +378,8 @@ static const struct verb verbs[] = {
 	  "list interfaces with XDP: mode, program id, name, tag, link or netlink" },
 	{ "inspect", cmd_inspect, 1, 1, OPT_JSON | OPT_SET | OPT_BUILTIN, "OBJ",
 	  "describe an object: programs, maps, BTF, globals (no kernel needed)" },
-	{ "test", cmd_test, 1, 1, OPTS_LOAD | OPT_PACKET | OPT_REPEAT | OPT_JSON | OPT_BUILTIN, "OBJ",
+	{ "test", cmd_test, 1, 1, OPTS_LOAD | OPT_PACKET | OPT_REPEAT | OPT_JSON | OPT_BUILTIN | OPT_DEV,
+	  "OBJ",
 	  "load and run once on a packet (BPF_PROG_TEST_RUN): verdict, time, globals" },
 	{ "map", cmd_map, 2, 2, OPT_JSON, "dump PIN_PATH", "print every entry of a pinned map" },
 	{ "firewall", cmd_firewall, 2, 3,
@@ -415,7 +416,7 @@ static const struct {
 	{ "--packet", OPT_PACKET, "HEX|FILE", "test: the packet (default: 64-byte IPv4 UDP)" },
 	{ "--repeat", OPT_REPEAT, "N", "test: run N times, report the mean time" },
 	{ "--builtin", OPT_BUILTIN, NULL, "use the firewall built into xdpload instead of OBJ" },
-	{ "--dev", OPT_DEV, "IFACE", "the interface whose firewall rules, counters or events" },
+	{ "--dev", OPT_DEV, "IFACE", "the interface whose firewall rules, counters or events (test: run against its state)" },
 	{ "--policy", OPT_POLICY, "POLICY", "deny (default: drop listed sources) or allow-only" },
 	{ "--malformed", OPT_MALFORMED, "pass|drop", "verdict for truncated or malformed packets (pass)" },
 	{ "--events-rate", OPT_EVENTS_RATE, "N", "drop events per second and CPU (100; 0: none)" },
@@ -504,6 +505,7 @@ static int option_value(const struct verb *v, struct opts *o, unsigned int bit, 
 		break;
 	case OPT_PIN_MAPS:
 		o->load.pin_dir = o->pin_base = val;
+		o->pin_maps_given = true;
 		break;
 	case OPT_PIN:
 		o->pin = val;

@@ -122,10 +122,51 @@ int fw_rules_push(struct fw_rules *set, const struct fw_rule *r)
 	return 0;
 }
 
+/*
+ * A bottom-up merge sort: a million rules sort in a fraction of a second,
+ * where musl's qsort (smoothsort, swapping through memcpy) takes a second
+ * or more.  Falls back to qsort if the scratch buffer cannot be had.
+ */
+void fw_rules_sort_by(struct fw_rules *set, int (*cmp)(const void *, const void *))
+{
+	struct fw_rule *v = set->v, *tmp, *from, *to;
+	size_t n = set->n;
+
+	if (n < 2)
+		return;
+	tmp = malloc(n * sizeof(*tmp));
+	if (!tmp) {
+		qsort(v, n, sizeof(*v), cmp);
+		return;
+	}
+	from = v;
+	to = tmp;
+	for (size_t width = 1; width < n; width *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * width) {
+			size_t mid = lo + width < n ? lo + width : n;
+			size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+			size_t i = lo, j = mid, k = lo;
+
+			while (i < mid && j < hi)
+				to[k++] = cmp(&from[j], &from[i]) < 0 ? from[j++] : from[i++];
+			while (i < mid)
+				to[k++] = from[i++];
+			while (j < hi)
+				to[k++] = from[j++];
+		}
+		struct fw_rule *swap = from;
+
+		from = to;
+		to = swap;
+	}
+	if (from != v)
+		memcpy(v, from, n * sizeof(*v));
+	free(tmp);
+}
+
 void fw_rules_sort(struct fw_rules *set)
 {
-	if (set->n)
-		qsort(set->v, set->n, sizeof(*set->v), fw_rule_cmp);
+	fw_rules_sort_by(set, fw_rule_cmp);
 }
 
 void fw_rules_free(struct fw_rules *set)

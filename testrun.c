@@ -78,6 +78,18 @@ int cmd_test(struct opts *o)
 	}
 	if (!o->packet)
 		memcpy(in, default_packet, in_len);
+	/*
+	 * A test run reads and writes pinned state that exists; it makes new pins
+	 * only in a --pin-maps directory given on purpose, so `xdpload test OBJ`
+	 * never leaves anything in /sys/fs/bpf.
+	 */
+	o->load.pin_reuse_only = !o->pin_maps_given;
+	if (o->dev) {
+		static char dir[4096];
+
+		snprintf(dir, sizeof(dir), "%s/%s", o->pin_base, o->dev);
+		o->load.pin_dir = dir;
+	}
 	code = load_program(&l, o->args[0], NULL, o);
 	if (code)
 		goto out;

@@ -213,6 +213,7 @@ void reloc_prog_free(struct prog_image *img);
 
 struct load_opts {
 	const char *pin_dir;   /* where maps with pinning by name live */
+	bool pin_reuse_only;   /* reuse pins that exist, but make no new ones (test) */
 	unsigned int btf_lacks; /* BTF_FEAT_* to rewrite as if the kernel lacked them (tests) */
 };
 

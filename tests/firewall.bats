@@ -79,7 +79,7 @@ packet() {
 
 # The verdict of the firewall's program on a packet, with IF_B's state (or DEV's).
 verdict() {
-	in_b "$XDPLOAD" test --builtin --pin-maps "$BPFFS/${2:-$IF_B}" --packet "$1" -j 2>/dev/null |
+	in_b "$XDPLOAD" test --builtin --pin-maps "$BPFFS" --dev "${2:-$IF_B}" --packet "$1" -j 2>/dev/null |
 		jq -r .result
 }
 
@@ -378,6 +378,16 @@ rules and counters stay in $FWDIR for the next \`xdpload firewall attach $IF_B\`
 	assert_output --partial "2 packets transmitted, 0 received"
 }
 
+@test "test --builtin: a test run uses the interface's rules, but never pins anything of its own" {
+	[ "$(verdict "$(packet none ipv4 198.51.100.7 0)")" = XDP_DROP ]
+	run -0 ls "$BPFFS"
+	refute_output --partial fw_
+	# Without --pin-maps: the built-in firewall's maps are private to the run.
+	run -0 in_b "$XDPLOAD" test --builtin
+	assert_line "result    XDP_PASS (2)"
+	assert_not_exists /sys/fs/bpf/xdpload/fw_meta
+}
+
 @test "a pinned map of another layout is refused with the way out" {
 	local dir="$BPFFS/xdplfake0"
 	mkdir "$dir"
@@ -392,6 +402,26 @@ rules and counters stay in $FWDIR for the next \`xdpload firewall attach $IF_B\`
 	assert_output "xdpload: firewall: $dir/fw_v4 is a hash map with 8-byte keys and 4-byte values; firewall layout 1 needs a hash map with 4 and 4
 xdpload: hint: $dir was made by another version of xdpload's firewall. Export its rules with the xdpload that made it (\`xdpload rules --dev xdplfake0 > rules.txt\`), remove it with \`xdpload firewall detach xdplfake0 --purge\`, attach again and \`xdpload rules load rules.txt --dev xdplfake0\`"
 	rm -r "$dir"
+}
+
+@test "run --builtin holds the firewall with a bpf_link; firewall upgrade swaps it with BPF_LINK_UPDATE" {
+	in_m() { nsenter --net="/run/netns/$NS_M" "$@"; }
+	in_m "$XDPLOAD" firewall detach "$IF_M" --pin-maps "$BPFFS" >/dev/null
+	nsenter --net="/run/netns/$NS_M" "$XDPLOAD" run --builtin "$IF_M" --pin-maps "$BPFFS" \
+		>"$BATS_TEST_TMPDIR/run" 2>&1 3>&- &
+	pid=$!
+	for _ in $(seq 50); do grep -q attached "$BATS_TEST_TMPDIR/run" && break; sleep 0.1; done
+	run -0 in_m "$XDPLOAD" firewall upgrade "$IF_M" --pin-maps "$BPFFS"
+	assert_output --regexp "^upgraded the firewall on $IF_M: program [0-9]+ -> [0-9]+ \(native mode, via link\); rules and counters kept in $BPFFS/$IF_M$"
+	new=$(echo "$output" | sed 's/.*-> \([0-9]*\).*/\1/')
+	run -0 in_m "$XDPLOAD" status "$IF_M"
+	assert_output --regexp "$new +xdp_firewall .* link"
+	kill -INT "$pid"
+	wait "$pid"
+	run -0 in_m "$XDPLOAD" status "$IF_M"
+	refute_output --partial xdp_firewall
+	# The rules stayed with the state, not with the program.
+	[ "$(verdict "$(packet none ipv4 $BLOCKED4 0)" "$IF_M")" = XDP_DROP ]
 }
 
 @test "firewall detach --purge: no program, no pins, no directory" {
