@@ -317,7 +317,8 @@ int cmd_detach(struct opts *o)
 		if (!st.mode_ids[m] || (o->mode_flags && o->mode_flags != mode_flag(m)))
 			continue;
 		prog_info_by_id(st.mode_ids[m], &info);
-		prog_maps_get(st.mode_ids[m], &pm);
+		if (o->unpin)
+			prog_maps_get(st.mode_ids[m], &pm);
 		if (nl_xdp_set(ifindex, -1, mode_flag(m), -1, &e)) {
 			snprintf(e.msg, sizeof(e.msg), "detach: %s (id %u) from %s (%s mode): RTM_SETLINK refused",
 				 info.name, st.mode_ids[m], iface, mode_name(m));
