@@ -132,7 +132,7 @@ static int nl_open(struct nl_socket *nl, struct errbuf *e)
 		return err_sys(e, err, "netlink: cannot bind the rtnetlink socket");
 	}
 	nl->port = sa.nl_pid;
-	nl->seq = (uint32_t)getpid() ^ 0x5d1a0000U;
+	nl->seq = nl->port ^ 0x5d1a0000U;
 	return 0;
 }
 
@@ -210,14 +210,16 @@ static int error_read(const struct nlmsghdr *h, struct errbuf *e)
 
 /*
  * Send one request and read replies until its ACK (or NLMSG_DONE for a dump),
- * handing each RTM_NEWLINK to fn.
+ * handing each RTM_NEWLINK to fn.  Replies land in one static buffer (no
+ * callback makes a request, so only one call uses it at a time): a 64 KiB
+ * malloc per request cost an mmap and a munmap each time.
  */
 static int nl_talk(struct nl_socket *nl, struct nl_request *req, const char *what,
 		   int (*fn)(const struct ifinfomsg *ifi, const uint8_t *attrs, size_t len, void *ctx),
 		   void *ctx, struct errbuf *e)
 {
+	static uint8_t buf[NL_RECV_SIZE];
 	struct nl_sockaddr kernel = { .nl_family = AF_NETLINK };
-	uint8_t *buf;
 	int err = 0;
 	bool done = false;
 
@@ -226,10 +228,6 @@ static int nl_talk(struct nl_socket *nl, struct nl_request *req, const char *wha
 	if (sendto(nl->fd, req, req->hdr.nlmsg_len, 0, (struct sockaddr *)&kernel,
 		   sizeof(kernel)) < 0)
 		return err_sys(e, -errno, "netlink: cannot send %s", what);
-	buf = malloc(NL_RECV_SIZE);
-	if (!buf)
-		return err_set(e, -ENOMEM, "netlink: out of memory");
-
 	while (!done) {
 		ssize_t got = recv(nl->fd, buf, NL_RECV_SIZE, 0);
 		const uint8_t *p = buf;
@@ -290,7 +288,6 @@ static int nl_talk(struct nl_socket *nl, struct nl_request *req, const char *wha
 			left -= step;
 		}
 	}
-	free(buf);
 	return err;
 }
 
