@@ -572,6 +572,7 @@ int main(int argc, char **argv)
 			  .events_rate = -1, .count = -1 };
 	const struct verb *v = NULL;
 	bool options_done = false;
+	int exit_code;
 
 	o.load.pin_dir = o.pin_base = "/sys/fs/bpf/xdpload";
 	/* Positional arguments are gathered in place, in argv after the verb. */
@@ -654,5 +655,7 @@ int main(int argc, char **argv)
 	}
 	if (o.nargs < v->min_args)
 		return usage_error(v, "%s needs more arguments", v->name);
-	return v->fn(&o);
+	exit_code = v->fn(&o);
+	nl_close();
+	return exit_code;
 }
