@@ -21,8 +21,10 @@
  *   error/ack: nlmsghdr | error s32 | request's nlmsghdr | TLVs (extack)
  */
 #include <errno.h>
+#include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -155,6 +157,30 @@ void nl_close(void)
 	if (nl_run.fd >= 0)
 		close(nl_run.fd);
 	nl_run.fd = -1;
+}
+
+/*
+ * The index of the interface called name, or -errno.  Any socket answers
+ * SIOCGIFINDEX for its network namespace; asking the run's socket saves the
+ * socket if_nametoindex() opens for this one question, and its close.
+ */
+int nl_ifindex(const char *name)
+{
+	struct errbuf e = { 0 };
+	struct nl_socket *nl;
+	struct ifreq ifr;
+	int err;
+
+	if (strlen(name) >= sizeof(ifr.ifr_name))
+		return -ENODEV;
+	err = nl_socket_get(&nl, &e);
+	if (err)
+		return err;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, name, strlen(name));
+	if (ioctl(nl->fd, SIOCGIFINDEX, &ifr) < 0)
+		return -errno;
+	return ifr.ifr_ifindex;
 }
 
 static void attr_put(struct nl_request *req, uint16_t type, const void *data, uint16_t len)
