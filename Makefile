@@ -9,8 +9,11 @@
 
 CC := $(shell command -v musl-gcc >/dev/null 2>&1 && echo musl-gcc || echo gcc)
 CLANG ?= clang
-CFLAGS ?= -O2 -g
+# The release binary is built small: for size, without unwind tables (no
+# code here unwinds), stripped.  xdpload-dbg and xdpload-asan keep -g.
+CFLAGS ?= -Os -fno-asynchronous-unwind-tables
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+LDFLAGS ?= -s
 LDFLAGS += -static
 BPF_CFLAGS := -O2 -g -target bpf -nostdinc -Wall -Werror
 
