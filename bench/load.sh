@@ -236,8 +236,9 @@ cell() {
 }
 
 echo "Control path: one load + attach ($mode mode) + detach cycle; medians of $rounds rounds" \
-	"(syscalls and RSS: $count_rounds)"
-echo "$(date -u +%Y-%m-%d), $(nproc) cores, Linux $(uname -r)"
+	"(syscalls and RSS: $count_rounds)."
+echo "$(date -u +%Y-%m-%d), $(nproc) cores, Linux $(uname -r);" \
+	"ROUNDS=$rounds MODE=$mode bench/load.sh${*:+ $*}"
 for i in "${!objs[@]}"; do
 	declare -A cpu=() wall=() calls=() bpfs=() rss=() disk=()
 	for tool in "${tools[@]}"; do
