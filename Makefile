@@ -4,11 +4,16 @@
 #   make demo     attach in a throwaway network namespace and show it working
 #   make asan     ./xdpload-asan, address+undefined sanitizers (the parser tests use it)
 #   make fuzz     build the libFuzzer target for the ELF parser (needs clang + libfuzzer)
+#   make bench    xdpload against ip, bpftool and xdp-loader (root; bench/README.md)
+#   make size     the size in bytes of ./xdpload, stripped
 
 CC := $(shell command -v musl-gcc >/dev/null 2>&1 && echo musl-gcc || echo gcc)
 CLANG ?= clang
-CFLAGS ?= -O2 -g
+# The release binary is built small: for size, without unwind tables (no
+# code here unwinds), stripped.  xdpload-dbg and xdpload-asan keep -g.
+CFLAGS ?= -Os -fno-asynchronous-unwind-tables
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+LDFLAGS ?= -s
 LDFLAGS += -static
 BPF_CFLAGS := -O2 -g -target bpf -nostdinc -Wall -Werror
 
@@ -16,8 +21,9 @@ SRCS := loader.c attach.c testrun.c show.c fw_cli.c elf.c object.c maps.c btf.c 
 	reloc.c load.c netlink.c fw.c rules.c builtin.c
 HDRS := xdpload.h bpf_sys.h btf.h cli.h fw.h firewall.h
 TEST_PROGS := $(patsubst %.c,%.o,$(wildcard tests/progs/*.c))
+BENCH_PROGS := bench/xdp_pass.o bench/xdp_count.o
 
-all: xdpload xdp_kern.o $(TEST_PROGS)
+all: xdpload xdp_kern.o $(TEST_PROGS) $(BENCH_PROGS)
 
 xdpload: $(SRCS) $(HDRS) xdp_kern.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SRCS)
@@ -49,8 +55,16 @@ test: all xdpload-asan xdpload-dbg
 demo: all
 	./demo.sh
 
-clean:
-	rm -f xdpload xdpload-asan xdpload-dbg xdp_kern.o tests/progs/*.o fuzz/elf_fuzz
+# bench/datapath.sh runs too once it exists.
+bench: all
+	bench/load.sh
+	$(if $(wildcard bench/datapath.sh),bench/datapath.sh)
 
-.PHONY: all asan fuzz test demo clean
+size: xdpload
+	@t=$$(mktemp) && strip -o $$t xdpload && stat -c %s $$t; rm -f $$t
+
+clean:
+	rm -f xdpload xdpload-asan xdpload-dbg xdp_kern.o tests/progs/*.o bench/*.o fuzz/elf_fuzz
+
+.PHONY: all asan fuzz test demo bench size clean
 tests/progs/fw_small.o: xdp_kern.c

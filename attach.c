@@ -29,13 +29,17 @@ static int mode_of(const struct xdp_state *st, uint32_t prog_id)
 	return XDP_MODE_NONE;
 }
 
-void print_attached(const struct loaded *l, const char *iface)
+/* The mode is the one asked for in mode_flags, or, when the kernel chose it, asked back. */
+void print_attached(const struct loaded *l, const char *iface, uint32_t mode_flags)
 {
 	struct xdp_state st;
 	struct errbuf e = { 0 };
 	int mode = XDP_MODE_NONE;
 
-	if (nl_xdp_get(l->ifindex, &st, &e) == 0)
+	for (int m = XDP_MODE_NATIVE; m <= XDP_MODE_HW; m++)
+		if (mode_flags & mode_flag(m))
+			mode = m;
+	if (mode == XDP_MODE_NONE && nl_xdp_get(l->ifindex, &st, &e) == 0)
 		mode = mode_of(&st, l->info.id);
 	printf("attached %s (id %u) to %s (%s mode)\n", l->prog->name, l->info.id, iface,
 	       mode_name(mode));
@@ -118,7 +122,7 @@ int cmd_attach(struct opts *o)
 	code = attach_netlink(&l, iface, o);
 	if (code)
 		goto out;
-	print_attached(&l, iface);
+	print_attached(&l, iface, o->mode_flags);
 	if (pinned)
 		printf("pinned %s at %s\n", l.prog->name, o->pin);
 out:
@@ -203,7 +207,7 @@ int cmd_run(struct opts *o)
 					iface, mode_name(m));
 		goto out;
 	}
-	print_attached(&l, iface);
+	print_attached(&l, iface, o->mode_flags);
 	fflush(stdout);
 	sig = wait_for_stop(o->duration);
 	close(link_fd);
@@ -317,7 +321,8 @@ int cmd_detach(struct opts *o)
 		if (!st.mode_ids[m] || (o->mode_flags && o->mode_flags != mode_flag(m)))
 			continue;
 		prog_info_by_id(st.mode_ids[m], &info);
-		prog_maps_get(st.mode_ids[m], &pm);
+		if (o->unpin)
+			prog_maps_get(st.mode_ids[m], &pm);
 		if (nl_xdp_set(ifindex, -1, mode_flag(m), -1, &e)) {
 			snprintf(e.msg, sizeof(e.msg), "detach: %s (id %u) from %s (%s mode): RTM_SETLINK refused",
 				 info.name, st.mode_ids[m], iface, mode_name(m));

@@ -58,7 +58,7 @@ struct loaded {
 int load_program(struct loaded *l, const char *path, const char *iface, const struct opts *o);
 const char *obj_display_name(const char *path);
 int attach_netlink(struct loaded *l, const char *iface, const struct opts *o);
-void print_attached(const struct loaded *l, const char *iface);
+void print_attached(const struct loaded *l, const char *iface, uint32_t mode_flags);
 void loaded_close(struct loaded *l, const struct opts *o, bool failed);
 
 int report(struct errbuf *e, int code);

@@ -243,7 +243,7 @@ static int fw_attach(struct opts *o, const char *iface, const char *path)
 	if (!code)
 		code = attach_netlink(&l, iface, &lo);
 	if (!code && (code = fw_open_iface(&fw, o, iface, false)) == EXIT_OK) {
-		print_attached(&l, iface);
+		print_attached(&l, iface, lo.mode_flags);
 		printf("firewall on %s: policy %s, malformed packets %s, events %u/s per CPU; rules and counters in %s\n",
 		       iface, policy_name(fw.meta.policy),
 		       fw.meta.flags & FW_F_MALFORMED_DROP ? "dropped" : "passed",

@@ -165,15 +165,15 @@ void prog_info_by_id(uint32_t id, struct bpf_prog_info *info)
 
 int iface_index(const char *name, struct errbuf *e)
 {
-	unsigned int idx;
+	int idx;
 
 	if (strlen(name) >= IF_NAMESIZE)
 		return err_set(e, -ENODEV, "attach: interface name %s is longer than %d characters",
 			       name, IF_NAMESIZE - 1);
-	idx = if_nametoindex(name);
-	if (!idx)
-		return err_sys(e, -ENODEV, "attach: no interface %s in this network namespace", name);
-	return (int)idx;
+	idx = nl_ifindex(name);
+	if (idx < 0)
+		return err_sys(e, idx, "attach: no interface %s in this network namespace", name);
+	return idx;
 }
 
 extern const uint8_t xdpl_builtin_obj[], xdpl_builtin_obj_end[];
@@ -574,6 +574,7 @@ int main(int argc, char **argv)
 			  .events_rate = -1, .count = -1 };
 	const struct verb *v = NULL;
 	bool options_done = false;
+	int exit_code;
 
 	o.load.pin_dir = o.pin_base = "/sys/fs/bpf/xdpload";
 	/* Positional arguments are gathered in place, in argv after the verb. */
@@ -656,5 +657,7 @@ int main(int argc, char **argv)
 	}
 	if (o.nargs < v->min_args)
 		return usage_error(v, "%s needs more arguments", v->name);
-	return v->fn(&o);
+	exit_code = v->fn(&o);
+	nl_close();
+	return exit_code;
 }

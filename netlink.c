@@ -21,8 +21,10 @@
  *   error/ack: nlmsghdr | error s32 | request's nlmsghdr | TLVs (extack)
  */
 #include <errno.h>
+#include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -112,12 +114,26 @@ struct nl_socket {
 	uint32_t seq;
 };
 
-static int nl_open(struct nl_socket *nl, struct errbuf *e)
+/*
+ * The run's one rtnetlink socket, opened by its first request and closed by
+ * nl_close() as xdpload exits: attach reads the mode back after setting it,
+ * detach reads the state before clearing it, and a second socket would cost
+ * five more syscalls (socket, two setsockopt, bind, getsockname) and a close.
+ * A request left unfinished by an error cannot confuse the next one, whose
+ * replies are told apart by their sequence number.
+ */
+static struct nl_socket nl_run = { .fd = -1 };
+
+static int nl_socket_get(struct nl_socket **out, struct errbuf *e)
 {
 	struct nl_sockaddr sa = { .nl_family = AF_NETLINK };
+	struct nl_socket *nl = &nl_run;
 	socklen_t len = sizeof(sa);
 	int one = 1;
 
+	*out = nl;
+	if (nl->fd >= 0)
+		return 0;
 	nl->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (nl->fd < 0)
 		return err_sys(e, -errno, "netlink: cannot open an rtnetlink socket");
@@ -128,12 +144,43 @@ static int nl_open(struct nl_socket *nl, struct errbuf *e)
 	    getsockname(nl->fd, (struct sockaddr *)&sa, &len) < 0) {
 		int err = -errno;
 
-		close(nl->fd);
+		nl_close();
 		return err_sys(e, err, "netlink: cannot bind the rtnetlink socket");
 	}
 	nl->port = sa.nl_pid;
-	nl->seq = (uint32_t)getpid() ^ 0x5d1a0000U;
+	nl->seq = nl->port ^ 0x5d1a0000U;
 	return 0;
+}
+
+void nl_close(void)
+{
+	if (nl_run.fd >= 0)
+		close(nl_run.fd);
+	nl_run.fd = -1;
+}
+
+/*
+ * The index of the interface called name, or -errno.  Any socket answers
+ * SIOCGIFINDEX for its network namespace; asking the run's socket saves the
+ * socket if_nametoindex() opens for this one question, and its close.
+ */
+int nl_ifindex(const char *name)
+{
+	struct errbuf e = { 0 };
+	struct nl_socket *nl;
+	struct ifreq ifr;
+	int err;
+
+	if (strlen(name) >= sizeof(ifr.ifr_name))
+		return -ENODEV;
+	err = nl_socket_get(&nl, &e);
+	if (err)
+		return err;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, name, strlen(name));
+	if (ioctl(nl->fd, SIOCGIFINDEX, &ifr) < 0)
+		return -errno;
+	return ifr.ifr_ifindex;
 }
 
 static void attr_put(struct nl_request *req, uint16_t type, const void *data, uint16_t len)
@@ -210,14 +257,16 @@ static int error_read(const struct nlmsghdr *h, struct errbuf *e)
 
 /*
  * Send one request and read replies until its ACK (or NLMSG_DONE for a dump),
- * handing each RTM_NEWLINK to fn.
+ * handing each RTM_NEWLINK to fn.  Replies land in one static buffer (no
+ * callback makes a request, so only one call uses it at a time): a 64 KiB
+ * malloc per request cost an mmap and a munmap each time.
  */
 static int nl_talk(struct nl_socket *nl, struct nl_request *req, const char *what,
 		   int (*fn)(const struct ifinfomsg *ifi, const uint8_t *attrs, size_t len, void *ctx),
 		   void *ctx, struct errbuf *e)
 {
+	static uint8_t buf[NL_RECV_SIZE];
 	struct nl_sockaddr kernel = { .nl_family = AF_NETLINK };
-	uint8_t *buf;
 	int err = 0;
 	bool done = false;
 
@@ -226,10 +275,6 @@ static int nl_talk(struct nl_socket *nl, struct nl_request *req, const char *wha
 	if (sendto(nl->fd, req, req->hdr.nlmsg_len, 0, (struct sockaddr *)&kernel,
 		   sizeof(kernel)) < 0)
 		return err_sys(e, -errno, "netlink: cannot send %s", what);
-	buf = malloc(NL_RECV_SIZE);
-	if (!buf)
-		return err_set(e, -ENOMEM, "netlink: out of memory");
-
 	while (!done) {
 		ssize_t got = recv(nl->fd, buf, NL_RECV_SIZE, 0);
 		const uint8_t *p = buf;
@@ -290,7 +335,6 @@ static int nl_talk(struct nl_socket *nl, struct nl_request *req, const char *wha
 			left -= step;
 		}
 	}
-	free(buf);
 	return err;
 }
 
@@ -310,13 +354,13 @@ static void request_init(struct nl_request *req, uint16_t type, uint16_t flags, 
  */
 int nl_xdp_set(int ifindex, int prog_fd, uint32_t flags, int expected_fd, struct errbuf *e)
 {
-	struct nl_socket nl;
+	struct nl_socket *nl;
 	struct nl_request req;
 	struct nlattr *nest;
 	int32_t fd = prog_fd;
 	int err;
 
-	err = nl_open(&nl, e);
+	err = nl_socket_get(&nl, e);
 	if (err)
 		return err;
 	request_init(&req, RTM_SETLINK, NLM_F_ACK, ifindex);
@@ -330,9 +374,7 @@ int nl_xdp_set(int ifindex, int prog_fd, uint32_t flags, int expected_fd, struct
 		attr_put(&req, IFLA_XDP_EXPECTED_FD, &expected, sizeof(expected));
 	}
 	nest_end(&req, nest);
-	err = nl_talk(&nl, &req, "RTM_SETLINK (IFLA_XDP)", NULL, NULL, e);
-	close(nl.fd);
-	return err;
+	return nl_talk(nl, &req, "RTM_SETLINK (IFLA_XDP)", NULL, NULL, e);
 }
 
 static void xdp_attr(const struct nlattr *a, const uint8_t *data, size_t n, void *ctx)
@@ -395,20 +437,18 @@ static int one_link(const struct ifinfomsg *ifi, const uint8_t *attrs, size_t le
 
 int nl_xdp_get(int ifindex, struct xdp_state *st, struct errbuf *e)
 {
-	struct nl_socket nl;
+	struct nl_socket *nl;
 	struct nl_request req;
 	uint32_t mask = RTEXT_FILTER_SKIP_STATS;
 	int err;
 
 	memset(st, 0, sizeof(*st));
-	err = nl_open(&nl, e);
+	err = nl_socket_get(&nl, e);
 	if (err)
 		return err;
 	request_init(&req, RTM_GETLINK, NLM_F_ACK, ifindex);
 	attr_put(&req, IFLA_EXT_MASK, &mask, sizeof(mask));
-	err = nl_talk(&nl, &req, "RTM_GETLINK", one_link, st, e);
-	close(nl.fd);
-	return err;
+	return nl_talk(nl, &req, "RTM_GETLINK", one_link, st, e);
 }
 
 struct link_list {
@@ -436,18 +476,17 @@ static int list_link(const struct ifinfomsg *ifi, const uint8_t *attrs, size_t l
 int nl_xdp_list(struct xdp_state **items, size_t *count, struct errbuf *e)
 {
 	struct link_list list = { NULL, 0 };
-	struct nl_socket nl;
+	struct nl_socket *nl;
 	struct nl_request req;
 	uint32_t mask = RTEXT_FILTER_SKIP_STATS;
 	int err;
 
-	err = nl_open(&nl, e);
+	err = nl_socket_get(&nl, e);
 	if (err)
 		return err;
 	request_init(&req, RTM_GETLINK, NLM_F_DUMP, 0);
 	attr_put(&req, IFLA_EXT_MASK, &mask, sizeof(mask));
-	err = nl_talk(&nl, &req, "RTM_GETLINK (dump)", list_link, &list, e);
-	close(nl.fd);
+	err = nl_talk(nl, &req, "RTM_GETLINK (dump)", list_link, &list, e);
 	if (err) {
 		free(list.items);
 		return err;

@@ -421,7 +421,8 @@ int obj_open(struct obj *obj, const char *path, struct errbuf *e)
 	int fd, err = 0;
 
 	memset(obj, 0, sizeof(*obj));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Not open(): musl follows it with an fcntl setting FD_CLOEXEC again (for old kernels). */
+	fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return err_sys(e, -errno, "elf: cannot open %s", path);
 	if (fstat(fd, &st) < 0) {

@@ -251,8 +251,10 @@ struct xdp_state {
 	uint32_t mode_ids[4]; /* per mode: [XDP_MODE_NATIVE], [XDP_MODE_SKB], [XDP_MODE_HW] */
 };
 
+int nl_ifindex(const char *name);
 int nl_xdp_set(int ifindex, int prog_fd, uint32_t flags, int expected_fd, struct errbuf *e);
 int nl_xdp_get(int ifindex, struct xdp_state *st, struct errbuf *e);
 int nl_xdp_list(struct xdp_state **list, size_t *count, struct errbuf *e);
+void nl_close(void); /* the socket the requests above share; once, at exit */
 
 #endif
