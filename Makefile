@@ -4,8 +4,18 @@
 #   make demo     attach in a throwaway network namespace and show it working
 #   make asan     ./xdpload-asan, address+undefined sanitizers (the parser tests use it)
 #   make fuzz     build the libFuzzer target for the ELF parser (needs clang + libfuzzer)
+#   make CC=gcc   ./xdpload with glibc instead of musl, static all the same
+#   make CROSS=aarch64-linux-gnu-   ./xdpload-aarch64, static, with Debian's cross gcc
 
+# musl when it is there (the smallest binary), glibc otherwise. A cross build
+# gets its own name: the BPF objects are the same on every architecture.
+ifdef CROSS
+CC := $(CROSS)gcc
+BIN := xdpload-$(firstword $(subst -, ,$(CROSS)))
+else
 CC := $(shell command -v musl-gcc >/dev/null 2>&1 && echo musl-gcc || echo gcc)
+BIN := xdpload
+endif
 CLANG ?= clang
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
@@ -17,10 +27,15 @@ SRCS := loader.c attach.c testrun.c show.c fw_cli.c elf.c object.c maps.c btf.c 
 HDRS := xdpload.h bpf_sys.h btf.h cli.h fw.h firewall.h
 TEST_PROGS := $(patsubst %.c,%.o,$(wildcard tests/progs/*.c))
 
-all: xdpload xdp_kern.o $(TEST_PROGS)
+all: $(BIN) xdp_kern.o $(TEST_PROGS)
 
-xdpload: $(SRCS) $(HDRS) xdp_kern.o
+$(BIN): $(SRCS) $(HDRS) xdp_kern.o build/$(BIN).cc
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SRCS)
+
+# What the binary was built with: `make CC=gcc` after `make` rebuilds it.
+build/$(BIN).cc: FORCE
+	@mkdir -p build
+	@echo '$(CC) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS) $(LDFLAGS)' >$@
 
 xdpload-asan: $(SRCS) $(HDRS) xdp_kern.o
 	gcc -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
@@ -50,7 +65,7 @@ demo: all
 	./demo.sh
 
 clean:
-	rm -f xdpload xdpload-asan xdpload-dbg xdp_kern.o tests/progs/*.o fuzz/elf_fuzz
+	rm -f xdpload xdpload-* xdp_kern.o tests/progs/*.o fuzz/elf_fuzz build/*.cc
 
-.PHONY: all asan fuzz test demo clean
+.PHONY: all asan fuzz test demo clean FORCE
 tests/progs/fw_small.o: xdp_kern.c
