@@ -6,6 +6,7 @@
 #   make fuzz     build the libFuzzer target for the ELF parser (needs clang + libfuzzer)
 #   make CC=gcc   ./xdpload with glibc instead of musl, static all the same
 #   make CROSS=aarch64-linux-gnu-   ./xdpload-aarch64, static, with Debian's cross gcc
+#   make initramfs-test   the binary in an initramfs, on this kernel and on Debian 12's 6.1 under qemu
 
 # musl when it is there (the smallest binary), glibc otherwise. A cross build
 # gets its own name: the BPF objects are the same on every architecture.
@@ -64,8 +65,16 @@ test: all xdpload-asan xdpload-dbg
 demo: all
 	./demo.sh
 
-clean:
-	rm -f xdpload xdpload-* xdp_kern.o tests/progs/*.o fuzz/elf_fuzz build/*.cc
+# tests/initramfs.bats, with the 6.1 kernel fetched into build/kernel when
+# it is not installed (its test skips, saying why, when there is none).
+initramfs-test: all
+	tests/initramfs/kernel.sh --fetch >/dev/null || true
+	tests/run tests/initramfs.bats
 
-.PHONY: all asan fuzz test demo clean FORCE
+# build/kernel stays: it is a download, not something make builds.
+clean:
+	rm -f xdpload xdpload-* xdp_kern.o tests/progs/*.o fuzz/elf_fuzz
+	rm -rf build/initramfs build/*.cc
+
+.PHONY: all asan fuzz test demo initramfs-test clean FORCE
 tests/progs/fw_small.o: xdp_kern.c
