@@ -34,13 +34,20 @@ for k in /boot/vmlinuz-6.1.*; do [ -f "$k" ] && found "$k" /; done
 for k in "$store"/boot/vmlinuz-6.1.*; do [ -f "$k" ] && found "$k" "$store"; done
 [ "${1:-}" = --fetch ] || exit 1
 
-package=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-6\.1\.[^ ]*\)$/\1/p' | head -n 1)
-[ -n "$package" ] || { echo "kernel: apt knows no linux-image-amd64 of the 6.1 series" >&2; exit 1; }
+# The package linux-image-amd64 depends on, downloaded into the current
+# directory; the package lists are refreshed once if that fails (stale lists
+# name a version the mirror no longer has).
+download() {
+	package=$(apt-cache depends linux-image-amd64 2>/dev/null |
+		sed -n 's/^ *Depends: \(linux-image-6\.1\.[^ ]*\)$/\1/p' | head -n 1)
+	[ -n "$package" ] && apt-get download -q "$package" >/dev/null 2>&1
+}
+
 mkdir -p "$store"
 cd "$store" || exit 1
 rm -f ./*.deb
-apt-get download -q "$package" >/dev/null 2>&1 ||
-	{ echo "kernel: apt-get download $package failed" >&2; exit 1; }
+download || { apt-get update -q >/dev/null 2>&1; download; } ||
+	{ echo "kernel: cannot download ${package:-a 6.1 kernel for linux-image-amd64} with apt-get" >&2; exit 1; }
 dpkg-deb --fsys-tarfile ./*.deb |
 	tar -x --wildcards './boot/vmlinuz-*' './lib/modules/*/kernel/drivers/net/veth.ko' ||
 	{ echo "kernel: cannot unpack $package" >&2; exit 1; }
