@@ -6,8 +6,19 @@
 #   make fuzz     build the libFuzzer target for the ELF parser (needs clang + libfuzzer)
 #   make bench    xdpload against ip, bpftool and xdp-loader (root; bench/README.md)
 #   make size     the size in bytes of ./xdpload, stripped
+#   make CC=gcc   ./xdpload with glibc instead of musl, static all the same
+#   make CROSS=aarch64-linux-gnu-   ./xdpload-aarch64, static, with Debian's cross gcc
+#   make initramfs-test   the binary in an initramfs, on this kernel and on Debian 12's 6.1 under qemu
 
+# musl when it is there (the smallest binary), glibc otherwise. A cross build
+# gets its own name: the BPF objects are the same on every architecture.
+ifdef CROSS
+CC := $(CROSS)gcc
+BIN := xdpload-$(firstword $(subst -, ,$(CROSS)))
+else
 CC := $(shell command -v musl-gcc >/dev/null 2>&1 && echo musl-gcc || echo gcc)
+BIN := xdpload
+endif
 CLANG ?= clang
 # The release binary is built small: for size, without unwind tables (no
 # code here unwinds), stripped.  xdpload-dbg and xdpload-asan keep -g.
@@ -23,10 +34,15 @@ HDRS := xdpload.h bpf_sys.h btf.h cli.h fw.h firewall.h
 TEST_PROGS := $(patsubst %.c,%.o,$(wildcard tests/progs/*.c))
 BENCH_PROGS := bench/xdp_pass.o bench/xdp_count.o
 
-all: xdpload xdp_kern.o $(TEST_PROGS) $(BENCH_PROGS)
+all: $(BIN) xdp_kern.o $(TEST_PROGS) $(BENCH_PROGS)
 
-xdpload: $(SRCS) $(HDRS) xdp_kern.o
+$(BIN): $(SRCS) $(HDRS) xdp_kern.o build/$(BIN).cc
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SRCS)
+
+# What the binary was built with: `make CC=gcc` after `make` rebuilds it.
+build/$(BIN).cc: FORCE
+	@mkdir -p build
+	@echo '$(CC) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS) $(LDFLAGS)' >$@
 
 xdpload-asan: $(SRCS) $(HDRS) xdp_kern.o
 	gcc -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
@@ -60,11 +76,19 @@ bench: all
 	bench/load.sh
 	$(if $(wildcard bench/datapath.sh),bench/datapath.sh)
 
-size: xdpload
-	@t=$$(mktemp) && strip -o $$t xdpload && stat -c %s $$t; rm -f $$t
+size: $(BIN)
+	@t=$$(mktemp) && strip -o $$t $(BIN) && stat -c %s $$t; rm -f $$t
 
+# tests/initramfs.bats, with the 6.1 kernel fetched into build/kernel when
+# it is not installed (its test skips, saying why, when there is none).
+initramfs-test: all
+	tests/initramfs/kernel.sh --fetch >/dev/null || true
+	tests/run tests/initramfs.bats
+
+# build/kernel stays: it is a download, not something make builds.
 clean:
-	rm -f xdpload xdpload-asan xdpload-dbg xdp_kern.o tests/progs/*.o bench/*.o fuzz/elf_fuzz
+	rm -f xdpload xdpload-* xdp_kern.o tests/progs/*.o bench/*.o fuzz/elf_fuzz
+	rm -rf build/initramfs build/*.cc
 
-.PHONY: all asan fuzz test demo bench size clean
+.PHONY: all asan fuzz test demo bench size initramfs-test clean FORCE
 tests/progs/fw_small.o: xdp_kern.c

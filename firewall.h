@@ -25,10 +25,12 @@
 #define XDPLOAD_FIREWALL_H
 
 #ifndef __bpf__
-#include <stdint.h>
-typedef uint8_t __u8;
-typedef uint32_t __u32;
-typedef uint64_t __u64;
+/* Spelled as the kernel's uapi spells them (asm-generic/int-ll64.h): some
+ * libcs bring that header in too (glibc on aarch64, from <signal.h>), and C11
+ * allows a typedef repeated only when the type is the same. */
+typedef unsigned char __u8;
+typedef unsigned int __u32;
+typedef unsigned long long __u64;
 #endif
 
 #define FW_LAYOUT 1 /* version of everything in this file */

@@ -40,3 +40,40 @@ load helpers
 	run -0 "$BATS_TEST_TMPDIR/ours"
 	assert_line "BPF_XDP_DEVMAP 33"
 }
+
+# The sources and Makefile copied to a scratch directory, so that a build with
+# another compiler never replaces the binary the other tests run.
+source_copy() {
+	SRC="$BATS_TEST_TMPDIR/src"
+	mkdir -p "$SRC"
+	cp "$ROOT"/*.c "$ROOT"/*.h "$ROOT/Makefile" "$SRC/"
+}
+
+@test "make CC=gcc builds a static glibc xdpload, even right after the default build" {
+	source_copy
+	run -0 make -s -C "$SRC" xdpload
+	run -0 make -s -C "$SRC" CC=gcc xdpload
+	run -0 file "$SRC/xdpload"
+	assert_output --partial "statically linked"
+	assert_output --partial "for GNU/Linux" # glibc's ABI note; musl has none
+	run readelf -d "$SRC/xdpload"
+	refute_output --partial "NEEDED"
+	run -0 "$SRC/xdpload" inspect "$PROGS/xdp_count.o"
+	assert_line --regexp "^  xdp_count +xdp"
+}
+
+@test "make CROSS=aarch64-linux-gnu- builds a static aarch64 xdpload-aarch64" {
+	command -v aarch64-linux-gnu-gcc >/dev/null ||
+		skip "no aarch64 cross compiler (Debian packages gcc-aarch64-linux-gnu, libc6-dev-arm64-cross)"
+	source_copy
+	run -0 make -s -C "$SRC" CROSS=aarch64-linux-gnu-
+	run -0 file "$SRC/xdpload-aarch64"
+	assert_output --partial "ARM aarch64"
+	assert_output --partial "statically linked"
+	run readelf -d "$SRC/xdpload-aarch64"
+	refute_output --partial "NEEDED"
+	# The BPF objects do not depend on the host; the native binary's name stays free.
+	run -0 file "$SRC/xdp_kern.o"
+	assert_output --partial "LSB relocatable, eBPF"
+	assert_file_not_exists "$SRC/xdpload"
+}

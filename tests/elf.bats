@@ -49,6 +49,19 @@ inspect_fails() {
 	inspect_fails "xdpload: elf: not little-endian (data encoding 2); build with -target bpfel or bpf on a little-endian host"
 }
 
+@test "an object from clang -target bpfeb is refused by inspect, test and attach alike (exit 2)" {
+	clang -O2 -g -target bpfeb -nostdinc -I"$ROOT" -c "$PROGS/xdp_count.c" -o "$obj" 2>/dev/null ||
+		skip "clang cannot build for bpfeb"
+	run -0 file "$obj"
+	assert_output --partial "MSB relocatable, eBPF"
+	msg="xdpload: elf: not little-endian (data encoding 2); build with -target bpfel or bpf on a little-endian host"
+	inspect_fails "$msg"
+	run -2 --separate-stderr xdpload test "$obj"
+	assert_equal "$stderr" "$msg"
+	run -2 --separate-stderr xdpload attach "$obj" xdpl-none
+	assert_equal "$stderr" "$msg"
+}
+
 @test "a truncated object: the section table is cut off" {
 	head -c 200 "$PROGS/xdp_count.o" >"$obj"
 	shoff=$(le_get "$obj" 40 8)
