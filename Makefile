@@ -63,7 +63,11 @@ PARSER := elf.c object.c maps.c btf.c btf_compat.c reloc.c
 fuzz/elf_fuzz: fuzz/elf_fuzz.c $(PARSER) $(HDRS)
 	$(CLANG) -g -O1 -I. -fsanitize=fuzzer,address,undefined -o $@ fuzz/elf_fuzz.c $(PARSER)
 
-fuzz: fuzz/elf_fuzz
+# The firewall's rules files and CIDRs: rules.c alone, no syscalls either.
+fuzz/rules_fuzz: fuzz/rules_fuzz.c rules.c fw.h firewall.h xdpload.h
+	$(CLANG) -g -O1 -I. -fsanitize=fuzzer,address,undefined -o $@ fuzz/rules_fuzz.c rules.c
+
+fuzz: fuzz/elf_fuzz fuzz/rules_fuzz
 
 test: all xdpload-asan xdpload-dbg
 	tests/run
@@ -87,7 +91,7 @@ initramfs-test: all
 
 # build/kernel stays: it is a download, not something make builds.
 clean:
-	rm -f xdpload xdpload-* xdp_kern.o tests/progs/*.o bench/*.o fuzz/elf_fuzz
+	rm -f xdpload xdpload-* xdp_kern.o tests/progs/*.o bench/*.o fuzz/elf_fuzz fuzz/rules_fuzz
 	rm -rf build/initramfs build/*.cc
 
 .PHONY: all asan fuzz test demo bench size initramfs-test clean FORCE
