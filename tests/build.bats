@@ -47,6 +47,8 @@ source_copy() {
 	SRC="$BATS_TEST_TMPDIR/src"
 	mkdir -p "$SRC"
 	cp "$ROOT"/*.c "$ROOT"/*.h "$ROOT/Makefile" "$SRC/"
+	mkdir -p "$SRC/bench"
+	cp "$ROOT"/bench/*.c "$SRC/bench/"
 }
 
 @test "make CC=gcc builds a static glibc xdpload, even right after the default build" {
