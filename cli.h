@@ -3,8 +3,9 @@
  * cli.h - what the command-line files share.  loader.c holds main, the
  * options, the error report and the load every verb shares; attach.c the
  * verbs that attach and detach (run, attach, detach); testrun.c `test`;
- * show.c the verbs that only look (inspect, status, map dump); fw_cli.c the
- * firewall's verbs.  These five are the only files that print or exit.
+ * show.c the verbs that only look (inspect, status, map dump); fw_cli.c and
+ * rules_cli.c the firewall's verbs.  These six are the only files that print
+ * or exit.
  */
 #ifndef XDPLOAD_CLI_H
 #define XDPLOAD_CLI_H
@@ -79,10 +80,18 @@ int cmd_inspect(struct opts *o);
 int cmd_status(struct opts *o);
 int cmd_map(struct opts *o);
 
-/* fw_cli.c: the firewall's verbs, and what run/attach --builtin share with them. */
+/* fw_cli.c: the firewall's verbs, and what run/attach --builtin and rules_cli.c share. */
+struct fw;
+struct timespec;
+const char *policy_name(uint32_t policy);
+int fw_dir(const struct opts *o, const char *iface, char *dir, size_t len);
+int fw_open_iface(struct fw *fw, const struct opts *o, const char *iface, bool lock);
+double seconds_since(const struct timespec *t0);
 int fw_builtin_prepare(struct opts *o, const char *iface, char *dir, size_t len);
 int fw_meta_ready(const char *dir, const struct opts *o);
 int cmd_firewall(struct opts *o);
+
+/* rules_cli.c: the firewall's rules, counters and events. */
 int cmd_block(struct opts *o);
 int cmd_allow(struct opts *o);
 int cmd_unblock(struct opts *o);
