@@ -6,6 +6,7 @@
 #   make fuzz     build the libFuzzer target for the ELF parser (needs clang + libfuzzer)
 #   make bench    xdpload against ip, bpftool and xdp-loader (root; bench/README.md)
 #   make size     the size in bytes of ./xdpload, stripped
+#   make install  bin/xdpload and share/man/man8/xdpload.8 under $(DESTDIR)$(PREFIX)
 #   make CC=gcc   ./xdpload with glibc instead of musl, static all the same
 #   make CROSS=aarch64-linux-gnu-   ./xdpload-aarch64, static, with Debian's cross gcc
 #   make initramfs-test   the binary in an initramfs, on this kernel and on Debian 12's 6.1 under qemu
@@ -83,6 +84,13 @@ bench: all
 size: $(BIN)
 	@t=$$(mktemp) && strip -o $$t $(BIN) && stat -c %s $$t; rm -f $$t
 
+PREFIX ?= /usr/local
+
+# A cross build installs as xdpload too: it is the binary for that machine.
+install: $(BIN)
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/xdpload
+	install -D -m 0644 xdpload.8 $(DESTDIR)$(PREFIX)/share/man/man8/xdpload.8
+
 # tests/initramfs.bats, with the 6.1 kernel fetched into build/kernel when
 # it is not installed (its test skips, saying why, when there is none).
 initramfs-test: all
@@ -94,5 +102,5 @@ clean:
 	rm -f xdpload xdpload-* xdp_kern.o tests/progs/*.o bench/*.o fuzz/elf_fuzz fuzz/rules_fuzz
 	rm -rf build/initramfs build/*.cc
 
-.PHONY: all asan fuzz test demo bench size initramfs-test clean FORCE
+.PHONY: all asan fuzz test demo bench size install initramfs-test clean FORCE
 tests/progs/fw_small.o: xdp_kern.c

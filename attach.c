@@ -207,9 +207,12 @@ int cmd_run(struct opts *o)
 					iface, mode_name(m));
 		goto out;
 	}
+	xdpl_log("run: bpf_link fd %d holds %s on ifindex %d until it is closed", link_fd,
+		 l.prog->name, l.ifindex);
 	print_attached(&l, iface, o->mode_flags);
 	fflush(stdout);
 	sig = wait_for_stop(o->duration);
+	xdpl_log("run: closing bpf_link fd %d: the kernel detaches %s", link_fd, l.prog->name);
 	close(link_fd);
 	printf("detached %s from %s (%s)\n", l.prog->name, iface,
 	       sig < 0 ? "duration elapsed" : sig == SIGINT ? "SIGINT" : "SIGTERM");

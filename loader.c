@@ -194,6 +194,9 @@ int obj_open_with_sets(struct obj *obj, const char *path, const struct opts *o)
 
 	if (err)
 		return report(&e, EXIT_OBJECT);
+	xdpl_log("elf: %s: %zu bytes, %u sections", obj_display_name(path), obj->size, obj->nsecs);
+	if (verbose)
+		obj_sections_log(obj);
 	for (int i = 0; i < o->nsets; i++) {
 		char name[256];
 		const char *eq = strchr(o->sets[i], '=');
@@ -325,6 +328,7 @@ int load_program(struct loaded *l, const char *path, const char *iface, const st
 	if (err)
 		return report(&e, e.errnum ? EXIT_KERNEL : EXIT_OBJECT);
 	bpf_obj_info(l->fds.prog_fd, &l->info, sizeof(l->info));
+	xdpl_log("load: program %s is id %u", l->prog->name, l->info.id);
 	return EXIT_OK;
 }
 

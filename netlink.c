@@ -149,6 +149,7 @@ static int nl_socket_get(struct nl_socket **out, struct errbuf *e)
 	}
 	nl->port = sa.nl_pid;
 	nl->seq = nl->port ^ 0x5d1a0000U;
+	xdpl_log("netlink: rtnetlink socket fd %d, port id %u", nl->fd, nl->port);
 	return 0;
 }
 
@@ -180,6 +181,7 @@ int nl_ifindex(const char *name)
 	memcpy(ifr.ifr_name, name, strlen(name));
 	if (ioctl(nl->fd, SIOCGIFINDEX, &ifr) < 0)
 		return -errno;
+	xdpl_log("netlink: interface %s is ifindex %d", name, ifr.ifr_ifindex);
 	return ifr.ifr_ifindex;
 }
 
@@ -267,6 +269,7 @@ static int nl_talk(struct nl_socket *nl, struct nl_request *req, const char *wha
 {
 	static uint8_t buf[NL_RECV_SIZE];
 	struct nl_sockaddr kernel = { .nl_family = AF_NETLINK };
+	uint32_t replies = 0;
 	int err = 0;
 	bool done = false;
 
@@ -275,6 +278,8 @@ static int nl_talk(struct nl_socket *nl, struct nl_request *req, const char *wha
 	if (sendto(nl->fd, req, req->hdr.nlmsg_len, 0, (struct sockaddr *)&kernel,
 		   sizeof(kernel)) < 0)
 		return err_sys(e, -errno, "netlink: cannot send %s", what);
+	xdpl_log("netlink: sent %s, %u bytes, seq %u%s", what, req->hdr.nlmsg_len,
+		 req->hdr.nlmsg_seq, req->hdr.nlmsg_flags & NLM_F_ACK ? ", asking for an ACK" : "");
 	while (!done) {
 		ssize_t got = recv(nl->fd, buf, NL_RECV_SIZE, 0);
 		const uint8_t *p = buf;
@@ -301,8 +306,16 @@ static int nl_talk(struct nl_socket *nl, struct nl_request *req, const char *wha
 			if (h->nlmsg_seq == req->hdr.nlmsg_seq && h->nlmsg_pid == nl->port) {
 				if (h->nlmsg_type == NLMSG_ERROR) {
 					err = error_read(h, e);
-					if (err)
+					if (err) {
 						err_sys(e, err, "netlink: the kernel refused %s", what);
+						xdpl_log("netlink: seq %u refused: %s%s%s", h->nlmsg_seq,
+							 xdpl_errno_name(err), e->kernel[0] ? ": " : "",
+							 e->kernel);
+					} else {
+						xdpl_log("netlink: ACK for seq %u (RTM_NEWLINK replies: %u)%s%s",
+							 h->nlmsg_seq, replies,
+							 e->kernel[0] ? "; the kernel says: " : "", e->kernel);
+					}
 					done = true;
 				} else if (h->nlmsg_type == NLMSG_DONE) {
 					/* A dump that failed part-way says so in its DONE. */
@@ -312,11 +325,15 @@ static int nl_talk(struct nl_socket *nl, struct nl_request *req, const char *wha
 						memcpy(&status, p + NL_HDRLEN, sizeof(status));
 					if (status < 0)
 						err = err_sys(e, status, "netlink: %s ended with an error", what);
+					xdpl_log("netlink: end of the dump for seq %u (RTM_NEWLINK replies: %u)%s%s",
+						 h->nlmsg_seq, replies, status < 0 ? ": " : "",
+						 status < 0 ? xdpl_errno_name(status) : "");
 					done = true;
 				} else if (h->nlmsg_type == RTM_NEWLINK && fn &&
 					   h->nlmsg_len >= NL_HDRLEN + sizeof(struct ifinfomsg)) {
 					size_t off = NL_HDRLEN + NL_ALIGN(sizeof(struct ifinfomsg));
 
+					replies++;
 					if (h->nlmsg_len > off)
 						err = fn((const struct ifinfomsg *)(p + NL_HDRLEN),
 							 p + off, h->nlmsg_len - off, ctx);

@@ -492,6 +492,69 @@ void obj_free(struct obj *obj)
 	memset(obj, 0, sizeof(*obj));
 }
 
+static uint32_t ext_records(const struct btf_ext_info *info)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < info->nsecs; i++)
+		n += info->secs[i].count;
+	return n;
+}
+
+/*
+ * For -v: each section a load uses and what it is to us, then how many the
+ * load has no use for (DWARF and the like).  After obj_parse, so every kind
+ * below is one the parse accepted.
+ */
+void obj_sections_log(const struct obj *obj)
+{
+	uint32_t unused = 0;
+
+	for (uint32_t i = 1; i < obj->nsecs; i++) {
+		const struct obj_section *s = &obj->secs[i];
+		uint32_t maps = 0, funcs = 0, progs = 0;
+
+		for (uint32_t m = 0; m < obj->nmaps; m++)
+			maps += obj->maps[m].sec == i && obj->maps[m].origin != MAP_DATA;
+		for (uint32_t f = 0; f < obj->nfuncs; f++)
+			funcs += obj->funcs[f].sec == i;
+		for (uint32_t p = 0; p < obj->nprogs; p++)
+			progs += obj->progs[p].sec == i;
+		if (elf_section_is_code(obj, i) && s->size)
+			xdpl_log("elf: section %u (%s): code, %llu instructions, %u %s", i, s->name,
+				 (unsigned long long)(s->size / BPF_INSN_SIZE), progs ? progs : funcs,
+				 progs ? (progs == 1 ? "program" : "programs")
+				       : (funcs == 1 ? "function to link" : "functions to link"));
+		else if (s->type == SHT_REL && elf_section_is_code(obj, s->info))
+			xdpl_log("elf: section %u (%s): relocations of %s: %llu", i, s->name,
+				 elf_section_name(obj, s->info),
+				 (unsigned long long)(s->size / sizeof(Elf64_Rel)));
+		else if (i == obj->symtab_sec)
+			xdpl_log("elf: section %u (%s): symbol table, %u symbols", i, s->name, obj->nsyms);
+		else if (s->type == SHT_STRTAB)
+			xdpl_log("elf: section %u (%s): string table", i, s->name);
+		else if (maps)
+			xdpl_log("elf: section %u (%s): %s map definitions: %u", i, s->name,
+				 strcmp(s->name, "maps") ? "BTF" : "legacy", maps);
+		else if (obj_section_is_data(s) && s->size)
+			xdpl_log("elf: section %u (%s): global data, %llu bytes, one array map", i,
+				 s->name, (unsigned long long)s->size);
+		else if (obj->btf && !strcmp(s->name, ".BTF"))
+			xdpl_log("elf: section %u (%s): BTF, %u types", i, s->name, obj->btf->nr_types);
+		else if (obj->btf && !strcmp(s->name, ".BTF.ext"))
+			xdpl_log("elf: section %u (%s): BTF.ext, func_info records: %u, line_info records: %u",
+				 i, s->name, ext_records(&obj->btf->func_info),
+				 ext_records(&obj->btf->line_info));
+		else if (obj->license && (const char *)s->data == obj->license)
+			xdpl_log("elf: section %u (%s): license \"%s\"", i, s->name, obj->license);
+		else
+			unused++;
+	}
+	if (unused)
+		xdpl_log("elf: %u more sections that a load does not use (debug info and the like)",
+			 unused);
+}
+
 /* A program by function name, or by section name when that is unambiguous. */
 const struct obj_prog *obj_prog_find(const struct obj *obj, const char *name)
 {

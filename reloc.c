@@ -36,6 +36,7 @@ struct image_build {
 	struct prog_image *img;
 	struct piece *pieces;
 	uint32_t npieces;
+	uint32_t applied; /* ELF relocations, for -v */
 };
 
 /* Where a function lands in the image, appending it on first use. */
@@ -122,6 +123,8 @@ static int patch_piece(struct image_build *b, uint32_t index, const int *map_fds
 			continue;
 		}
 		const struct obj_reloc *rel = &r[next++];
+
+		b->applied++;
 
 		/* object.c checked this; the image write below depends on it. */
 		if (rel->kind != RELOC_CALL && k + 1 >= p.insn_cnt)
@@ -281,7 +284,7 @@ static bool has_core_relos(const struct image_build *b)
 int reloc_prog_build(const struct obj *obj, const struct obj_prog *prog, const int *map_fds,
 		     struct prog_image *img, struct errbuf *e)
 {
-	struct image_build b = { obj, prog->name, img, NULL, 0 };
+	struct image_build b = { obj, prog->name, img, NULL, 0, 0 };
 	uint32_t start;
 	int err;
 
@@ -293,8 +296,11 @@ int reloc_prog_build(const struct obj *obj, const struct obj_prog *prog, const i
 	if (!err && has_core_relos(&b))
 		err = err_set(e, -ENOTSUP, "load: program %s: CO-RE relocations are not supported yet",
 			      prog->name);
-	if (!err)
+	if (!err) {
 		info_build(&b);
+		xdpl_log("load: program %s: relocations applied: %u, functions linked: %u, instructions: %u",
+			 prog->name, b.applied, b.npieces - 1, img->insn_cnt);
+	}
 	free(b.pieces);
 	if (err)
 		reloc_prog_free(img);

@@ -178,6 +178,7 @@ int obj_open_mem(struct obj *obj, const char *name, const uint8_t *bytes, size_t
 		 struct errbuf *e);
 int obj_parse(struct obj *obj, struct errbuf *e); /* obj->buf, obj->size set */
 void obj_free(struct obj *obj);
+void obj_sections_log(const struct obj *obj); /* -v: what each section is */
 const struct obj_prog *obj_prog_find(const struct obj *obj, const char *name);
 const struct obj_func *obj_func_at(const struct obj *obj, uint32_t sec, uint32_t insn);
 uint32_t obj_relocs_in(const struct obj *obj, uint32_t sec, uint32_t first_insn, uint32_t count,
