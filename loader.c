@@ -585,6 +585,13 @@ int main(int argc, char **argv)
 	o.args = (const char **)argv + 2;
 	o.load.btf_lacks = btf_lacks_from_env();
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* -v may come before the verb too: `xdpload -v attach ...`. */
+	while (argc > 1 && !strcmp(argv[1], "-v")) {
+		verbose = true;
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+	}
 	if (argc < 2)
 		return usage_error(NULL, "%s", "no verb given");
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {

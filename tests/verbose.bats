@@ -118,3 +118,10 @@ lines_in_order() {
 	[[ "$stderr" != *"xdpload: netlink:"* ]]
 	[[ "$stderr" != *"xdpload: load:"* ]]
 }
+
+@test "-v may come before the verb, as with ip" {
+	run -0 --separate-stderr xdpload -v inspect "$PROGS/xdp_count.o"
+	[[ "$stderr" == *"xdpload: elf: $PROGS/xdp_count.o: "* ]]
+	run -1 --separate-stderr xdpload -v
+	[[ "$stderr" == "xdpload: no verb given"* ]]
+}
