@@ -4,6 +4,7 @@
 #   make demo     attach in a throwaway network namespace and show it working
 #   make asan     ./xdpload-asan, address+undefined sanitizers (the parser tests use it)
 #   make fuzz     build the libFuzzer target for the ELF parser (needs clang + libfuzzer)
+#   make bench-datapath   the data-path benchmark (bench/datapath.sh, root; QUICK=1 for a smoke run)
 
 CC := $(shell command -v musl-gcc >/dev/null 2>&1 && echo musl-gcc || echo gcc)
 CLANG ?= clang
@@ -49,8 +50,19 @@ test: all xdpload-asan xdpload-dbg
 demo: all
 	./demo.sh
 
+# The data path measured: ns per packet, size, memory, rules load time, drops
+# over a veth (bench/DATAPATH.md).  It reports; it is no test.
+BENCH_DATAPATH := bench/pass.o bench/hash1.o bench/out/flood
+
+bench/out/flood: bench/flood.c
+	mkdir -p bench/out
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ bench/flood.c
+
+bench-datapath: all $(BENCH_DATAPATH)
+	bench/datapath.sh
+
 clean:
 	rm -f xdpload xdpload-asan xdpload-dbg xdp_kern.o tests/progs/*.o fuzz/elf_fuzz
 
-.PHONY: all asan fuzz test demo clean
+.PHONY: all asan fuzz test demo clean bench-datapath
 tests/progs/fw_small.o: xdp_kern.c
