@@ -95,7 +95,7 @@ enum fw_stat {
 
 struct fw_limiter {
 	__u64 window_start; /* ns, CLOCK_MONOTONIC_COARSE */
-	__u64 sent;         /* events sent in this one-second window */
+	__u64 sent;         /* events tried in this one-second window (sent, or lost to a full ring) */
 };
 
 struct fw_event {

@@ -226,12 +226,17 @@ static __always_inline void report_drop(const struct fw_meta *meta, struct xdp_m
 		count(FW_STAT_EVENT_LIMITED, bytes);
 		return;
 	}
+	/*
+	 * An event lost to a full ring counts against the rate too: with nobody
+	 * reading, the ring stays full, and every drop would otherwise try the
+	 * ring (its lock, shared by all CPUs) and be counted lost, not held back.
+	 */
+	limit->sent++;
 	ev = bpf_ringbuf_reserve(&fw_events, sizeof(*ev), 0);
 	if (!ev) {
 		count(FW_STAT_EVENT_LOST, bytes);
 		return;
 	}
-	limit->sent++;
 	ev->time_ns = now;
 	ev->rule = rule;
 	ev->len = (__u32)bytes;

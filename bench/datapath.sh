@@ -1,0 +1,464 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# bench/datapath.sh - what the built-in firewall costs on the data path,
+# next to a floor, a yardstick and a peer.  Markdown tables on stdout,
+# progress on stderr:
+#
+#   1. ns per packet: BPF_PROG_TEST_RUN with a repeat count on 64-byte IPv4
+#      and IPv6 UDP frames (exact hit, prefix hit, miss), at 1 to 1M rules
+#      per family; next to XDP_PASS (bench/pass.c), one hash lookup in the
+#      firewall's own fw_v4 (bench/hash1.c) and xdp-filter (xdp-tools)
+#   2. the programs' size: instructions after the verifier, JIT bytes
+#   3. kernel memory per rule (the maps' memlock, and /proc/meminfo)
+#   4. rules load time: first load, again unchanged, 10% changed, emptied;
+#      xdp-filter's one process per rule
+#   5. drops per second over a veth, drop events off and on
+#
+# Everything happens in a network namespace and on a private bpffs that the
+# script makes and removes on exit; xdp-filter runs in a mount namespace of
+# its own with a private bpffs on /sys/fs/bpf, so the host's interfaces and
+# pins are never touched.  Numbers are medians of RUNS runs, interleaved
+# (every program and packet once per round), since a shared machine is noisy.
+# A benchmark reports; it fails only when it cannot run, or when a verdict is
+# wrong (a hit that passes is a bug, not a figure).
+#
+# Needs root, a built tree (`make bench-datapath` builds and runs it),
+# bpftool and jq; xdp-filter is optional.  Settings, from the environment:
+#
+#   QUICK=1        a smoke run in seconds: tiny repeats, up to 1k rules
+#   RUNS=N         runs per figure, the median is shown (5)
+#   REPEAT=N       BPF_PROG_TEST_RUN repeat count (1000000)
+#   SIZES="..."    rules per family, per-packet table (1 1000 100000 1000000)
+#   LOAD_SIZES=".." rules in a file, load table (1000 100000 1000000)
+#   LOAD_RUNS=N    runs per load figure (3)
+#   FLOOD_SECONDS  seconds per flood (5)
+#   PEER=0         leave xdp-filter out; PEER_MAX: most rules per family it gets (10000)
+#
+# The rules (say which, since the lookup cost depends on them): per family,
+# 90% exact addresses and 10% prefixes once there are 10 or more.  IPv4:
+# 10.0.0.1 upwards (/32), and one prefix per /24 from 11.0.0.0, /24 and /28
+# in turn.  IPv6: 2001:db8:X:Y::1 (/128), and 2a00:X:Y::/48 and
+# 2a00:X:Y:1::/64 in turn.  The miss is a near miss: 11.0.1.200 and
+# 2a00:0:1:2::1 sit beside prefixes, so the trie is walked deep.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+QUICK=${QUICK:-0}
+if [ "$QUICK" = 1 ]; then
+	RUNS=${RUNS:-1} REPEAT=${REPEAT:-10000} SIZES=${SIZES:-1 1000} LOAD_SIZES=${LOAD_SIZES:-1000}
+	LOAD_RUNS=${LOAD_RUNS:-1} FLOOD_SECONDS=${FLOOD_SECONDS:-0.3} PEER_MAX=${PEER_MAX:-1}
+fi
+RUNS=${RUNS:-5} REPEAT=${REPEAT:-1000000} SIZES=${SIZES:-1 1000 100000 1000000}
+LOAD_SIZES=${LOAD_SIZES:-1000 100000 1000000} LOAD_RUNS=${LOAD_RUNS:-3}
+FLOOD_SECONDS=${FLOOD_SECONDS:-5} PEER=${PEER:-1} PEER_MAX=${PEER_MAX:-10000}
+
+XDPLOAD=$PWD/xdpload
+FLOOD=$PWD/bench/out/flood
+
+say() { echo "datapath: $*" >&2; }
+die() {
+	say "$*"
+	exit 1
+}
+
+[ "$(id -u)" -eq 0 ] || die "needs root (BPF, namespaces, bpffs)"
+for f in "$XDPLOAD" bench/pass.o bench/hash1.o "$FLOOD"; do
+	[ -x "$f" ] || [ -f "$f" ] || die "$f is missing: run \`make bench-datapath\`"
+done
+for tool in bpftool jq nsenter unshare awk; do
+	command -v "$tool" >/dev/null || die "$tool is missing"
+done
+if [ "$PEER" = 1 ] && ! command -v xdp-filter >/dev/null; then
+	say "xdp-filter is not installed (apt install xdp-tools): the peer is left out"
+	PEER=0
+fi
+
+# ---- the stage: one namespace, two veth pairs, a private bpffs ----------
+
+ID=$(($$ % 10000))
+NS="xdpl-bdp-$ID"
+IF_A="xdplbd${ID}a" IF_B="xdplbd${ID}b" # flood A -> B, the firewall on B
+IF_C="xdplbd${ID}c" IF_D="xdplbd${ID}d" # xdp-filter on D; C lends itself to size probes
+TMP=$(mktemp -d /tmp/xdpl-bdp.XXXXXX)
+BPFFS=$TMP/bpffs
+FWDIR=$BPFFS/$IF_B
+PEER_PID="" READER_PID=""
+HOST_XDPFILTER_BEFORE=$([ -e /sys/fs/bpf/xdp-filter ] && echo yes || echo no)
+
+cleanup() {
+	[ -z "$READER_PID" ] || { kill "$READER_PID" 2>/dev/null; wait "$READER_PID" 2>/dev/null; } || true
+	if [ -n "$PEER_PID" ]; then
+		in_peer xdp-filter unload "$IF_D" >/dev/null 2>&1 || true
+		kill "$PEER_PID" 2>/dev/null || true
+		wait "$PEER_PID" 2>/dev/null || true
+	fi
+	ip netns del "$NS" 2>/dev/null || true
+	mountpoint -q "$BPFFS" 2>/dev/null && umount "$BPFFS"
+	rm -rf "$TMP"
+	if [ "$HOST_XDPFILTER_BEFORE" = no ] && [ -e /sys/fs/bpf/xdp-filter ]; then
+		say "warning: /sys/fs/bpf/xdp-filter appeared on the host's bpffs during the run"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+in_ns() { nsenter --net="/run/netns/$NS" "$@"; }
+in_peer() { nsenter --mount="/proc/$PEER_PID/ns/mnt" --net="/run/netns/$NS" "$@"; }
+fw() { in_ns "$XDPLOAD" "$@" --pin-maps "$BPFFS"; }
+xdp_id() { ip -n "$NS" -j -d link show dev "$1" | jq -r '.[0].xdp.prog.id // empty'; }
+
+ip netns add "$NS"
+ip -n "$NS" link add "$IF_A" type veth peer name "$IF_B"
+ip -n "$NS" link add "$IF_C" type veth peer name "$IF_D"
+for dev in lo "$IF_A" "$IF_B" "$IF_C" "$IF_D"; do ip -n "$NS" link set "$dev" up; done
+mkdir "$BPFFS"
+mount -t bpf bpf "$BPFFS"
+
+# Counters before any rule, for the memory table.
+meminfo_kb() { awk '/^(Slab|Percpu):/ { kb += $2 } END { print kb }' /proc/meminfo; }
+memlock() { bpftool map show pinned "$FWDIR/$1" -j | jq .bytes_memlock; }
+fw firewall attach "$IF_B" >/dev/null
+FW_ID=$(xdp_id "$IF_B")
+[ -n "$FW_ID" ] || die "the firewall did not attach to $IF_B"
+declare -A MEM
+for m in fw_v4 fw_v6 fw_lpm4 fw_lpm6 fw_hits; do MEM[0,$m]=$(memlock $m); done
+MEM[0,kb]=$(meminfo_kb)
+
+# ---- rules and packets --------------------------------------------------
+
+# gen N4 N6: a rules file with N4 IPv4 and N6 IPv6 rules (see the top).
+gen() {
+	awk -v n4="$1" -v n6="$2" '
+	function v4(x) { return sprintf("%d.%d.%d.%d", int(x / 16777216) % 256, int(x / 65536) % 256, int(x / 256) % 256, x % 256) }
+	BEGIN {
+		p4 = n4 >= 10 ? int(n4 / 10) : 0; p6 = n6 >= 10 ? int(n6 / 10) : 0
+		for (i = 0; i < n4 - p4; i++) print v4(167772161 + i)
+		for (i = 0; i < p4; i++) print v4(184549376 + i * 256) (i % 2 ? "/28" : "/24")
+		for (i = 0; i < n6 - p6; i++) printf "2001:db8:%x:%x::1\n", int(i / 65536), i % 65536
+		for (i = 0; i < p6; i++) printf "2a00:%x:%x%s\n", int(i / 65536), i % 65536, i % 2 ? ":1::/64" : "::/48"
+	}'
+}
+
+hex4() { printf '%02x%02x%02x%02x' $(($1 >> 24 & 255)) $(($1 >> 16 & 255)) $(($1 >> 8 & 255)) $(($1 & 255)); }
+
+# 64-byte frames: Ethernet, IPv4 (20) or IPv6 (40), UDP 12345 -> 53, zeros.
+frame4() { echo "020000000002020000000001""0800""450000320000400040110000""$1""c0000201""30390035001e0000""$(printf '%044d' 0)"; }
+frame6() { echo "020000000002020000000001""86dd""60000000000a1140""$1""20010db8000000000000000000000002""30390035000a0000""0000"; }
+
+KINDS="v4-exact v4-prefix v4-miss v6-exact v6-prefix v6-miss"
+
+# packet KIND N: the frame for KIND with N rules per family, as hex.
+packet() {
+	local n=$2 exact prefixes
+	prefixes=$((n >= 10 ? n / 10 : 0))
+	exact=$((n - prefixes))
+	case "$1" in
+	v4-exact) frame4 "$(hex4 $((167772161 + exact / 2)))" ;;
+	v4-prefix) frame4 "$(hex4 $((184549376 + 2 * (prefixes / 4) * 256 + 7)))" ;;
+	v4-miss) frame4 "$(hex4 $((184549376 + 256 + 200)))" ;;
+	v6-exact) frame6 "20010db8$(printf '%04x%04x' $((exact / 2 / 65536)) $((exact / 2 % 65536)))0000000000000001" ;;
+	v6-prefix) frame6 "2a00$(printf '%04x%04x' $((2 * (prefixes / 4) / 65536)) $((2 * (prefixes / 4) % 65536)))00000000000000000007" ;;
+	v6-miss) frame6 "2a00000000010002""0000000000000001" ;;
+	esac
+}
+
+# Hex on stdin to bytes on stdout (bpftool prog run reads a file).
+unhex() { local hex; read -r hex; printf "$(sed "s/../\\\\x&/g" <<<"$hex")"; }
+
+expected() { case "$1" in *miss) echo XDP_PASS ;; *) echo XDP_DROP ;; esac; }
+retval_name() { case "$1" in 1) echo XDP_DROP ;; 2) echo XDP_PASS ;; *) echo "retval $1" ;; esac; }
+
+# ---- measuring ----------------------------------------------------------
+
+declare -A R   # R[key] = the values of a figure, one per run
+BAD=()         # wrong verdicts
+
+add() { R[$1]="${R[$1]:-} $2"; }
+median() {
+	printf '%s\n' $1 | sort -g | awk '{ v[NR] = $1 } END {
+		if (!NR) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+med() { [ -n "${R[$1]:-}" ] && median "${R[$1]}" || echo "-"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2fx\n", a / b }'; }
+now() { echo "$EPOCHREALTIME"; }
+since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f\n", b - a }'; }
+
+# test_ns KEY WANT OBJ-ARGS... : one `xdpload test` run; its mean ns into R[KEY].
+test_ns() {
+	local key=$1 want=$2 out
+	shift 2
+	out=$("$XDPLOAD" test "$@" --repeat "$REPEAT" -j) || die "xdpload test $* failed"
+	add "$key" "$(jq .duration_ns <<<"$out")"
+	[ -z "$want" ] || [ "$(jq -r .result <<<"$out")" = "$want" ] ||
+		BAD+=("$key: $(jq -r .result <<<"$out"), want $want")
+}
+
+# run_ns KEY WANT PROG_ID FRAME_FILE: one `bpftool prog run`; its mean ns into R[KEY].
+run_ns() {
+	local key=$1 want=$2 out got
+	out=$(bpftool -j prog run id "$3" data_in "$4" repeat "$REPEAT") || die "bpftool prog run id $3 failed"
+	add "$key" "$(jq .duration <<<"$out")"
+	got=$(retval_name "$(jq .retval <<<"$out")")
+	[ -z "$want" ] || [ "$got" = "$want" ] || BAD+=("$key: $got, want $want")
+}
+
+# ---- the peer: xdp-filter in its own mount namespace --------------------
+
+PEER_ID="" PEER_CAP=0 PEER_RULES=0 PEER_SECONDS=0 PEER_LOADED=0
+peer_start() {
+	# unshare execs sleep: $! is the process whose mount namespace xdp-filter joins.
+	unshare -m --propagation private sleep 100000 &
+	PEER_PID=$!
+	for _ in $(seq 50); do
+		[ "$(readlink "/proc/$PEER_PID/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ] && break
+		sleep 0.02
+	done
+	[ "$(readlink "/proc/$PEER_PID/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ] ||
+		die "unshare -m did not make a mount namespace"
+	in_peer mount -t bpf bpf /sys/fs/bpf
+	# Generic (skb) mode; -f ipv4,ipv6 picks its source-address program, the closest to ours.
+	in_peer xdp-filter load -m skb -f ipv4,ipv6 "$IF_D" >/dev/null
+	PEER_ID=$(xdp_id "$IF_D")
+	[ -n "$PEER_ID" ] || die "xdp-filter did not attach to $IF_D"
+	local m
+	for m in $(bpftool prog show id "$PEER_ID" -j | jq '.map_ids[]'); do
+		bpftool map show id "$m" -j | jq -e '.name == "filter_ipv4"' >/dev/null &&
+			PEER_CAP=$(bpftool map show id "$m" -j | jq .max_entries)
+	done
+	say "xdp-filter: program id $PEER_ID, its maps hold $PEER_CAP addresses per family"
+}
+
+# peer_fill N: xdp-filter gets the exact addresses among N rules per family
+# (those it does not have yet), one process per address, timed.
+peer_fill() {
+	local n=$1 t0
+	gen "$n" "$n" | awk -v have="$PEER_LOADED" '
+		/\// { next } /:/ { if (++six > have) print; next } { if (++four > have) print }' >"$TMP/peer.txt"
+	# One nsenter for them all, so the time is xdp-filter's own.
+	t0=$(now)
+	in_peer sh -c 'while read -r addr; do xdp-filter ip "$addr" --mode src >/dev/null || exit 1; done' \
+		<"$TMP/peer.txt" || die "xdp-filter ip failed"
+	PEER_SECONDS=$(awk -v a="$PEER_SECONDS" -v b="$(since "$t0")" 'BEGIN { print a + b }')
+	PEER_RULES=$((PEER_RULES + $(wc -l <"$TMP/peer.txt")))
+	PEER_LOADED=$((n >= 10 ? n - n / 10 : n))
+}
+
+# ---- 1. ns per packet, and 3. memory, size by size -----------------------
+
+peer_ok() { [ "$PEER" = 1 ] && [ "$1" -le "$PEER_MAX" ] && [ "$(($1 >= 10 ? $1 - $1 / 10 : $1))" -le "$PEER_CAP" ]; }
+[ "$PEER" = 1 ] && peer_start
+
+for n in $SIZES; do
+	say "$n rules per family: loading"
+	gen "$n" "$n" >"$TMP/rules.txt"
+	fw rules load "$TMP/rules.txt" --dev "$IF_B" >/dev/null
+	for m in fw_v4 fw_v6 fw_lpm4 fw_lpm6; do MEM[$n,$m]=$(memlock $m); done
+	MEM[$n,kb]=$(meminfo_kb)
+	peer_here=0
+	if peer_ok "$n"; then
+		peer_fill "$n"
+		peer_here=1
+	fi
+	for kind in $KINDS; do
+		packet "$kind" "$n" | unhex >"$TMP/$kind.bin"
+	done
+	say "$n rules per family: $RUNS rounds of $REPEAT runs"
+	for ((r = 0; r < RUNS; r++)); do
+		for kind in $KINDS; do
+			case "$kind" in *prefix) [ "$n" -ge 10 ] || continue ;; esac
+			p=$(packet "$kind" "$n")
+			want=$(expected "$kind")
+			test_ns "$n|$kind|pass" XDP_PASS bench/pass.o --packet "$p"
+			case "$kind" in v4*) test_ns "$n|$kind|hash1" "" bench/hash1.o --pin-maps "$FWDIR" --packet "$p" ;; esac
+			test_ns "$n|$kind|test" "$want" --builtin --pin-maps "$FWDIR" --packet "$p"
+			run_ns "$n|$kind|run" "$want" "$FW_ID" "$TMP/$kind.bin"
+			if [ "$peer_here" = 1 ] && [ "${kind#*-}" != prefix ]; then
+				run_ns "$n|$kind|peer" "$want" "$PEER_ID" "$TMP/$kind.bin"
+			fi
+		done
+		# The same attached program with drop events off: what the limiter costs a drop.
+		fw firewall set "$IF_B" --events-rate 0 >/dev/null
+		for kind in $KINDS; do
+			case "$kind" in *prefix) [ "$n" -ge 10 ] || continue ;; esac
+			run_ns "$n|$kind|quiet" "$(expected "$kind")" "$FW_ID" "$TMP/$kind.bin"
+		done
+		fw firewall set "$IF_B" --events-rate 100 >/dev/null
+	done
+done
+
+# ---- 5. drops per second over the veth, events off and on ---------------
+
+LAST=${SIZES##* }
+MAC=$(ip -n "$NS" -j link show dev "$IF_B" | jq -r '.[0].address' | tr -d :)
+FLOOD_FRAME=$MAC$(packet v4-exact "$LAST" | cut -c13-)
+packet v4-exact "$LAST" | unhex >"$TMP/flood.bin"
+stat_of() { jq ".$2.packets" <<<"$1"; }
+MODES="off default all"
+mode_rate() { case "$1" in off) echo 0 ;; default) echo 100 ;; all) echo 1000000 ;; esac; }
+
+say "drops over $IF_A -> $IF_B: $RUNS rounds of ${FLOOD_SECONDS}s per setting"
+for ((r = 0; r < RUNS; r++)); do
+	for mode in $MODES; do
+		fw firewall set "$IF_B" --events-rate "$(mode_rate "$mode")" >/dev/null
+		if [ "$mode" = all ]; then
+			# nsenter execs xdpload: $! is the reader itself.
+			nsenter --net="/run/netns/$NS" "$XDPLOAD" events --dev "$IF_B" --pin-maps "$BPFFS" -j \
+				>/dev/null 2>&1 &
+			READER_PID=$!
+			sleep 0.2
+		fi
+		run_ns "flood|$mode|ns" XDP_DROP "$FW_ID" "$TMP/flood.bin"
+		before=$(fw stats --dev "$IF_B" -j)
+		t0=$(now)
+		in_ns "$FLOOD" "$IF_A" "$FLOOD_SECONDS" "$FLOOD_FRAME" >/dev/null
+		seconds=$(since "$t0")
+		after=$(fw stats --dev "$IF_B" -j)
+		if [ -n "$READER_PID" ]; then
+			kill "$READER_PID" 2>/dev/null || true
+			wait "$READER_PID" 2>/dev/null || true
+			READER_PID=""
+		fi
+		for s in drop events_sent; do
+			add "flood|$mode|$s" "$(awk -v a="$(stat_of "$before" $s)" -v b="$(stat_of "$after" $s)" \
+				-v t="$seconds" 'BEGIN { printf "%d\n", (b - a) / t }')"
+		done
+	done
+done
+fw firewall set "$IF_B" --events-rate 100 >/dev/null
+
+# ---- 2. the programs' size ----------------------------------------------
+
+declare -A SIZE
+size_of() { SIZE[$1]=$(bpftool prog show id "$2" -j | jq -r '"\(.bytes_xlated / 8) \(.bytes_jited)"'); }
+probe() { # probe NAME OBJ [ARGS]: attach to C just long enough to read its size
+	local name=$1 obj=$2
+	shift 2
+	in_ns "$XDPLOAD" attach "$obj" "$IF_C" "$@" >/dev/null
+	size_of "$name" "$(xdp_id "$IF_C")"
+	in_ns "$XDPLOAD" detach "$IF_C" >/dev/null
+}
+probe pass bench/pass.o
+probe hash1 bench/hash1.o --pin-maps "$FWDIR"
+size_of firewall "$FW_ID"
+[ -z "$PEER_ID" ] || size_of peer "$PEER_ID"
+
+# ---- 4. rules load time -------------------------------------------------
+
+: >"$TMP/empty.txt"
+for l in $LOAD_SIZES; do
+	gen $((l / 2)) $((l - l / 2)) >"$TMP/load.txt"
+	awk 'NR % 10 == 0 { x = 201326592 + NR; printf "%d.%d.%d.%d\n", int(x / 16777216), int(x / 65536) % 256, int(x / 256) % 256, x % 256; next } { print }' \
+		"$TMP/load.txt" >"$TMP/changed.txt"
+	say "rules load of $l rules: $LOAD_RUNS rounds"
+	fw rules load "$TMP/empty.txt" --dev "$IF_B" >/dev/null
+	for ((r = 0; r < LOAD_RUNS; r++)); do
+		for step in first:load same:load changed:changed empty:empty; do
+			t0=$(now)
+			fw rules load "$TMP/${step#*:}.txt" --dev "$IF_B" >/dev/null
+			add "load|$l|${step%%:*}" "$(since "$t0")"
+		done
+	done
+done
+
+# ---- the tables ---------------------------------------------------------
+
+echo "## Data path: xdpload's firewall"
+echo
+echo "$(date -u +%Y-%m-%d), $(nproc) cores, Linux $(uname -r); \`$([ "$QUICK" = 1 ] && echo "QUICK=1 ")bench/datapath.sh\`, medians of $RUNS runs, BPF_PROG_TEST_RUN repeat $REPEAT."
+echo
+echo "### ns per 64-byte packet, in short"
+echo
+echo "xdpload's firewall as attached (\`bpftool prog run\`), IPv4 / IPv6; the details follow."
+echo
+echo "| rules per family | exact hit | prefix hit | miss | exact hit, events off | xdp-filter exact hit | xdp-filter miss | one hash lookup (IPv4 hit) | XDP_PASS |"
+echo "|---|---|---|---|---|---|---|---|---|"
+both() { echo "$(med "$1|v4-$2|$3") / $(med "$1|v6-$2|$3")"; }
+for n in $SIZES; do
+	prefix="- / -"
+	[ "$n" -lt 10 ] || prefix=$(both "$n" prefix run)
+	echo "| $n | $(both "$n" exact run) | $prefix | $(both "$n" miss run) | $(both "$n" exact quiet) | $(both "$n" exact peer) | $(both "$n" miss peer) | $(med "$n|v4-exact|hash1") | $(med "$n|v4-exact|pass") |"
+done
+echo
+echo "### ns per 64-byte packet"
+echo
+echo "XDP_PASS: bench/pass.c. One hash lookup: bench/hash1.c, Ethernet + IPv4 parse and one lookup in the firewall's own fw_v4 (IPv4 only). xdpload: the built-in firewall with its settings as shipped (drop events 100/s per CPU, held back beyond), run by \`xdpload test --builtin\` and, as attached, by \`bpftool prog run\`; then as attached with drop events off. xdp-filter: \`xdp-filter load -m skb -f ipv4,ipv6\`, its program run by \`bpftool prog run\`, with the same exact addresses (it has no prefixes) up to $PEER_MAX per family; its maps hold $PEER_CAP addresses per family, so it cannot take 100000."
+echo
+echo "| rules per family | packet | verdict | XDP_PASS | one hash lookup | xdpload (test) | xdpload (prog run) | xdpload, events off (prog run) | xdp-filter (prog run) | xdp-filter / xdpload |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+for n in $SIZES; do
+	for kind in $KINDS; do
+		case "$kind" in *prefix) [ "$n" -ge 10 ] || continue ;; esac
+		ours=$(med "$n|$kind|run")
+		peer=$(med "$n|$kind|peer")
+		echo "| $n | $kind | $(expected "$kind") | $(med "$n|$kind|pass") | $(med "$n|$kind|hash1") | $(med "$n|$kind|test") | $ours | $(med "$n|$kind|quiet") | $peer | $(ratio "$peer" "$ours") |"
+	done
+done
+echo
+echo "### Program size"
+echo
+echo "| program | instructions (xlated) | JIT bytes | instructions / xdpload |"
+echo "|---|---|---|---|"
+for p in pass:"XDP_PASS" hash1:"one hash lookup" firewall:"xdpload firewall" peer:"xdp-filter (ipv4,ipv6)"; do
+	read -r insns jit <<<"${SIZE[${p%%:*}]:-- -}"
+	echo "| ${p#*:} | $insns | $jit | $(ratio "$insns" "${SIZE[firewall]%% *}") |"
+done
+echo
+echo "### Kernel memory per rule"
+echo
+echo "Bytes per rule: the growth of each map's memlock (the kernel's own estimate for maps that are not preallocated: elements times element size; the trie's inner nodes are not in it) and of Slab + Percpu in /proc/meminfo (the whole machine: noisy) since no rules, divided by the rules. With no rules the maps already hold $(((${MEM[0,fw_v4]} + ${MEM[0,fw_v6]} + ${MEM[0,fw_lpm4]} + ${MEM[0,fw_lpm6]} + ${MEM[0,fw_hits]}) / 1024)) KiB (memlock; mostly the hash tables' bucket arrays, sized for 1M entries)."
+echo
+echo "| rules per family | fw_v4 (/32) | fw_v6 (/128) | fw_lpm4 | fw_lpm6 | Slab + Percpu |"
+echo "|---|---|---|---|---|---|"
+# Slab + Percpu moves by whole slabs, and with the rest of the machine: only for many rules.
+slab_per() { [ "$1" -ge 1000 ] && per $((${MEM[0,kb]} * 1024)) $((${MEM[$1,kb]} * 1024)) $((2 * $1)) || echo "(too few rules)"; }
+per() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { if (n <= 0) print "-"; else printf "%.0f\n", (b - a) / n }'; }
+for n in $SIZES; do
+	prefixes=$((n >= 10 ? n / 10 : 0))
+	exact=$((n - prefixes))
+	echo "| $n | $(per "${MEM[0,fw_v4]}" "${MEM[$n,fw_v4]}" $exact) | $(per "${MEM[0,fw_v6]}" "${MEM[$n,fw_v6]}" $exact) | $(per "${MEM[0,fw_lpm4]}" "${MEM[$n,fw_lpm4]}" $prefixes) | $(per "${MEM[0,fw_lpm6]}" "${MEM[$n,fw_lpm6]}" $prefixes) | $(slab_per "$n") |"
+done
+echo
+echo "### Rules load time (seconds)"
+echo
+if [ "$PEER_RULES" -gt 0 ]; then
+	per_rule=$(awk -v s="$PEER_SECONDS" -v n="$PEER_RULES" 'BEGIN { print s / n }')
+	echo "A rules file of N lines, half IPv4 and half IPv6, mixed as above, loaded with \`xdpload rules load\`: into an empty firewall, again unchanged, with every tenth line changed, and then an empty file. xdp-filter takes one process per address (\`xdp-filter ip ADDR --mode src\`): measured over its $PEER_RULES additions above ($(awk -v p="$per_rule" 'BEGIN { printf "%.1f ms", p * 1000 }') each) and multiplied out, so the column is an extrapolation; it holds no more than $PEER_CAP addresses per family, so beyond that it cannot load them at all."
+else
+	per_rule=-
+	echo "A rules file of N lines, half IPv4 and half IPv6, mixed as above, loaded with \`xdpload rules load\`: into an empty firewall, again unchanged, with every tenth line changed, and then an empty file. (xdp-filter was not measured.)"
+fi
+echo
+echo "| rules | first load | unchanged | 10% changed | emptied | xdp-filter, one process per rule | xdp-filter / xdpload |"
+echo "|---|---|---|---|---|---|---|"
+for l in $LOAD_SIZES; do
+	first=$(med "load|$l|first")
+	peer=-
+	[ "$per_rule" = - ] || peer=$(awk -v p="$per_rule" -v n="$l" 'BEGIN { printf "%.1f\n", p * n }')
+	note=""
+	[ "$peer" = - ] || [ $((l / 2)) -le "$PEER_CAP" ] || note=" (over its capacity)"
+	echo "| $l | $first | $(med "load|$l|same") | $(med "load|$l|changed") | $(med "load|$l|empty") | $peer$note | $(ratio "$peer" "$first") |"
+done
+echo
+echo "### Drops over a veth, drop events off and on"
+echo
+echo "One sender (bench/flood.c: 64-byte frames from a blocked IPv4 source through AF_PACKET, ${FLOOD_SECONDS}s per run) into the veth whose peer runs the firewall with $LAST rules per family (native XDP); drops per second from \`xdpload stats\`. The sender's own cost per frame is most of the path, so the program's share shows better in ns per drop (\`bpftool prog run\`, the same frame)."
+echo
+echo "| drop events | ns per drop | drops/s | ratio to events off | events sent/s |"
+echo "|---|---|---|---|---|"
+off=$(med "flood|off|drop")
+for mode in $MODES; do
+	case "$mode" in
+	off) label="off (--events-rate 0)" ;;
+	default) label="100/s per CPU (the default)" ;;
+	all) label="1000000/s per CPU, \`xdpload events\` reading" ;;
+	esac
+	drops=$(med "flood|$mode|drop")
+	echo "| $label | $(med "flood|$mode|ns") | $drops | $(ratio "$drops" "$off") | $(med "flood|$mode|events_sent") |"
+done
+
+if [ ${#BAD[@]} -gt 0 ]; then
+	say "wrong verdicts:"
+	printf '  %s\n' "${BAD[@]}" >&2
+	exit 1
+fi
