@@ -9,18 +9,15 @@
  *                  never absent, not even for a moment; any failure undoes
  *                  what was done, so a change is all or nothing
  *   fw_hits_read, fw_stats_read   per-CPU counters, summed
- *   fw_ring_*      the drop events' ring buffer, mapped and read in place
  *
  * Rule changes hold an exclusive flock on the directory, so two xdpload
  * processes never hand out the same rule id.  Nothing here prints.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "bpf_sys.h"
@@ -390,6 +387,50 @@ failed:
 	return err;
 }
 
+static int hit_id_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int hit_id_collect(const void *key, const void *value, void *ctx)
+{
+	struct fw_rules *ids = ctx; /* ids only: the rule's id field carries them */
+	struct fw_rule r = { 0 };
+
+	(void)value;
+	memcpy(&r.id, key, 4);
+	return fw_rules_push(ids, &r);
+}
+
+/*
+ * Delete the hit counters of removed rules.  Most rules are never hit, so
+ * read which ids have a counter (a few batches) rather than try a delete
+ * for each removed rule (a syscall each: seconds for a million).
+ */
+static void hits_forget(struct fw *fw, const struct fw_rules *del)
+{
+	struct fw_rules have = { 0 };
+	uint32_t *ids;
+
+	if (map_walk(fw->fds[FW_MAP_HITS], 4, ((sizeof(struct fw_counter) + 7) & ~(size_t)7) * fw->ncpus,
+		     hit_id_collect, &have) || !have.n) {
+		fw_rules_free(&have);
+		return;
+	}
+	ids = malloc(have.n * sizeof(*ids));
+	for (size_t i = 0; ids && i < have.n; i++)
+		ids[i] = have.v[i].id;
+	if (ids)
+		qsort(ids, have.n, sizeof(*ids), hit_id_cmp);
+	for (size_t i = 0; i < del->n; i++)
+		if (!ids || bsearch(&del->v[i].id, ids, have.n, sizeof(*ids), hit_id_cmp))
+			bpf_map_elem(BPF_MAP_DELETE_ELEM, fw->fds[FW_MAP_HITS], &del->v[i].id, NULL, 0);
+	free(ids);
+	fw_rules_free(&have);
+}
+
 /*
  * Add `add` (giving each a new id), then remove `del`: all or nothing.  Ids
  * are taken from fw_meta before any rule goes in, so an id is never handed
@@ -422,9 +463,9 @@ int fw_rules_apply(struct fw *fw, struct fw_rules *add, const struct fw_rules *d
 		rules_change(fw, add->v, added, false, &undone, &ignored);
 		return err;
 	}
-	/* A removed rule's counter goes with it; ids are never reused. */
-	for (size_t i = 0; i < del->n; i++)
-		bpf_map_elem(BPF_MAP_DELETE_ELEM, fw->fds[FW_MAP_HITS], &del->v[i].id, NULL, 0);
+	/* A removed rule's counter goes with it (ids are never reused), if it has one. */
+	if (del->n)
+		hits_forget(fw, del);
 	return 0;
 }
 
@@ -515,85 +556,4 @@ int fw_stats_read(struct fw *fw, struct fw_counter stats[FW_STAT_COUNT], struct 
 	}
 	free(value);
 	return err;
-}
-
-/* ---- the ring buffer of drop events ---- */
-
-/*
- * The kernel maps a ring buffer as: one page with the consumer position
- * (ours to write), one with the producer position, then the data pages
- * twice in a row, so a record that wraps around still reads in one piece.
- * Each record: a 32-bit length (bit 31: still being written, bit 30:
- * discarded), 32 bits the kernel keeps, the data, padding to 8 bytes.
- */
-#define RING_BUSY (1U << 31)
-#define RING_DISCARD (1U << 30)
-#define RING_HEADER 8
-
-int fw_ring_open(struct fw_ring *ring, int map_fd, uint32_t size, struct errbuf *e)
-{
-	void *p;
-
-	memset(ring, 0, sizeof(*ring));
-	ring->fd = map_fd;
-	ring->page = (size_t)sysconf(_SC_PAGESIZE);
-	ring->size = size;
-	p = mmap(NULL, ring->page, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
-	if (p == MAP_FAILED)
-		return err_sys(e, -errno, "events: cannot map the ring buffer's consumer page");
-	ring->consumer = p;
-	p = mmap(NULL, ring->page + 2 * (size_t)size, PROT_READ, MAP_SHARED, map_fd,
-		 (off_t)ring->page);
-	if (p == MAP_FAILED) {
-		int err = -errno;
-
-		munmap(ring->consumer, ring->page);
-		ring->consumer = NULL;
-		return err_sys(e, err, "events: cannot map the ring buffer's data");
-	}
-	ring->producer = p;
-	ring->data = (const uint8_t *)p + ring->page;
-	return 0;
-}
-
-/* 1: there may be events, 0: timeout, -EINTR: a signal came. */
-int fw_ring_wait(struct fw_ring *ring, int timeout_ms)
-{
-	struct pollfd pfd = { ring->fd, POLLIN, 0 };
-	int n = poll(&pfd, 1, timeout_ms);
-
-	return n < 0 ? -errno : n;
-}
-
-size_t fw_ring_drain(struct fw_ring *ring, void (*fn)(const struct fw_event *ev, void *ctx),
-		     void *ctx, size_t max)
-{
-	uint64_t cons = __atomic_load_n(ring->consumer, __ATOMIC_ACQUIRE);
-	size_t n = 0;
-
-	while (n < max && cons < __atomic_load_n(ring->producer, __ATOMIC_ACQUIRE)) {
-		const uint32_t *header = (const uint32_t *)(ring->data + (cons & (ring->size - 1)));
-		uint32_t len = __atomic_load_n(header, __ATOMIC_ACQUIRE);
-		struct fw_event ev;
-
-		if (len & RING_BUSY)
-			break;
-		if (!(len & RING_DISCARD) && (len & ~RING_DISCARD) >= sizeof(ev)) {
-			memcpy(&ev, (const uint8_t *)header + RING_HEADER, sizeof(ev));
-			fn(&ev, ctx);
-			n++;
-		}
-		cons += ((len & ~RING_DISCARD) + RING_HEADER + 7) & ~7ULL;
-		__atomic_store_n(ring->consumer, cons, __ATOMIC_RELEASE);
-	}
-	return n;
-}
-
-void fw_ring_close(struct fw_ring *ring)
-{
-	if (ring->consumer)
-		munmap(ring->consumer, ring->page);
-	if (ring->producer)
-		munmap((void *)ring->producer, ring->page + 2 * ring->size);
-	memset(ring, 0, sizeof(*ring));
 }

@@ -85,7 +85,7 @@ const struct fw_hit *fw_hit_find(const struct fw_hit *hits, size_t n, uint32_t r
 int fw_stats_read(struct fw *fw, struct fw_counter stats[FW_STAT_COUNT], struct errbuf *e);
 int fw_possible_cpus(void);
 
-/* The ring buffer of drop events, mapped into our memory. */
+/* ringbuf.c: the ring buffer of drop events, mapped into our memory. */
 struct fw_ring {
 	int fd;
 	size_t page, size;
