@@ -33,7 +33,7 @@ typedef unsigned int __u32;
 typedef unsigned long long __u64;
 #endif
 
-#define FW_LAYOUT 1 /* version of everything in this file */
+#define FW_LAYOUT 2 /* version of everything in this file (2: fw_limiter keeps the tick) */
 
 /* Capacities: not part of the layout (a test object shrinks them to fill them). */
 #ifndef FW_MAX_EXACT
@@ -96,6 +96,8 @@ enum fw_stat {
 struct fw_limiter {
 	__u64 window_start; /* ns, CLOCK_MONOTONIC_COARSE */
 	__u64 sent;         /* events tried in this one-second window (sent, or lost to a full ring) */
+	__u64 tick;         /* jiffies when `now` was read: the coarse clock moves only at a tick */
+	__u64 now;          /* CLOCK_MONOTONIC_COARSE at that tick */
 };
 
 struct fw_event {

@@ -202,7 +202,7 @@ static __always_inline __u32 *match_v6(const __u8 *saddr)
 
 /*
  * A drop event, unless this CPU already sent its share this second: a flood
- * costs the data path one clock read and one compare per packet, no more.
+ * costs the data path a look at jiffies and a compare per packet, no more.
  */
 static __always_inline void report_drop(const struct fw_meta *meta, struct xdp_md *ctx, __u32 rule,
 					__u8 family, const __u8 *src, __u64 bytes)
@@ -217,7 +217,16 @@ static __always_inline void report_drop(const struct fw_meta *meta, struct xdp_m
 	limit = bpf_map_lookup_elem(&fw_limit, &zero);
 	if (!limit)
 		return;
-	now = bpf_ktime_get_coarse_ns();
+	/*
+	 * The coarse clock changes only at a tick, and jiffies (which the JIT
+	 * turns into one load) says whether one has passed: within a tick, a
+	 * flood of drops reads no clock at all.
+	 */
+	if (bpf_jiffies64() != limit->tick) {
+		limit->tick = bpf_jiffies64();
+		limit->now = bpf_ktime_get_coarse_ns();
+	}
+	now = limit->now;
 	if (now - limit->window_start >= 1000000000ULL) {
 		limit->window_start = now;
 		limit->sent = 0;
