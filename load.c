@@ -338,7 +338,9 @@ int load_maps(const struct obj *obj, const struct load_opts *opts, struct obj_fd
 		const struct obj_map *m = &obj->maps[i];
 		int fd;
 
-		if (m->pinning == MAP_PIN_BY_NAME && opts->pin_reuse_only) {
+		if (m->pinning == MAP_PIN_BY_NAME && opts->pin_none) {
+			/* Neither reused nor pinned: a map of this load's own. */
+		} else if (m->pinning == MAP_PIN_BY_NAME && opts->pin_reuse_only) {
 			/* Someone else's state to run against, or else a private map. */
 			if (load_pin_path(path, sizeof(path), opts->pin_dir, m->name, e))
 				return -ENAMETOOLONG;
@@ -383,7 +385,7 @@ int load_maps(const struct obj *obj, const struct load_opts *opts, struct obj_fd
 			if (err)
 				return err;
 		}
-		if (m->pinning == MAP_PIN_BY_NAME && !opts->pin_reuse_only) {
+		if (m->pinning == MAP_PIN_BY_NAME && !opts->pin_reuse_only && !opts->pin_none) {
 			err = bpf_obj_pin(fd, path);
 			if (err) {
 				e->environment = true;

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -79,16 +80,28 @@ int cmd_test(struct opts *o)
 	if (!o->packet)
 		memcpy(in, default_packet, in_len);
 	/*
-	 * A test run reads and writes pinned state that exists; it makes new pins
-	 * only in a --pin-maps directory given on purpose, so `xdpload test OBJ`
-	 * never leaves anything in /sys/fs/bpf.
+	 * Pins, for a test run: --dev runs against that firewall's state (reading
+	 * and writing it, making nothing new); --pin-maps uses and makes pins
+	 * there as attach would; otherwise the run has maps of its own, so
+	 * `xdpload test OBJ` neither sees nor leaves anything in /sys/fs/bpf.
 	 */
-	o->load.pin_reuse_only = !o->pin_maps_given;
 	if (o->dev) {
 		static char dir[4096];
 
+		struct stat st;
+		char meta[4200];
+
 		snprintf(dir, sizeof(dir), "%s/%s", o->pin_base, o->dev);
+		snprintf(meta, sizeof(meta), "%s/fw_meta", dir);
+		if (stat(meta, &st) < 0) {
+			fprintf(stderr, "xdpload: test: no firewall state for %s in %s; attach one with `xdpload firewall attach %s`\n",
+				o->dev, dir, o->dev);
+			return EXIT_ENV;
+		}
 		o->load.pin_dir = dir;
+		o->load.pin_reuse_only = true;
+	} else {
+		o->load.pin_none = !o->pin_maps_given;
 	}
 	code = load_program(&l, o->args[0], NULL, o);
 	if (code)

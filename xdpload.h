@@ -214,7 +214,8 @@ void reloc_prog_free(struct prog_image *img);
 
 struct load_opts {
 	const char *pin_dir;   /* where maps with pinning by name live */
-	bool pin_reuse_only;   /* reuse pins that exist, but make no new ones (test) */
+	bool pin_reuse_only;   /* reuse pins that exist, but make no new ones (test --dev) */
+	bool pin_none;         /* maps pinned by name are made private to this load (test) */
 	unsigned int btf_lacks; /* BTF_FEAT_* to rewrite as if the kernel lacked them (tests) */
 };
 

@@ -74,20 +74,20 @@ teardown() {
 @test "attach: a second attach without --force is refused with the kernel's words" {
 	run -0 xdpload_b attach "$PROGS/xdp_drop.o" "$IF_B"
 	first=$(xdp_id_b)
-	run -4 --separate-stderr xdpload_b attach "$ROOT/xdp_kern.o" "$IF_B"
+	run -4 --separate-stderr xdpload_b attach "$ROOT/bench/xdp_pass.o" "$IF_B"
 	assert_equal "$stderr" "$(printf '%s\n' \
-		"xdpload: attach: xdp_firewall to $IF_B: RTM_SETLINK refused: EBUSY (Device or resource busy)" \
+		"xdpload: attach: xdp_pass to $IF_B: RTM_SETLINK refused: EBUSY (Device or resource busy)" \
 		"xdpload: kernel says: XDP program already attached" \
 		"xdpload: hint: $IF_B already has an XDP program; replace it with --force or remove it with \`xdpload detach $IF_B\`")"
 	assert_equal "$(xdp_id_b)" "$first"
-	assert_equal "$(progs_named xdp_firewall 0)" 0
+	assert_equal "$(progs_named xdp_pass 0)" 0
 }
 
 @test "attach --force replaces the program atomically" {
 	run -0 xdpload_b attach "$PROGS/xdp_drop.o" "$IF_B"
 	first=$(xdp_id_b)
-	run -0 --separate-stderr xdpload_b attach --force "$ROOT/xdp_kern.o" "$IF_B"
-	assert_output --regexp "^attached xdp_firewall \(id [0-9]+\) to $IF_B \(native mode\)$"
+	run -0 --separate-stderr xdpload_b attach --force "$ROOT/bench/xdp_pass.o" "$IF_B"
+	assert_output --regexp "^attached xdp_pass \(id [0-9]+\) to $IF_B \(native mode\)$"
 	second=$(xdp_id_b)
 	[ "$second" != "$first" ]
 	run ping_b
@@ -96,7 +96,7 @@ teardown() {
 
 @test "attach --force keeps the mode of the program it replaces" {
 	run -0 xdpload_b attach --mode skb "$PROGS/xdp_drop.o" "$IF_B"
-	run -0 xdpload_b attach --force "$ROOT/xdp_kern.o" "$IF_B"
+	run -0 xdpload_b attach --force "$ROOT/bench/xdp_pass.o" "$IF_B"
 	assert_output --partial "(skb mode)"
 	run ip -n "$NS_B" -d link show dev "$IF_B"
 	assert_output --partial "xdpgeneric"
@@ -105,10 +105,10 @@ teardown() {
 @test "attach --force will not change modes behind the user's back (exit 4)" {
 	run -0 xdpload_b attach --mode skb "$PROGS/xdp_drop.o" "$IF_B"
 	old=$(xdp_id_b)
-	run -4 --separate-stderr xdpload_b attach --force --mode native "$ROOT/xdp_kern.o" "$IF_B"
+	run -4 --separate-stderr xdpload_b attach --force --mode native "$ROOT/bench/xdp_pass.o" "$IF_B"
 	assert_equal "$stderr" "xdpload: attach: $IF_B has program $old in skb mode; --force replaces a program in its own mode, so detach it first to use native mode"
 	assert_equal "$(xdp_id_b)" "$old"
-	assert_equal "$(progs_named xdp_firewall 0)" 0
+	assert_equal "$(progs_named xdp_pass 0)" 0
 }
 
 @test "attach --mode skb attaches in generic mode, and status says so" {

@@ -387,6 +387,8 @@ rules and counters stay in $FWDIR for the next \`xdpload firewall attach $IF_B\`
 	run -0 in_b "$XDPLOAD" test --builtin
 	assert_line "result    XDP_PASS (2)"
 	assert_equal "$(ls -R /sys/fs/bpf 2>&1)" "$before"
+	run -5 in_b "$XDPLOAD" test --builtin --pin-maps "$BPFFS" --dev xdplnone0
+	assert_output "xdpload: test: no firewall state for xdplnone0 in $BPFFS/xdplnone0; attach one with \`xdpload firewall attach xdplnone0\`"
 }
 
 @test "a pinned map of another layout is refused with the way out" {

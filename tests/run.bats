@@ -93,7 +93,7 @@ run_start() {
 }
 
 @test "run: refuses an interface that already has a program, and --force takes it over" {
-	run -0 xdpload_b attach "$ROOT/xdp_kern.o" "$IF_B"
+	run -0 xdpload_b attach "$ROOT/bench/xdp_pass.o" "$IF_B"
 	old=$(xdp_id_b)
 	run -4 --separate-stderr xdpload_b run --duration 1 "$PROGS/xdp_drop.o" "$IF_B"
 	assert_equal "$stderr" "$(printf '%s\n' \
@@ -113,7 +113,7 @@ run_start() {
 	run -0 xdpload_b attach --mode skb "$PROGS/xdp_drop.o" "$IF_B"
 	old=$(xdp_id_b)
 	# veth has no hardware offload, so the link is refused after the old program is removed.
-	run -4 --separate-stderr xdpload_b run --force --mode hw --duration 1 "$ROOT/xdp_kern.o" "$IF_B"
+	run -4 --separate-stderr xdpload_b run --force --mode hw --duration 1 "$ROOT/bench/xdp_pass.o" "$IF_B"
 	[[ "$stderr" == *"BPF_LINK_CREATE (XDP) refused"* ]]
 	[[ "$stderr" == *"put the previous program back on $IF_B (skb mode)"* ]]
 	assert_equal "$(xdp_id_b)" "$old"
