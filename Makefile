@@ -21,6 +21,7 @@ CC := $(shell command -v musl-gcc >/dev/null 2>&1 && echo musl-gcc || echo gcc)
 BIN := xdpload
 endif
 CLANG ?= clang
+LLVM_STRIP ?= llvm-strip
 # The release binary is built small: for size, without unwind tables (no
 # code here unwinds), stripped.  xdpload-dbg and xdpload-asan keep -g.
 CFLAGS ?= -Os -fno-asynchronous-unwind-tables
@@ -37,7 +38,7 @@ BENCH_PROGS := bench/xdp_pass.o bench/xdp_count.o
 
 all: $(BIN) xdp_kern.o $(TEST_PROGS) $(BENCH_PROGS)
 
-$(BIN): $(SRCS) $(HDRS) xdp_kern.o build/$(BIN).cc
+$(BIN): $(SRCS) $(HDRS) build/xdp_kern.builtin.o build/$(BIN).cc
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SRCS)
 
 # What the binary was built with: `make CC=gcc` after `make` rebuilds it.
@@ -45,14 +46,20 @@ build/$(BIN).cc: FORCE
 	@mkdir -p build
 	@echo '$(CC) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS) $(LDFLAGS)' >$@
 
-xdpload-asan: $(SRCS) $(HDRS) xdp_kern.o
+# The firewall the binary carries (builtin.c): xdp_kern.o without its DWARF,
+# which only debuggers read; BTF and its line info stay.  11 KB less.
+build/xdp_kern.builtin.o: xdp_kern.o
+	@mkdir -p build
+	$(LLVM_STRIP) --strip-debug -o $@ xdp_kern.o
+
+xdpload-asan: $(SRCS) $(HDRS) build/xdp_kern.builtin.o
 	gcc -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
 		-fno-sanitize-recover=all -fno-omit-frame-pointer -o $@ $(SRCS)
 
 asan: xdpload-asan
 
 # An unoptimised glibc build for valgrind (fd and leak checks in tests/leaks.bats).
-xdpload-dbg: $(SRCS) $(HDRS) xdp_kern.o
+xdpload-dbg: $(SRCS) $(HDRS) build/xdp_kern.builtin.o
 	gcc -std=gnu11 -O0 -g -Wall -Wextra -Werror -o $@ $(SRCS)
 
 %.o: %.c xdp_kern.h firewall.h
@@ -111,7 +118,7 @@ initramfs-test: all
 # build/kernel stays: it is a download, not something make builds.
 clean:
 	rm -f xdpload xdpload-* xdp_kern.o tests/progs/*.o bench/*.o fuzz/elf_fuzz fuzz/rules_fuzz
-	rm -rf build/initramfs build/*.cc bench/out
+	rm -rf build/initramfs build/*.cc build/xdp_kern.builtin.o bench/out
 
 .PHONY: all asan fuzz test demo bench bench-datapath size install initramfs-test clean FORCE
 tests/progs/fw_small.o: xdp_kern.c

@@ -3,14 +3,15 @@
  * builtin.c - the firewall (xdp_kern.o) carried inside the binary, so one
  * file is all a minimal system needs: `xdpload firewall attach IFACE`.
  * The assembler copies the object's bytes in (.incbin, the path relative to
- * where make runs); nothing reads them until a command asks for the
- * built-in object, and then they go through the same parser as any file.
+ * where make runs: xdp_kern.o with its DWARF stripped, see the Makefile);
+ * nothing reads them until a command asks for the built-in object, and then
+ * they go through the same parser as any file.
  */
 __asm__(".section .rodata.xdpl_builtin,\"a\"\n"
 	".balign 8\n"
 	".globl xdpl_builtin_obj\n"
 	"xdpl_builtin_obj:\n"
-	".incbin \"xdp_kern.o\"\n"
+	".incbin \"build/xdp_kern.builtin.o\"\n"
 	".globl xdpl_builtin_obj_end\n"
 	"xdpl_builtin_obj_end:\n"
 	".previous\n");
