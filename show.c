@@ -13,6 +13,7 @@
 
 #include "btf.h"
 #include "cli.h"
+#include "fw.h"
 
 void json_string(const char *s)
 {
@@ -431,23 +432,9 @@ static bool map_is_percpu(uint32_t type)
 
 static unsigned int possible_cpus(void)
 {
-	FILE *f = fopen("/sys/devices/system/cpu/possible", "re");
-	unsigned int lo, hi, max = 0;
-	int c;
+	int n = fw_possible_cpus(); /* /sys/devices/system/cpu/possible */
 
-	if (!f)
-		return (unsigned int)sysconf(_SC_NPROCESSORS_CONF);
-	/* "0-3,8-11": the highest number + 1. */
-	while (fscanf(f, "%u", &lo) == 1) {
-		hi = lo;
-		if ((c = fgetc(f)) == '-' && fscanf(f, "%u", &hi) == 1)
-			c = fgetc(f);
-		max = hi + 1 > max ? hi + 1 : max;
-		if (c != ',')
-			break;
-	}
-	fclose(f);
-	return max ? max : 1;
+	return n > 0 ? (unsigned int)n : (unsigned int)sysconf(_SC_NPROCESSORS_CONF);
 }
 
 static void entry_print(const uint8_t *key, const uint8_t *value, const struct bpf_map_info *info,

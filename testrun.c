@@ -26,6 +26,13 @@ static const uint8_t default_packet[64] = {
 	't', '.', '.', '\n',
 };
 
+static int hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
 /* --packet: a file of raw bytes, or hex digits (spaces and colons allowed). */
 static int packet_read(const char *arg, uint8_t *buf, size_t cap, size_t *len)
 {
@@ -39,15 +46,17 @@ static int packet_read(const char *arg, uint8_t *buf, size_t cap, size_t *len)
 		return n ? 0 : -EINVAL;
 	}
 	for (const char *p = arg; *p;) {
-		unsigned int byte;
+		int high, low;
 
 		if (*p == ' ' || *p == ':' || *p == '\n') {
 			p++;
 			continue;
 		}
-		if (n == cap || sscanf(p, "%2x", &byte) != 1 || !p[1] || p[1] == ' ' || p[1] == ':')
+		high = hex_digit(p[0]);
+		low = high < 0 ? -1 : hex_digit(p[1]);
+		if (n == cap || low < 0)
 			return -EINVAL;
-		buf[n++] = (uint8_t)byte;
+		buf[n++] = (uint8_t)(high << 4 | low);
 		p += 2;
 	}
 	*len = n;
