@@ -85,7 +85,7 @@ struct fw;
 struct timespec;
 const char *policy_name(uint32_t policy);
 int fw_dir(const struct opts *o, const char *iface, char *dir, size_t len);
-int fw_open_iface(struct fw *fw, const struct opts *o, const char *iface, bool lock);
+int fw_open_iface(struct fw *fw, const struct opts *o, const char *iface, int lock, bool fresh);
 double seconds_since(const struct timespec *t0);
 int fw_builtin_prepare(struct opts *o, const char *iface, char *dir, size_t len);
 int fw_meta_ready(const char *dir, const struct opts *o);

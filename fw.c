@@ -43,13 +43,17 @@ static const struct {
 	[FW_MAP_EVENTS] = { BPF_MAP_TYPE_RINGBUF, 0, 0 },
 };
 
-/* The number of possible CPUs: a per-CPU value is that many copies, each 8-byte aligned. */
+/*
+ * The number of possible CPUs: a per-CPU value is that many copies, each
+ * 8-byte aligned.  The kernel counts the CPUs in the mask ("0,2-5" is 5),
+ * so do we.
+ */
 int fw_possible_cpus(void)
 {
-	char buf[128];
+	char buf[256];
 	int fd = open("/sys/devices/system/cpu/possible", O_RDONLY | O_CLOEXEC);
 	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-	long last = -1;
+	long count = 0;
 	char *p = buf, *end;
 
 	if (fd >= 0)
@@ -57,17 +61,21 @@ int fw_possible_cpus(void)
 	if (n <= 0)
 		return -ENOENT;
 	buf[n] = '\0';
-	/* "0-3" or "0,2-5": the highest number wins. */
 	while (*p >= '0' && *p <= '9') {
-		long v = strtol(p, &end, 10);
+		long first = strtol(p, &end, 10), last = first;
 
-		if (v > last)
-			last = v;
 		p = end;
-		if (*p == '-' || *p == ',')
+		if (*p == '-') {
+			last = strtol(p + 1, &end, 10);
+			p = end;
+		}
+		if (last < first || last > 65535)
+			return -EINVAL;
+		count += last - first + 1;
+		if (*p == ',')
 			p++;
 	}
-	return last < 0 || last > 65535 ? -EINVAL : (int)last + 1;
+	return count > 0 && count <= 65536 ? (int)count : -EINVAL;
 }
 
 static size_t percpu_size(const struct fw *fw, size_t value_size)
@@ -75,7 +83,7 @@ static size_t percpu_size(const struct fw *fw, size_t value_size)
 	return ((value_size + 7) & ~(size_t)7) * fw->ncpus;
 }
 
-int fw_open(struct fw *fw, const char *dir, bool lock, struct errbuf *e)
+int fw_open(struct fw *fw, const char *dir, int lock, struct errbuf *e)
 {
 	uint32_t zero = 0;
 	int cpus, err;
@@ -91,7 +99,7 @@ int fw_open(struct fw *fw, const char *dir, bool lock, struct errbuf *e)
 		e->environment = true;
 		return err_sys(e, -errno, "firewall: no firewall state in %s", dir);
 	}
-	if (lock && flock(fw->dir_fd, LOCK_EX) < 0) {
+	if (lock && flock(fw->dir_fd, lock) < 0) {
 		e->environment = true;
 		return err_sys(e, -errno, "firewall: cannot lock %s", dir);
 	}

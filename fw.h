@@ -73,7 +73,7 @@ struct fw_hit {
 	struct fw_counter total;
 };
 
-int fw_open(struct fw *fw, const char *dir, bool lock, struct errbuf *e);
+int fw_open(struct fw *fw, const char *dir, int lock, struct errbuf *e); /* lock: 0, LOCK_SH, LOCK_EX */
 void fw_close(struct fw *fw);
 int fw_meta_write(struct fw *fw, struct errbuf *e);
 int fw_rules_read(struct fw *fw, struct fw_rules *out, struct errbuf *e);

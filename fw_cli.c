@@ -17,6 +17,7 @@
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -56,8 +57,12 @@ double seconds_since(const struct timespec *t0)
 	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/* Open IFACE's firewall state; explain what to do when there is none or it is foreign. */
-int fw_open_iface(struct fw *fw, const struct opts *o, const char *iface, bool lock)
+/*
+ * Open IFACE's firewall state; explain what to do when there is none or it
+ * is foreign.  lock: 0, LOCK_SH (reading), LOCK_EX (changing).  A state an
+ * attach left unfinished (fw_meta never filled in) is refused unless `fresh`.
+ */
+int fw_open_iface(struct fw *fw, const struct opts *o, const char *iface, int lock, bool fresh)
 {
 	struct errbuf e = { 0 };
 	char dir[4096];
@@ -82,7 +87,7 @@ int fw_open_iface(struct fw *fw, const struct opts *o, const char *iface, bool l
 				dir, iface, iface, iface);
 		return code == EXIT_OBJECT ? EXIT_ENV : code;
 	}
-	if (fw->meta.layout == 0) {
+	if (fw->meta.layout == 0 && !fresh) {
 		fprintf(stderr, "xdpload: firewall: %s/fw_meta was never filled in (an attach did not finish); run `xdpload firewall attach %s` again\n",
 			dir, iface);
 		fw_close(fw);
@@ -127,7 +132,7 @@ int fw_meta_ready(const char *dir, const struct opts *o)
 {
 	struct errbuf e = { 0 };
 	struct fw fw;
-	int err = fw_open(&fw, dir, true, &e);
+	int err = fw_open(&fw, dir, LOCK_EX, &e);
 
 	if (!err && fw.meta.layout == 0) {
 		fw.meta.layout = FW_LAYOUT;
@@ -180,15 +185,6 @@ static bool prog_uses_map(uint32_t prog_id, uint32_t map_id)
 	return found;
 }
 
-/* The mode in which IFACE runs the firewall of `fw`, or XDP_MODE_NONE. */
-static int fw_attached_mode(const struct fw *fw, const struct xdp_state *st)
-{
-	for (int m = XDP_MODE_NATIVE; m <= XDP_MODE_HW; m++)
-		if (st->mode_ids[m] && prog_uses_map(st->mode_ids[m], fw->map_ids[FW_MAP_META]))
-			return m;
-	return XDP_MODE_NONE;
-}
-
 /* The bpf_link holding prog_id on ifindex, as an fd, or -1 when netlink holds it. */
 static int xdp_link_find(int ifindex, uint32_t prog_id)
 {
@@ -222,10 +218,11 @@ static int fw_attach(struct opts *o, const char *iface, const char *path)
 	/* Existing state: it must be readable, and the options must not flip its meaning. */
 	snprintf(meta, sizeof(meta), "%s/fw_meta", dir);
 	if (stat(meta, &st) == 0) {
-		code = fw_open_iface(&fw, o, iface, false);
+		code = fw_open_iface(&fw, o, iface, 0, true);
 		if (code)
 			return code;
-		code = fw_settings_conflict(&fw, o, iface);
+		/* Settings an unfinished attach never wrote cannot conflict. */
+		code = fw.meta.layout ? fw_settings_conflict(&fw, o, iface) : EXIT_OK;
 		fw_close(&fw);
 		if (code)
 			return code;
@@ -236,7 +233,7 @@ static int fw_attach(struct opts *o, const char *iface, const char *path)
 		code = fw_meta_ready(dir, &lo);
 	if (!code)
 		code = attach_netlink(&l, iface, &lo);
-	if (!code && (code = fw_open_iface(&fw, o, iface, false)) == EXIT_OK) {
+	if (!code && (code = fw_open_iface(&fw, o, iface, 0, false)) == EXIT_OK) {
 		print_attached(&l, iface, lo.mode_flags);
 		printf("firewall on %s: policy %s, malformed packets %s, events %u/s per CPU; rules and counters in %s\n",
 		       iface, policy_name(fw.meta.policy),
@@ -263,43 +260,83 @@ static void fw_purge(const char *dir)
 		printf("removed %d pinned maps from %s; it still holds other files\n", removed, dir);
 }
 
+/*
+ * The id of the fw_meta map pinned in dir: all detach needs to know its
+ * program.  Read leniently, so that a state of another layout, or one an
+ * attach left unfinished, can still be detached and purged.
+ */
+static int fw_meta_map_id(const char *dir, uint32_t *id)
+{
+	struct bpf_map_info info;
+	char path[4200];
+	int fd, err;
+
+	snprintf(path, sizeof(path), "%s/fw_meta", dir);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return fd;
+	err = bpf_obj_info(fd, &info, sizeof(info));
+	close(fd);
+	*id = info.id;
+	return err;
+}
+
+/* The mode in which IFACE runs a program using map_id, or XDP_MODE_NONE. */
+static int attached_mode_using(const struct xdp_state *st, uint32_t map_id)
+{
+	for (int m = XDP_MODE_NATIVE; m <= XDP_MODE_HW; m++)
+		if (st->mode_ids[m] && prog_uses_map(st->mode_ids[m], map_id))
+			return m;
+	return XDP_MODE_NONE;
+}
+
 static int fw_detach(struct opts *o, const char *iface)
 {
 	struct errbuf e = { 0 };
 	struct xdp_state st;
-	struct fw fw;
+	struct stat sb;
 	char dir[4096];
-	int code, ifindex, mode;
+	uint32_t meta_id = 0;
+	int code, ifindex, mode, expected_fd;
 
-	code = fw_open_iface(&fw, o, iface, true);
+	code = fw_dir(o, iface, dir, sizeof(dir));
 	if (code)
 		return code;
-	snprintf(dir, sizeof(dir), "%s", fw.dir);
+	if (stat(dir, &sb) < 0) {
+		fprintf(stderr, "xdpload: firewall detach: no firewall state for %s in %s\n", iface, dir);
+		return EXIT_ENV;
+	}
+	fw_meta_map_id(dir, &meta_id);
 	ifindex = (int)if_nametoindex(iface);
 	if (!ifindex) {
 		printf("no interface %s in this network namespace: nothing to detach\n", iface);
 	} else if (nl_xdp_get(ifindex, &st, &e)) {
-		fw_close(&fw);
 		return report(&e, EXIT_ATTACH);
-	} else if ((mode = fw_attached_mode(&fw, &st)) == XDP_MODE_NONE) {
+	} else if (!meta_id || (mode = attached_mode_using(&st, meta_id)) == XDP_MODE_NONE) {
 		if (st.attached)
 			printf("%s runs XDP program %u, not the firewall of %s: left alone (`xdpload detach %s` removes it)\n",
 			       iface, st.prog_id ? st.prog_id : st.mode_ids[XDP_MODE_NATIVE], dir, iface);
 		else
 			printf("no firewall attached to %s\n", iface);
-	} else if (nl_xdp_set(ifindex, -1, mode_flag(mode), -1, &e)) {
-		snprintf(e.msg, sizeof(e.msg), "firewall detach: program %u from %s (%s mode): RTM_SETLINK refused",
-			 st.mode_ids[mode], iface, mode_name(mode));
-		fw_close(&fw);
-		code = report(&e, EXIT_ATTACH);
-		if (strstr(e.kernel, "link"))
-			fprintf(stderr, "xdpload: hint: a bpf_link holds it (`xdpload run`); stop that process to detach\n");
-		return code;
 	} else {
+		/* Only if it is still our program: XDP_FLAGS_REPLACE names it. */
+		expected_fd = bpf_fd_by_id(BPF_PROG_GET_FD_BY_ID, st.mode_ids[mode]);
+		if (nl_xdp_set(ifindex, -1, mode_flag(mode) | (expected_fd >= 0 ? XDP_FLAGS_REPLACE : 0),
+			       expected_fd, &e)) {
+			snprintf(e.msg, sizeof(e.msg), "firewall detach: program %u from %s (%s mode): RTM_SETLINK refused",
+				 st.mode_ids[mode], iface, mode_name(mode));
+			if (expected_fd >= 0)
+				close(expected_fd);
+			code = report(&e, EXIT_ATTACH);
+			if (strstr(e.kernel, "link"))
+				fprintf(stderr, "xdpload: hint: a bpf_link holds it (`xdpload run`); stop that process to detach\n");
+			return code;
+		}
+		if (expected_fd >= 0)
+			close(expected_fd);
 		printf("detached the firewall (id %u) from %s (%s mode)\n", st.mode_ids[mode], iface,
 		       mode_name(mode));
 	}
-	fw_close(&fw);
 	if (o->purge)
 		fw_purge(dir);
 	else
@@ -319,7 +356,7 @@ static int fw_upgrade(struct opts *o, const char *iface, const char *path)
 	int code, ifindex, mode, old_fd = -1, link_fd = -1, err;
 	uint32_t old_id;
 
-	code = fw_open_iface(&fw, o, iface, false);
+	code = fw_open_iface(&fw, o, iface, 0, false);
 	if (code)
 		return code;
 	snprintf(dir, sizeof(dir), "%s", fw.dir);
@@ -332,7 +369,7 @@ static int fw_upgrade(struct opts *o, const char *iface, const char *path)
 		fw_close(&fw);
 		return report(&e, EXIT_ATTACH);
 	}
-	mode = fw_attached_mode(&fw, &st);
+	mode = attached_mode_using(&st, fw.map_ids[FW_MAP_META]);
 	fw_close(&fw);
 	if (mode == XDP_MODE_NONE) {
 		fprintf(stderr, "xdpload: firewall upgrade: no firewall of %s is attached to %s; attach it with `xdpload firewall attach %s`\n",
@@ -384,7 +421,7 @@ static int fw_set(struct opts *o, const char *iface)
 		fprintf(stderr, "xdpload: firewall set: give --policy, --malformed or --events-rate\n");
 		return EXIT_USAGE;
 	}
-	code = fw_open_iface(&fw, o, iface, true);
+	code = fw_open_iface(&fw, o, iface, LOCK_EX, false);
 	if (code)
 		return code;
 	if (o->policy >= 0)

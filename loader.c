@@ -396,7 +396,7 @@ static const struct verb verbs[] = {
 	{ "allow", cmd_allow, 1, MANY, OPTS_FW_STATE, "CIDR...",
 	  "let these sources in on --dev IFACE (an allow-only firewall)" },
 	{ "unblock", cmd_unblock, 1, MANY, OPTS_FW_STATE, "CIDR...", "remove these rules from --dev IFACE" },
-	{ "rules", cmd_rules, 0, 2, OPTS_FW_STATE | OPT_JSON | OPT_DRY_RUN, "[load FILE]",
+	{ "rules", cmd_rules, 0, 2, OPTS_FW_STATE | OPT_JSON | OPT_DRY_RUN | OPT_FORCE, "[load FILE]",
 	  "list --dev IFACE's rules and hits, or make them a file's (only the difference changes)" },
 	{ "stats", cmd_stats, 0, 0, OPTS_FW_STATE | OPT_JSON, "",
 	  "the firewall's counters on --dev IFACE: pass, drop, malformed, events" },
@@ -411,7 +411,7 @@ static const struct {
 } options[] = {
 	{ "--prog", OPT_PROG, "NAME", "program (function or section name) to load" },
 	{ "--mode", OPT_MODE, "MODE", "skb, native or hw (default: the kernel chooses)" },
-	{ "--force", OPT_FORCE, NULL, "replace a program already attached" },
+	{ "--force", OPT_FORCE, NULL, "replace a program already attached (rules load: accept an empty file)" },
 	{ "--duration", OPT_DURATION, "SECONDS", "run: detach after SECONDS" },
 	{ "--set", OPT_SET, "NAME=VALUE", "set a global variable (const volatile) before load" },
 	{ "--pin-maps", OPT_PIN_MAPS, "DIR", "where maps pinned by name live (/sys/fs/bpf/xdpload)" },

@@ -30,6 +30,8 @@ bool fw_rule_is_exact(const struct fw_rule *r)
 	return r->prefixlen == family_bits(r->family);
 }
 
+static const uint8_t v4_mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
 /* Parse "ADDR" or "ADDR/LEN"; on failure, `why` says what is wrong. */
 int fw_rule_parse(const char *text, struct fw_rule *r, char *why, size_t whylen)
 {
@@ -66,6 +68,17 @@ int fw_rule_parse(const char *text, struct fw_rule *r, char *why, size_t whylen)
 		}
 	}
 	r->prefixlen = (uint8_t)len;
+	/*
+	 * ::ffff:a.b.c.d is how dual-stack logs show IPv4 sources; the packets
+	 * themselves are IPv4, so the rule must be too, or it never matches.
+	 */
+	if (r->family == 6 && r->prefixlen >= 96 && !memcmp(r->addr, v4_mapped, sizeof(v4_mapped))) {
+		memmove(r->addr, r->addr + 12, 4);
+		memset(r->addr + 4, 0, 12);
+		r->family = 4;
+		r->prefixlen -= 96;
+		bits = 32;
+	}
 	for (i = r->prefixlen; i < bits; i++) {
 		if (r->addr[i / 8] & (0x80 >> (i % 8))) {
 			struct fw_rule net = *r;
@@ -217,10 +230,22 @@ static int line_parse(const char *name, uint32_t line, const char *p, const char
 	cidr = word;
 	cidr_len = len;
 	if (len == 3 && !memcmp(word, "add", 3)) {
+		const char *option;
+		size_t option_len;
+
 		if (!word_next(&p, end, &len) || !(cidr = word_next(&p, end, &cidr_len)))
 			return err_set(e, -EINVAL, "rules: %s line %u: expected \"add SET CIDR\" (ipset)",
 				       name, line);
-		/* ipset options (timeout 60, comment "...") may follow; they do not apply here. */
+		/*
+		 * ipset options may follow (timeout 60, comment "..."): they do not
+		 * apply here, except nomatch, which makes the entry an exception to
+		 * the set; taking it as a rule would do the opposite of the list.
+		 */
+		while ((option = word_next(&p, end, &option_len)))
+			if (option_len == 7 && !memcmp(option, "nomatch", 7))
+				return err_set(e, -EINVAL,
+					       "rules: %s line %u: %.*s nomatch: an ipset exception, which a list of sources cannot express",
+					       name, line, (int)(cidr_len < 48 ? cidr_len : 48), cidr);
 	} else if (word_next(&p, end, &len)) {
 		return err_set(e, -EINVAL,
 			       "rules: %s line %u: expected one CIDR per line, found more words after %.*s",

@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -74,7 +75,7 @@ static int rules_change_args(struct opts *o, const char *verb, int policy, bool 
 
 	if (code || (code = rules_from_args(o, verb, &set)))
 		return code;
-	code = fw_open_iface(&fw, o, o->dev, true);
+	code = fw_open_iface(&fw, o, o->dev, LOCK_EX, false);
 	if (code)
 		goto out;
 	if (policy >= 0 && fw.meta.policy != (uint32_t)policy) {
@@ -201,11 +202,18 @@ static int rules_load(struct opts *o, const char *path)
 	free(buf);
 	if (err)
 		return report(&e, EXIT_USAGE);
-	code = fw_open_iface(&fw, o, o->dev, true);
+	code = fw_open_iface(&fw, o, o->dev, LOCK_EX, false);
 	if (code)
 		goto out;
 	if (fw_rules_read(&fw, &have, &e)) {
 		code = report(&e, EXIT_KERNEL);
+		goto out;
+	}
+	if (!want.n && have.n && !o->force) {
+		fprintf(stderr, "xdpload: rules: %s holds no rules; loading it would remove all %zu rules on %s%s. Pass --force if that is what you want\n",
+			path, have.n, o->dev,
+			fw.meta.policy == FW_POLICY_ALLOW_ONLY ? " and, allow-only, let no one in" : "");
+		code = EXIT_USAGE;
 		goto out;
 	}
 	if (fw_rules_diff(&have, &want, &add, &del, &kept)) {
@@ -253,7 +261,7 @@ static int rules_list(struct opts *o)
 	struct fw_hit *hits = NULL;
 	struct fw fw;
 	size_t nhits = 0;
-	int code = fw_open_iface(&fw, o, o->dev, false);
+	int code = fw_open_iface(&fw, o, o->dev, LOCK_SH, false);
 
 	if (code)
 		return code;
@@ -320,7 +328,7 @@ int cmd_stats(struct opts *o)
 	struct fw fw;
 	int code = need_dev(o, "stats");
 
-	if (code || (code = fw_open_iface(&fw, o, o->dev, false)))
+	if (code || (code = fw_open_iface(&fw, o, o->dev, LOCK_SH, false)))
 		return code;
 	if (fw_stats_read(&fw, stats, &e) || fw_rules_read(&fw, &have, &e)) {
 		code = report(&e, EXIT_KERNEL);
@@ -398,9 +406,9 @@ int cmd_events(struct opts *o)
 	struct fw_ring ring;
 	struct fw fw;
 	size_t shown = 0;
-	int code = need_dev(o, "events");
+	int code = need_dev(o, "events"), err;
 
-	if (code || (code = fw_open_iface(&fw, o, o->dev, false)))
+	if (code || (code = fw_open_iface(&fw, o, o->dev, 0, false)))
 		return code;
 	if (fw_stats_read(&fw, before, &e) ||
 	    fw_ring_open(&ring, fw.fds[FW_MAP_EVENTS], fw.max_entries[FW_MAP_EVENTS], &e)) {
@@ -430,8 +438,14 @@ int cmd_events(struct opts *o)
 		if ((o->count >= 0 && shown >= (size_t)o->count) ||
 		    (o->duration >= 0 && seconds_since(&t0) >= (double)o->duration))
 			break;
-		if (fw_ring_wait(&ring, 200) == -EINTR)
+		err = fw_ring_wait(&ring, 200);
+		if (err == -EINTR)
 			break;
+		if (err < 0) {
+			err_sys(&e, err, "events: waiting for the ring buffer of %s failed", o->dev);
+			code = report(&e, EXIT_KERNEL);
+			break;
+		}
 	}
 	if (fw_stats_read(&fw, after, &e) == 0)
 		fprintf(stderr, "xdpload: events: %zu shown; meanwhile the firewall sent %llu, held back %llu over the rate, lost %llu to a full ring\n",
@@ -441,5 +455,5 @@ int cmd_events(struct opts *o)
 			(unsigned long long)(after[FW_STAT_EVENT_LOST].packets - before[FW_STAT_EVENT_LOST].packets));
 	fw_ring_close(&ring);
 	fw_close(&fw);
-	return EXIT_OK;
+	return code;
 }

@@ -13,7 +13,8 @@
  * so none can carry a blocked source past it.  Frames that are not IP (ARP,
  * LLDP) have no source address to judge and pass.  A frame too short for
  * the headers it announces is malformed: counted, and passed unless the
- * policy says to drop malformed frames.
+ * policy says to drop malformed frames; a frame with more VLAN tags than we
+ * look through is counted as malformed and always dropped.
  *
  * The cost per packet does not depend on the number of rules: two or three
  * map lookups, whatever the maps hold.  Maps, keys and values are described
@@ -137,8 +138,9 @@ struct ipv6_hdr {
 #define ETH_P_8021Q BE16(0x8100)
 #define ETH_P_8021AD BE16(0x88A8)
 #define IPPROTO_ICMPV6 58
-#define ICMPV6_ND_FIRST 133 /* router solicitation */
-#define ICMPV6_ND_LAST 137  /* redirect; 135/136 are neighbour solicitation/advertisement */
+#define ICMPV6_ROUTER_SOLICIT 133
+#define ICMPV6_NEIGH_SOLICIT 135
+#define ICMPV6_NEIGH_ADVERT 136
 
 static __always_inline void count(__u32 stat, __u64 bytes)
 {
@@ -313,13 +315,25 @@ int xdp_firewall(struct xdp_md *ctx)
 		family = 6;
 		src = ip6->saddr;
 		match = match_v6(src);
-		/* Neighbour discovery: ICMPv6 133-137, never routed (hop limit 255). */
+		/*
+		 * Neighbour discovery a host needs whoever its neighbours are:
+		 * solicitations and advertisements (and router solicitations),
+		 * never routed (hop limit 255).  Router advertisements and
+		 * redirects are not in it: they come from a router the rules allow.
+		 */
 		if (ip6->nexthdr == IPPROTO_ICMPV6 && ip6->hop_limit == 255 &&
-		    (void *)(icmp_type + 1) <= end && *icmp_type >= ICMPV6_ND_FIRST &&
-		    *icmp_type <= ICMPV6_ND_LAST)
+		    (void *)(icmp_type + 1) <= end &&
+		    (*icmp_type == ICMPV6_NEIGH_SOLICIT || *icmp_type == ICMPV6_NEIGH_ADVERT ||
+		     *icmp_type == ICMPV6_ROUTER_SOLICIT))
 			neighbour = 1;
 	} else if (proto == ETH_P_8021Q || proto == ETH_P_8021AD) {
-		goto malformed; /* a third tag: more than we look through */
+		/*
+		 * A third tag: more than we look through, so we cannot know the
+		 * source.  Fail closed: counted as malformed, and dropped whatever
+		 * --malformed says, or a third tag would carry any source past us.
+		 */
+		count(FW_STAT_MALFORMED, bytes);
+		return XDP_DROP;
 	} else {
 		count(FW_STAT_PASS, bytes); /* ARP and other non-IP frames: no source to judge */
 		return XDP_PASS;

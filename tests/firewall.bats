@@ -149,14 +149,17 @@ $BLOCKED4                                 # rule 2: 0 packets, 0 bytes
 	matrix qinq
 }
 
-@test "verdicts: a third VLAN tag is malformed, not a way around the blocklist" {
+@test "verdicts: a third VLAN tag is malformed and dropped, whatever --malformed says" {
 	local p
-	p="020000000002020000000001""88a800c8""81000064""81000065""0800""4500001c0000400040110000$(ip4hex $BLOCKED4)$(ip4hex 10.201.0.2)0000000000000000"
+	p="020000000002020000000001""88a800c8""81000064""81000065""0800""4500001c0000400040110000$(ip4hex $OTHER4)$(ip4hex 10.201.0.2)0000000000000000"
 	before=$(fw_stat malformed "$IF_M")
-	[ "$(verdict "$p" "$IF_M")" = XDP_PASS ]
-	[ $(($(fw_stat malformed "$IF_M") - before)) -eq 1 ]
-	fw firewall set "$IF_M" --malformed drop
 	[ "$(verdict "$p" "$IF_M")" = XDP_DROP ]
+	[ $(($(fw_stat malformed "$IF_M") - before)) -eq 1 ]
+	# A truncated frame is malformed too, but passes unless --malformed drop.
+	t=$(packet none truncated 0 0)
+	[ "$(verdict "$t" "$IF_M")" = XDP_PASS ]
+	fw firewall set "$IF_M" --malformed drop
+	[ "$(verdict "$t" "$IF_M")" = XDP_DROP ]
 	fw firewall set "$IF_M" --malformed pass
 }
 
@@ -253,6 +256,11 @@ $BLOCKED4                                 # rule 2: 0 packets, 0 bytes
 	run -0 fw block 192.0.2.0/24 --dev "$IF_B"
 	run -0 fw unblock 192.0.2.0/24 --dev "$IF_B"
 	assert_output --regexp "^unblocked 192.0.2.0/24 on $IF_B \(rule [0-9]+\)$"
+	# An IPv4-mapped IPv6 address, as dual-stack logs write it, is the IPv4 rule.
+	run -0 fw block ::ffff:192.0.2.55 --dev "$IF_B"
+	assert_output --regexp "^blocked 192.0.2.55 on $IF_B \(rule [0-9]+\)$"
+	[ "$(verdict "$(packet none ipv4 192.0.2.55 0)")" = XDP_DROP ]
+	run -0 fw unblock 192.0.2.55 --dev "$IF_B"
 }
 
 @test "rules load: a file replaces the set by its difference; kept rules keep their ids and hits" {
@@ -295,6 +303,12 @@ dry run: nothing changed$"
 	printf '192.0.2.0/24 10.0.0.1\n' >"$f"
 	run -1 fw rules load "$f" --dev "$IF_B"
 	assert_output "xdpload: rules: $f line 1: expected one CIDR per line, found more words after 192.0.2.0/24"
+	printf 'create s hash:net\nadd s 10.0.0.0/8\nadd s 10.1.0.0/16 nomatch\n' >"$f"
+	run -1 fw rules load "$f" --dev "$IF_B"
+	assert_output "xdpload: rules: $f line 3: 10.1.0.0/16 nomatch: an ipset exception, which a list of sources cannot express"
+	: >"$f"
+	run -1 fw rules load "$f" --dev "$IF_B"
+	assert_output --regexp "^xdpload: rules: $f holds no rules; loading it would remove all [0-9]+ rules on $IF_B. Pass --force if that is what you want$"
 	run -5 fw rules load "$BATS_TEST_TMPDIR/missing" --dev "$IF_B"
 	assert_output "xdpload: rules: cannot read $BATS_TEST_TMPDIR/missing: ENOENT (No such file or directory)"
 	[ "$(fw rules --dev "$IF_B")" = "$before" ]
@@ -355,10 +369,14 @@ xdpload: hint: to change it on purpose: \`xdpload firewall set $IF_B --policy al
 	assert_output --partial "2 packets transmitted, 2 received"
 	run ip netns exec "$NS_A" ping -q -c 2 -i 0.2 -W 1 "$IP_B"
 	assert_output --partial "2 packets transmitted, 0 received"
-	# Neighbour discovery from an unlisted source passes; the same ICMPv6 routed (hop limit 64) does not.
+	# Neighbour solicitation from an unlisted source passes; the same ICMPv6 routed
+	# (hop limit 64) does not, nor a router advertisement or a redirect from it.
 	nd="6000000000083aff""fe800000000000000000000000000009""ff0200000000000000000001ff000002""8700000000000000"
 	[ "$(verdict "$(frame none 86dd "$nd")")" = XDP_PASS ]
 	[ "$(verdict "$(frame none 86dd "${nd:0:14}40${nd:16}")")" = XDP_DROP ]
+	[ "$(verdict "$(frame none 86dd "${nd:0:80}86${nd:82}")")" = XDP_DROP ]
+	[ "$(verdict "$(frame none 86dd "${nd:0:80}89${nd:82}")")" = XDP_DROP ]
+	[ "$(verdict "$(frame none 86dd "${nd:0:80}88${nd:82}")")" = XDP_PASS ]
 	# Back to deny and its rules.
 	fw firewall set "$IF_B" --policy deny
 	printf '%s\n' "$BLOCKED4" 198.51.100.0/24 2001:db8::/48 2001:db8:ffff::1 >"$f"
