@@ -55,7 +55,7 @@ wait $events_pid
 
 step "xdpload rules / stats --dev $IFB  (hits per rule, counters per verdict)"
 xdpl rules --dev $IFB
-xdpl stats --dev $IFB | head -4
+xdpl stats --dev $IFB | sed -n '1,4p'
 
 step "xdpload firewall upgrade $IFB while the blocked source pings: an atomic swap, no gap"
 ip netns exec $A ping -q -c 50 -i 0.02 -W 1 10.77.0.2 >/tmp/xdpl-demo-ping.$$ 2>&1 &

@@ -351,11 +351,11 @@ for l in $LOAD_SIZES; do
 	awk 'NR % 10 == 0 { x = 201326592 + NR; printf "%d.%d.%d.%d\n", int(x / 16777216), int(x / 65536) % 256, int(x / 256) % 256, x % 256; next } { print }' \
 		"$TMP/load.txt" >"$TMP/changed.txt"
 	say "rules load of $l rules: $LOAD_RUNS rounds"
-	fw rules load "$TMP/empty.txt" --dev "$IF_B" >/dev/null
+	fw rules load "$TMP/empty.txt" --dev "$IF_B" --force >/dev/null
 	for ((r = 0; r < LOAD_RUNS; r++)); do
 		for step in first:load same:load changed:changed empty:empty; do
 			t0=$(now)
-			fw rules load "$TMP/${step#*:}.txt" --dev "$IF_B" >/dev/null
+			fw rules load "$TMP/${step#*:}.txt" --dev "$IF_B" --force >/dev/null
 			add "load|$l|${step%%:*}" "$(since "$t0")"
 		done
 	done
