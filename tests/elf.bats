@@ -168,6 +168,13 @@ inspect_fails() {
 	inspect_fails "xdpload: elf: section $maps (maps): 22 bytes do not split into 1 map definitions of at least 16 bytes in whole 4-byte fields"
 }
 
+@test "a .bss claiming 4 GiB is refused with its real size, not one wrapped to 0" {
+	cp "$PROGS/globals.o" "$obj"
+	bss=$(sec_index "$obj" .bss)
+	le_put "$obj" $(($(shdr "$obj" "$bss") + SH_SIZE)) 8 $((1 << 32))
+	inspect_fails "xdpload: btf: DATASEC .bss (type $(bpftool btf dump file "$obj" | sed -n "s/^\[\([0-9]*\)\] DATASEC '.bss'.*/\1/p")): section $bss is 4294967296 bytes, more than a BTF size can hold"
+}
+
 @test "a license that is not NUL-terminated" {
 	lic=$(sec_index "$obj" license)
 	le_put "$obj" $(($(sec_offset "$obj" "$lic") + 3)) 1 65
