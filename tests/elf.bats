@@ -62,6 +62,14 @@ inspect_fails() {
 	assert_equal "$stderr" "$msg"
 }
 
+@test "an unknown ELF version shows both fields that hold it" {
+	le_put "$obj" 6 1 3
+	inspect_fails "xdpload: elf: ELF version is 3 in e_ident and 1 in e_version; only version 1 exists"
+	cp "$PROGS/xdp_count.o" "$obj"
+	le_put "$obj" 20 4 2
+	inspect_fails "xdpload: elf: ELF version is 1 in e_ident and 2 in e_version; only version 1 exists"
+}
+
 @test "a truncated object: the section table is cut off" {
 	head -c 200 "$PROGS/xdp_count.o" >"$obj"
 	shoff=$(le_get "$obj" 40 8)
