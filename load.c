@@ -296,6 +296,13 @@ static int map_create(const struct obj_map *m, const struct obj_fds *fds, struct
 		attr.btf_fd = attr.btf_key_type_id = attr.btf_value_type_id = 0;
 		fd = bpf_map_create(&attr);
 	}
+	/* E2BIG and ENOMEM only say "too big": say what the object can change. */
+	if (fd == -E2BIG || fd == -ENOMEM)
+		return err_sys(e, fd, "load: map %s (%s, key %u, value %u, max entries %u): BPF_MAP_CREATE failed: %s",
+			       m->name, obj_map_type_name(m->type), m->key_size, m->value_size,
+			       m->max_entries,
+			       fd == -E2BIG ? "too large for this kernel (its key, value or max entries)"
+					    : "more memory than the kernel can give (lower its max entries)");
 	if (fd < 0)
 		return err_sys(e, fd, "load: map %s (%s, key %u, value %u, max entries %u, flags 0x%x): BPF_MAP_CREATE failed",
 			       m->name, obj_map_type_name(m->type), m->key_size, m->value_size,

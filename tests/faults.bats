@@ -44,6 +44,50 @@ nothing_left() {
 	[ -z "${1:-}" ] || assert_equal "$(progs_named "$1" 0)" 0
 }
 
+@test "a hash map of 2^31 entries: the kernel's E2BIG, named as too large (exit 3)" {
+	build huge <<-'EOF'
+	#include "xdp_kern.h"
+	struct {
+		__uint(type, BPF_MAP_TYPE_HASH);
+		__type(key, __u32);
+		__type(value, __u32);
+		__uint(max_entries, 1U << 31);
+	} huge SEC(".maps");
+	SEC("xdp") int xdp_huge(struct xdp_md *ctx)
+	{
+		__u32 k = 0;
+		return bpf_map_lookup_elem(&huge, &k) ? XDP_PASS : XDP_DROP;
+	}
+	char _license[] SEC("license") = "GPL";
+	EOF
+	run -3 --separate-stderr xdpload_b attach "$BATS_TEST_TMPDIR/huge.o" "$IF_B"
+	assert_equal "$stderr" "xdpload: load: map huge (hash, key 4, value 4, max entries 2147483648): BPF_MAP_CREATE failed: too large for this kernel (its key, value or max entries): E2BIG (Argument list too long)"
+	nothing_left xdp_huge
+}
+
+@test "an array map of 1 TiB: more memory than the kernel can give, ENOMEM (exit 3)" {
+	# 2^28 entries of 4 KiB: more than any machine's RAM, so the kernel fails
+	# at once instead of trying.
+	build huge <<-'EOF'
+	#include "xdp_kern.h"
+	struct {
+		__uint(type, BPF_MAP_TYPE_ARRAY);
+		__type(key, __u32);
+		__uint(value_size, 4096);
+		__uint(max_entries, 1U << 28);
+	} huge SEC(".maps");
+	SEC("xdp") int xdp_huge(struct xdp_md *ctx)
+	{
+		__u32 k = 0;
+		return bpf_map_lookup_elem(&huge, &k) ? XDP_PASS : XDP_DROP;
+	}
+	char _license[] SEC("license") = "GPL";
+	EOF
+	run -3 --separate-stderr xdpload_b attach --pin-maps "$BPFFS/huge" "$BATS_TEST_TMPDIR/huge.o" "$IF_B"
+	assert_equal "$stderr" "xdpload: load: map huge (array, key 4, value 4096, max entries 268435456): BPF_MAP_CREATE failed: more memory than the kernel can give (lower its max entries): ENOMEM (Cannot allocate memory)"
+	nothing_left xdp_huge
+}
+
 @test "a verifier log over 16 MiB: its last 64 KiB are shown, ending where the verifier stopped" {
 	# Each of 25000 iterations is verified apart: about 275000 instructions
 	# logged with their registers, some 20 MiB.
