@@ -113,3 +113,47 @@ nothing_left() {
 		"xdpload: the verifier stopped at instruction 18, hugelog.c:9: return data[acc & 1];"
 	nothing_left xdp_hugelog
 }
+
+# Run xdpload in B as root without some capabilities: dropped from the
+# bounding set, they are gone after exec.  usage: without CAPS ARGS...
+without() {
+	local caps="$1"
+	shift
+	nsenter --net="/run/netns/$NS_B" setpriv --inh-caps=-all --bounding-set="$caps" "$XDPLOAD" "$@"
+}
+
+@test "without CAP_BPF (or CAP_SYS_ADMIN): the load's EPERM names it (exit 5)" {
+	run -5 --separate-stderr without -bpf,-sys_admin attach "$PROGS/xdp_drop.o" "$IF_B"
+	assert_equal "$stderr" "$(printf '%s\n' \
+		"xdpload: load: the object's BTF (12 types): BPF_BTF_LOAD failed: EPERM (Operation not permitted)" \
+		"xdpload: hint: this process lacks CAP_BPF; XDP needs CAP_BPF and CAP_NET_ADMIN (CAP_SYS_ADMIN can stand in for CAP_BPF): run as root or grant them")"
+	nothing_left xdp_drop
+}
+
+@test "without CAP_NET_ADMIN: loading XDP (or, with CAP_SYS_ADMIN, attaching it) names it (exit 5)" {
+	for args in "attach $PROGS/xdp_drop.o $IF_B" "run $PROGS/xdp_drop.o $IF_B" "test $PROGS/xdp_drop.o"; do
+		run -5 --separate-stderr without -net_admin,-sys_admin $args
+		assert_equal "$stderr" "$(printf '%s\n' \
+			"xdpload: load: program xdp_drop (section xdp, 2 instructions): BPF_PROG_LOAD failed: EPERM (Operation not permitted)" \
+			"xdpload: hint: this process lacks CAP_NET_ADMIN; XDP needs CAP_BPF and CAP_NET_ADMIN (CAP_SYS_ADMIN can stand in for CAP_BPF): run as root or grant them")"
+	done
+	# CAP_SYS_ADMIN loads it, but only CAP_NET_ADMIN may change an interface.
+	run -5 --separate-stderr without -net_admin attach "$PROGS/xdp_drop.o" "$IF_B"
+	assert_equal "$stderr" "$(printf '%s\n' \
+		"xdpload: attach: xdp_drop to $IF_B: RTM_SETLINK refused: EPERM (Operation not permitted)" \
+		"xdpload: hint: this process lacks CAP_NET_ADMIN; XDP needs CAP_BPF and CAP_NET_ADMIN (CAP_SYS_ADMIN can stand in for CAP_BPF): run as root or grant them")"
+	nothing_left xdp_drop
+}
+
+@test "without any capability both are named, as for a user who is not root" {
+	run -5 --separate-stderr without -all attach "$PROGS/xdp_drop.o" "$IF_B"
+	[[ "$stderr" == *"xdpload: hint: this process lacks CAP_BPF and CAP_NET_ADMIN; XDP needs "* ]]
+	nothing_left xdp_drop
+}
+
+@test "root of a user namespace: the capabilities are there but do not count, and the hint says so" {
+	run -5 --separate-stderr unshare --user --map-root-user "$XDPLOAD" test "$PROGS/xdp_drop.o"
+	assert_equal "$stderr" "$(printf '%s\n' \
+		"xdpload: load: the object's BTF (12 types): BPF_BTF_LOAD failed: EPERM (Operation not permitted)" \
+		"xdpload: hint: this process has the capabilities XDP needs, yet the kernel said EPERM: capabilities in a user namespace do not count, and a security module or lockdown can forbid BPF")"
+}
