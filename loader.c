@@ -71,6 +71,7 @@ static const struct errno_text {
 	{ EMFILE, "EMFILE", "Too many open files" },
 	{ EFBIG, "EFBIG", "File too large" },
 	{ ENOSPC, "ENOSPC", "No space left on device" },
+	{ EROFS, "EROFS", "Read-only file system" },
 	{ ERANGE, "ERANGE", "Numerical result out of range" },
 	{ ENAMETOOLONG, "ENAMETOOLONG", "File name too long" },
 	{ ENOSYS, "ENOSYS", "Function not implemented" },

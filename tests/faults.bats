@@ -157,3 +157,39 @@ without() {
 		"xdpload: load: the object's BTF (12 types): BPF_BTF_LOAD failed: EPERM (Operation not permitted)" \
 		"xdpload: hint: this process has the capabilities XDP needs, yet the kernel said EPERM: capabilities in a user namespace do not count, and a security module or lockdown can forbid BPF")"
 }
+
+@test "no bpffs mounted: pinning says how to mount one (exit 5); a load without pins needs none" {
+	# A private mount namespace: the host's /sys/fs/bpf stays mounted.
+	run -5 --separate-stderr unshare --mount --propagation private sh -c '
+		while mountpoint -q /sys/fs/bpf; do umount /sys/fs/bpf || exit 9; done
+		"$0" test "$1"' "$XDPLOAD" "$PROGS/btf_maps.o"
+	assert_equal "$stderr" "xdpload: load: /sys/fs/bpf/xdpload is not on a bpf filesystem; mount one with \`mount -t bpf bpf /sys/fs/bpf\` or choose another --pin-maps"
+	run -0 unshare --mount --propagation private sh -c '
+		while mountpoint -q /sys/fs/bpf; do umount /sys/fs/bpf || exit 9; done
+		"$0" test "$1"' "$XDPLOAD" "$PROGS/xdp_drop.o"
+	assert_line --index 1 --regexp "^result +XDP_DROP"
+	mountpoint -q /sys/fs/bpf
+	nothing_left xdp_btf_maps
+}
+
+@test "a read-only bpffs: EROFS for the pin directory, a new pin, or opening an old one (exit 5)" {
+	dir=$(mktemp -d /tmp/xdpl-robpf.XXXXXX)
+	# In a private mount namespace: a fresh bpffs, pins made, then read-only.
+	run -0 --separate-stderr unshare --mount --propagation private sh -c '
+		xdpload=$1 obj=$2 dir=$3
+		mount -t bpf bpf "$dir" && mkdir "$dir/empty" || exit 9
+		"$xdpload" test --pin-maps "$dir/full" "$obj" >/dev/null || exit 9
+		mount -o remount,ro "$dir" || exit 9
+		for sub in new empty full; do
+			"$xdpload" test --pin-maps "$dir/$sub" "$obj"; echo "$sub: $?"
+		done
+		ls -A "$dir/empty"' sh "$XDPLOAD" "$PROGS/btf_maps.o" "$dir"
+	rmdir "$dir"
+	assert_output "$(printf '%s\n' "new: 5" "empty: 5" "full: 5")"
+	# BPF_OBJ_GET asks for a read-write fd, which a read-only mount refuses too.
+	assert_equal "$stderr" "$(printf '%s\n' \
+		"xdpload: load: cannot create pin directory $dir/new: EROFS (Read-only file system)" \
+		"xdpload: load: map counter: cannot pin it at $dir/empty/counter: EROFS (Read-only file system)" \
+		"xdpload: load: map counter: cannot open the pin $dir/full/counter: EROFS (Read-only file system)")"
+	nothing_left xdp_btf_maps
+}
