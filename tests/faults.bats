@@ -193,3 +193,26 @@ without() {
 		"xdpload: load: map counter: cannot open the pin $dir/full/counter: EROFS (Read-only file system)")"
 	nothing_left xdp_btf_maps
 }
+
+@test "an interface removed between lookup and attach: the kernel's error, and a hint that it is gone (exit 5)" {
+	command -v strace >/dev/null || skip "strace is needed to hold xdpload between lookup and attach"
+	for verb in attach run; do
+		ip -n "$NS_B" link add xdplgone0 type veth peer name xdplgone1
+		ip -n "$NS_B" link set xdplgone0 up
+		gone=$(ip -n "$NS_B" -o link show xdplgone0 | cut -d: -f1)
+		# Its first bpf() call, just after the lookup, waits a second; the
+		# interface goes meanwhile.
+		(sleep 0.4 && ip -n "$NS_B" link del xdplgone0) &
+		run -5 --separate-stderr nsenter --net="/run/netns/$NS_B" strace -o /dev/null -e trace=bpf \
+			-e inject=bpf:delay_enter=1s:when=1 "$XDPLOAD" $verb "$PROGS/xdp_drop.o" xdplgone0
+		wait
+		if [ $verb = attach ]; then
+			refusal="attach: xdp_drop to xdplgone0: RTM_SETLINK refused: ENODEV (No such device)"
+		else
+			refusal="run: xdp_drop to xdplgone0: BPF_LINK_CREATE (XDP) refused: EINVAL (Invalid argument)"
+		fi
+		assert_equal "$stderr" "$(printf '%s\n' "xdpload: $refusal" \
+			"xdpload: hint: xdplgone0 (ifindex $gone) is gone: it was removed after xdpload looked it up")"
+	done
+	nothing_left xdp_drop
+}
