@@ -23,6 +23,7 @@ setup() {
 
 teardown() {
 	for p in ${pids:-}; do
+		pkill -KILL -P "$p" 2>/dev/null || true
 		kill -KILL "$p" 2>/dev/null || true
 	done
 	in_b "$ROOT/xdpload" detach "$IF_B" >/dev/null 2>&1 || true
@@ -215,4 +216,83 @@ without() {
 			"xdpload: hint: xdplgone0 (ifindex $gone) is gone: it was removed after xdpload looked it up")"
 	done
 	nothing_left xdp_drop
+}
+
+# The system calls xdpload makes for ARGS... in B, one "NAME N" line each
+# (the Nth call of that name), for strace to inject a fault at.
+# usage: syscalls NAMES ARGS...   (NAMES: a strace set such as bpf,sendto)
+syscalls() {
+	local names="$1" log="$BATS_TEST_TMPDIR/strace.log"
+	shift
+	nsenter --net="/run/netns/$NS_B" strace -o "$log" -e trace="$names" "$XDPLOAD" "$@" >/dev/null
+	sed -n 's/^\([a-z]*\)(.*/\1/p' "$log" | awk '{ print $1, ++n[$1] }'
+}
+
+# xdpload in B under strace, with one fault injected at a traced system call.
+# usage: inject SPEC ARGS...   (SPEC: NAME:signal=KILL:when=N, ...)
+inject() {
+	local spec="$1"
+	shift
+	nsenter --net="/run/netns/$NS_B" strace -o /dev/null -e trace="${spec%%:*}" -e inject="$spec" \
+		"$XDPLOAD" "$@"
+}
+
+@test "run: SIGINT or SIGTERM at any bpf() call of the load detaches cleanly once attached" {
+	command -v strace >/dev/null || skip "strace is needed to signal xdpload at a chosen system call"
+	calls=$(syscalls bpf run --duration 0 "$PROGS/xdp_count.o" "$IF_B")
+	[ "$(echo "$calls" | wc -l)" -ge 4 ]
+	for sig in INT TERM; do
+		while read -r name n; do
+			# Signals wait, blocked, until the link exists; --duration is a backstop.
+			run -0 --separate-stderr inject "$name:signal=$sig:when=$n" \
+				run --duration 10 "$PROGS/xdp_count.o" "$IF_B"
+			assert_line --index 1 "detached xdp_count from $IF_B (SIG$sig)"
+			nothing_left xdp_count
+		done <<<"$calls"
+	done
+}
+
+@test "run: SIGKILL at any bpf() or netlink call leaves nothing attached or loaded" {
+	command -v strace >/dev/null || skip "strace is needed to signal xdpload at a chosen system call"
+	calls=$(syscalls bpf,sendto,recvfrom run --duration 0 "$PROGS/xdp_count.o" "$IF_B")
+	while read -r name n; do
+		run -137 inject "$name:signal=KILL:when=$n" run "$PROGS/xdp_count.o" "$IF_B"
+		nothing_left xdp_count
+	done <<<"$calls"
+}
+
+@test "attach --force: SIGKILL at any bpf() or netlink call leaves the old program or the new one, never none" {
+	command -v strace >/dev/null || skip "strace is needed to signal xdpload at a chosen system call"
+	pins="$BPFFS/killed"
+	new=(attach --force --pin-maps "$pins" "$PROGS/btf_maps.o" "$IF_B")
+	run -0 xdpload_b attach "$PROGS/xdp_drop.o" "$IF_B"
+	calls=$(syscalls bpf,sendto,recvfrom "${new[@]}")
+	in_b "$ROOT/xdpload" detach --unpin --pin-maps "$pins" "$IF_B" >/dev/null
+	rmdir "$pins"
+	[ "$(echo "$calls" | grep -c sendto)" -ge 2 ]
+	old_seen=0 new_seen=0
+	while read -r name n; do
+		run -0 xdpload_b attach "$PROGS/xdp_drop.o" "$IF_B"
+		old=$(xdp_id_b 2>/dev/null)
+		run -137 inject "$name:signal=KILL:when=$n" "${new[@]}"
+		id=$(xdp_id_b 2>/dev/null)
+		if [ "$id" = "$old" ]; then
+			old_seen=$((old_seen + 1))
+			assert_equal "$(progs_named xdp_btf_maps 0)" 0
+		else
+			new_seen=$((new_seen + 1))
+			assert_equal "$(bpftool prog show id "$id" | sed -n 's/.* name \([a-z_]*\) .*/\1/p')" xdp_btf_maps
+			assert_equal "$(progs_named xdp_drop 0)" 0
+		fi
+		# A pin made before the kill is whole, like one left by detach
+		# without --unpin: the next load reuses it.
+		if [ -e "$pins/counter" ]; then
+			run -0 xdpload_b test --pin-maps "$pins" "$PROGS/btf_maps.o"
+			rm -r "$pins"
+		fi
+		in_b "$ROOT/xdpload" detach "$IF_B" >/dev/null
+	done <<<"$calls"
+	# The kills fell on both sides of the RTM_SETLINK.
+	[ "$old_seen" -gt 0 ] && [ "$new_seen" -gt 0 ]
+	nothing_left
 }
