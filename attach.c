@@ -62,6 +62,26 @@ static bool iface_gone(int ifindex, const char *iface)
 }
 
 /*
+ * After an EBUSY: when a bpf_link holds the interface's program, neither
+ * detach nor --force can take it away; say so instead of suggesting them.
+ */
+static bool link_holds(int ifindex, const char *iface)
+{
+	struct errbuf e = { 0 };
+	struct xdp_state st;
+	uint32_t id;
+
+	if (nl_xdp_get(ifindex, &st, &e) || !st.attached)
+		return false;
+	id = st.prog_id ? st.prog_id : st.mode_ids[XDP_MODE_NATIVE];
+	if (strcmp(attached_via(ifindex, id), "link"))
+		return false;
+	fprintf(stderr, "xdpload: hint: %s already has an XDP program (id %u) held by a bpf_link, as `xdpload run` holds one; neither detach nor --force can remove it: it goes when the link's owner ends\n",
+		iface, id);
+	return true;
+}
+
+/*
  * RTM_SETLINK for a loaded program: only where no program is (the kernel
  * checks, XDP_FLAGS_UPDATE_IF_NOEXIST), or with --force in place of the one
  * there, swapped atomically (XDP_FLAGS_REPLACE names the program we expect).
@@ -98,7 +118,7 @@ int attach_netlink(struct loaded *l, const char *iface, const struct opts *o)
 		snprintf(e.msg, sizeof(e.msg), "attach: %s to %s: RTM_SETLINK refused",
 			 l->prog->name, iface);
 		code = report(&e, EXIT_ATTACH);
-		if (err == -EBUSY || err == -EEXIST)
+		if ((err == -EBUSY || err == -EEXIST) && !link_holds(l->ifindex, iface))
 			fprintf(stderr, "xdpload: hint: %s already has an XDP program; replace it with --force or remove it with `xdpload detach %s`\n",
 				iface, iface);
 		if (iface_gone(l->ifindex, iface))
@@ -217,7 +237,8 @@ int cmd_run(struct opts *o)
 		code = report(&e, EXIT_ATTACH);
 		if (iface_gone(l.ifindex, iface))
 			code = EXIT_ENV;
-		if (link_fd == -EBUSY && nl_xdp_get(l.ifindex, &st, &e) == 0 && st.attached)
+		if (link_fd == -EBUSY && !link_holds(l.ifindex, iface) &&
+		    nl_xdp_get(l.ifindex, &st, &e) == 0 && st.attached)
 			fprintf(stderr, "xdpload: hint: %s already has an XDP program (id %u); remove it with `xdpload detach %s` or pass --force\n",
 				iface, st.prog_id ? st.prog_id : st.mode_ids[XDP_MODE_NATIVE], iface);
 		for (int m = XDP_MODE_NATIVE; m <= XDP_MODE_HW; m++)

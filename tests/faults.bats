@@ -296,3 +296,80 @@ inject() {
 	[ "$old_seen" -gt 0 ] && [ "$new_seen" -gt 0 ]
 	nothing_left
 }
+
+# Start xdpload in B in the background with a fault injected, its output in
+# $BATS_TEST_TMPDIR/NAME.{out,err}.  nsenter execs strace, so the pid appended
+# to $pids is strace's, and xdpload is its only child.
+# usage: inject_bg NAME SPEC ARGS...
+inject_bg() {
+	local name="$1" spec="$2"
+	shift 2
+	nsenter --net="/run/netns/$NS_B" strace -o /dev/null -e trace="${spec%%:*}" -e inject="$spec" \
+		"$XDPLOAD" "$@" >"$BATS_TEST_TMPDIR/$name.out" 2>"$BATS_TEST_TMPDIR/$name.err" 3>&- &
+	pids="${pids:-} $!"
+}
+
+@test "two attaches at once: one wins, the other is told the interface already has a program (exit 4)" {
+	command -v strace >/dev/null || skip "strace is needed to hold both at the same step"
+	for round in 1 2 3; do
+		pids=""
+		# Both load, then wait 300 ms at their RTM_SETLINK: the two requests
+		# reach the kernel together.
+		inject_bg drop sendto:delay_enter=300ms:when=1 attach "$PROGS/xdp_drop.o" "$IF_B"
+		inject_bg count sendto:delay_enter=300ms:when=1 attach "$PROGS/xdp_count.o" "$IF_B"
+		codes=""
+		for p in $pids; do
+			rc=0
+			wait "$p" || rc=$?
+			codes+=" $rc"
+		done
+		pids=""
+		winner=$(bpftool prog show id "$(xdp_id_b 2>/dev/null)" | sed -n 's/.* name \([a-z_]*\) .*/\1/p')
+		loser=$([ "$winner" = xdp_drop ] && echo count || echo drop)
+		assert_equal "$codes" "$([ "$winner" = xdp_drop ] && echo " 0 4" || echo " 4 0")"
+		assert_equal "$(cat "$BATS_TEST_TMPDIR/$loser.err")" "$(printf '%s\n' \
+			"xdpload: attach: xdp_$loser to $IF_B: RTM_SETLINK refused: EBUSY (Device or resource busy)" \
+			"xdpload: kernel says: XDP program already attached" \
+			"xdpload: hint: $IF_B already has an XDP program; replace it with --force or remove it with \`xdpload detach $IF_B\`")"
+		assert_equal "$(progs_named "xdp_$loser" 0)" 0
+		in_b "$ROOT/xdpload" detach "$IF_B" >/dev/null
+	done
+	nothing_left
+}
+
+@test "two runs at once: one wins; the other, and an attach, are told a bpf_link holds it (exit 4)" {
+	command -v strace >/dev/null || skip "strace is needed to hold both at the same step"
+	link=$(syscalls bpf run --duration 0 "$PROGS/xdp_drop.o" "$IF_B" | grep -c .)
+	pids=""
+	# BPF_LINK_CREATE is the last bpf() call; both wait there 300 ms.
+	inject_bg one "bpf:delay_enter=300ms:when=$link" run --duration 10 "$PROGS/xdp_drop.o" "$IF_B"
+	inject_bg two "bpf:delay_enter=300ms:when=$link" run --duration 10 "$PROGS/xdp_drop.o" "$IF_B"
+	set -- $pids
+	# The first to end is the loser; the winner holds its link until SIGINT.
+	rc=0
+	wait -n -p ended "$1" "$2" || rc=$?
+	assert_equal "$rc" 4
+	loser=one winner=two
+	[ "$ended" = "$1" ] || { loser=two winner=one; }
+	for _ in $(seq 50); do
+		grep -q '^attached' "$BATS_TEST_TMPDIR/$winner.out" && break
+		sleep 0.1
+	done
+	id=$(sed -n 's/^attached xdp_drop (id \([0-9]*\)).*/\1/p' "$BATS_TEST_TMPDIR/$winner.out")
+	held="xdpload: hint: $IF_B already has an XDP program (id $id) held by a bpf_link, as \`xdpload run\` holds one; neither detach nor --force can remove it: it goes when the link's owner ends"
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/$loser.err")" "$(printf '%s\n' \
+		"xdpload: run: xdp_drop to $IF_B: BPF_LINK_CREATE (XDP) refused: EBUSY (Device or resource busy)" "$held")"
+	# While the winner holds it, attach, even with --force, is refused the same way.
+	run -4 --separate-stderr xdpload_b attach "$PROGS/xdp_count.o" "$IF_B"
+	assert_equal "$(echo "$stderr" | tail -n 1)" "$held"
+	run -4 --separate-stderr xdpload_b attach --force "$PROGS/xdp_count.o" "$IF_B"
+	assert_equal "$(echo "$stderr" | tail -n 1)" "$held"
+	assert_equal "$(xdp_id_b 2>/dev/null)" "$id"
+	# $pids are strace's; SIGINT goes to xdpload, its child.
+	winner_pid=$([ $winner = one ] && echo "$1" || echo "$2")
+	kill -INT "$(pgrep -P "$winner_pid")"
+	wait "$winner_pid"
+	pids=""
+	assert_equal "$(tail -n 1 "$BATS_TEST_TMPDIR/$winner.out")" "detached xdp_drop from $IF_B (SIGINT)"
+	nothing_left xdp_drop
+}
