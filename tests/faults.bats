@@ -160,16 +160,17 @@ without() {
 }
 
 @test "no bpffs mounted: pinning says how to mount one (exit 5); a load without pins needs none" {
+	host=$(mountpoint /sys/fs/bpf || true)
 	# A private mount namespace: the host's /sys/fs/bpf stays mounted.
-	run -5 --separate-stderr unshare --mount --propagation private sh -c '
+	run -5 --separate-stderr in_b unshare --mount --propagation private sh -c '
 		while mountpoint -q /sys/fs/bpf; do umount /sys/fs/bpf || exit 9; done
-		"$0" test "$1"' "$XDPLOAD" "$PROGS/btf_maps.o"
+		"$0" run --duration 0 "$1" "$2"' "$XDPLOAD" "$PROGS/btf_maps.o" "$IF_B"
 	assert_equal "$stderr" "xdpload: load: /sys/fs/bpf/xdpload is not on a bpf filesystem; mount one with \`mount -t bpf bpf /sys/fs/bpf\` or choose another --pin-maps"
-	run -0 unshare --mount --propagation private sh -c '
+	run -0 in_b unshare --mount --propagation private sh -c '
 		while mountpoint -q /sys/fs/bpf; do umount /sys/fs/bpf || exit 9; done
-		"$0" test "$1"' "$XDPLOAD" "$PROGS/xdp_drop.o"
-	assert_line --index 1 --regexp "^result +XDP_DROP"
-	mountpoint -q /sys/fs/bpf
+		"$0" run --duration 0 "$1" "$2"' "$XDPLOAD" "$PROGS/xdp_drop.o" "$IF_B"
+	assert_line --index 1 "detached xdp_drop from $IF_B (duration elapsed)"
+	assert_equal "$(mountpoint /sys/fs/bpf || true)" "$host"
 	nothing_left xdp_btf_maps
 }
 
