@@ -4,6 +4,7 @@
 #   make demo     attach in a throwaway network namespace and show it working
 #   make asan     ./xdpload-asan, address+undefined sanitizers (the parser tests use it)
 #   make fuzz     build the libFuzzer targets: the whole object parser, BTF alone, rules files
+#   make fuzz-smoke  run each for a minute (FUZZ_SECONDS), as CI does
 #   make bench    xdpload against ip, bpftool and xdp-loader (root; bench/README.md)
 #   make size     the size in bytes of ./xdpload, stripped
 #   make install  bin/xdpload and share/man/man8/xdpload.8 under $(DESTDIR)$(PREFIX)
@@ -81,6 +82,10 @@ fuzz/btf_fuzz: fuzz/btf_fuzz.c btf.c btf_compat.c btf.h xdpload.h
 
 fuzz: fuzz/elf_fuzz fuzz/btf_fuzz fuzz/rules_fuzz
 
+# Each target for FUZZ_SECONDS (60) from its seeds, then the kept crashes; CI runs it.
+fuzz-smoke:
+	fuzz/smoke.sh
+
 test: all xdpload-asan xdpload-dbg
 	tests/run
 
@@ -124,5 +129,5 @@ clean:
 	rm -f xdpload xdpload-* xdp_kern.o tests/progs/*.o bench/*.o fuzz/elf_fuzz fuzz/btf_fuzz fuzz/rules_fuzz
 	rm -rf build/initramfs build/*.cc build/xdp_kern.builtin.o bench/out
 
-.PHONY: all asan fuzz test demo bench bench-datapath size install initramfs-test clean FORCE
+.PHONY: all asan fuzz fuzz-smoke test demo bench bench-datapath size install initramfs-test clean FORCE
 tests/progs/fw_small.o: xdp_kern.c
