@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # The malformed corpus: tests/mkmalformed.py breaks every test object in
-# about eighty ways, one fault per file (truncations, header bit flips,
+# about seventy ways, one fault per file (truncations, header bit flips,
 # sizes, counts, indices and offsets out of range, BTF type ids past the
 # last type).  Each file must be refused with exit 2 and a message from the
 # step that found the fault, by `inspect` and by an `attach` in a test
