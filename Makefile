@@ -3,7 +3,8 @@
 #   make test     the bats suite against the running kernel (root)
 #   make demo     attach in a throwaway network namespace and show it working
 #   make asan     ./xdpload-asan, address+undefined sanitizers (the parser tests use it)
-#   make fuzz     build the libFuzzer target for the ELF parser (needs clang + libfuzzer)
+#   make fuzz     build the libFuzzer targets: the whole object parser, BTF alone, rules files
+#   make fuzz-smoke  run each for a minute (FUZZ_SECONDS), as CI does
 #   make bench    xdpload against ip, bpftool and xdp-loader (root; bench/README.md)
 #   make size     the size in bytes of ./xdpload, stripped
 #   make install  bin/xdpload and share/man/man8/xdpload.8 under $(DESTDIR)$(PREFIX)
@@ -75,7 +76,15 @@ fuzz/elf_fuzz: fuzz/elf_fuzz.c $(PARSER) $(HDRS)
 fuzz/rules_fuzz: fuzz/rules_fuzz.c rules.c fw.h firewall.h xdpload.h
 	$(CLANG) -g -O1 -I. -fsanitize=fuzzer,address,undefined -o $@ fuzz/rules_fuzz.c rules.c
 
-fuzz: fuzz/elf_fuzz fuzz/rules_fuzz
+# .BTF and .BTF.ext alone, without an ELF around them.
+fuzz/btf_fuzz: fuzz/btf_fuzz.c btf.c btf_compat.c btf.h xdpload.h
+	$(CLANG) -g -O1 -I. -fsanitize=fuzzer,address,undefined -o $@ fuzz/btf_fuzz.c btf.c btf_compat.c
+
+fuzz: fuzz/elf_fuzz fuzz/btf_fuzz fuzz/rules_fuzz
+
+# Each target for FUZZ_SECONDS (60) from its seeds, then the kept crashes; CI runs it.
+fuzz-smoke:
+	fuzz/smoke.sh
 
 test: all xdpload-asan xdpload-dbg
 	tests/run
@@ -117,8 +126,8 @@ initramfs-test: all
 
 # build/kernel stays: it is a download, not something make builds.
 clean:
-	rm -f xdpload xdpload-* xdp_kern.o tests/progs/*.o bench/*.o fuzz/elf_fuzz fuzz/rules_fuzz
+	rm -f xdpload xdpload-* xdp_kern.o tests/progs/*.o bench/*.o fuzz/elf_fuzz fuzz/btf_fuzz fuzz/rules_fuzz
 	rm -rf build/initramfs build/*.cc build/xdp_kern.builtin.o bench/out
 
-.PHONY: all asan fuzz test demo bench bench-datapath size install initramfs-test clean FORCE
+.PHONY: all asan fuzz fuzz-smoke test demo bench bench-datapath size install initramfs-test clean FORCE
 tests/progs/fw_small.o: xdp_kern.c

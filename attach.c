@@ -46,6 +46,42 @@ void print_attached(const struct loaded *l, const char *iface, uint32_t mode_fla
 }
 
 /*
+ * After a refusal: if the interface went away while the program loaded, say
+ * so (BPF_LINK_CREATE answers only EINVAL) and call it the environment's fault.
+ */
+static bool iface_gone(int ifindex, const char *iface)
+{
+	struct errbuf e = { 0 };
+	struct xdp_state st;
+
+	if (nl_xdp_get(ifindex, &st, &e) != -ENODEV)
+		return false;
+	fprintf(stderr, "xdpload: hint: %s (ifindex %d) is gone: it was removed after xdpload looked it up\n",
+		iface, ifindex);
+	return true;
+}
+
+/*
+ * After an EBUSY: when a bpf_link holds the interface's program, neither
+ * detach nor --force can take it away; say so instead of suggesting them.
+ */
+static bool link_holds(int ifindex, const char *iface)
+{
+	struct errbuf e = { 0 };
+	struct xdp_state st;
+	uint32_t id;
+
+	if (nl_xdp_get(ifindex, &st, &e) || !st.attached)
+		return false;
+	id = st.prog_id ? st.prog_id : st.mode_ids[XDP_MODE_NATIVE];
+	if (strcmp(attached_via(ifindex, id), "link"))
+		return false;
+	fprintf(stderr, "xdpload: hint: %s already has an XDP program (id %u) held by a bpf_link, as `xdpload run` holds one; neither detach nor --force can remove it: it goes when the link's owner ends\n",
+		iface, id);
+	return true;
+}
+
+/*
  * RTM_SETLINK for a loaded program: only where no program is (the kernel
  * checks, XDP_FLAGS_UPDATE_IF_NOEXIST), or with --force in place of the one
  * there, swapped atomically (XDP_FLAGS_REPLACE names the program we expect).
@@ -82,9 +118,11 @@ int attach_netlink(struct loaded *l, const char *iface, const struct opts *o)
 		snprintf(e.msg, sizeof(e.msg), "attach: %s to %s: RTM_SETLINK refused",
 			 l->prog->name, iface);
 		code = report(&e, EXIT_ATTACH);
-		if (err == -EBUSY || err == -EEXIST)
+		if ((err == -EBUSY || err == -EEXIST) && !link_holds(l->ifindex, iface))
 			fprintf(stderr, "xdpload: hint: %s already has an XDP program; replace it with --force or remove it with `xdpload detach %s`\n",
 				iface, iface);
+		if (iface_gone(l->ifindex, iface))
+			code = EXIT_ENV;
 		return code;
 	}
 	if (e.kernel[0])
@@ -197,7 +235,10 @@ int cmd_run(struct opts *o)
 		err_sys(&e, link_fd, "run: %s to %s: BPF_LINK_CREATE (XDP) refused", l.prog->name,
 			iface);
 		code = report(&e, EXIT_ATTACH);
-		if (link_fd == -EBUSY && nl_xdp_get(l.ifindex, &st, &e) == 0 && st.attached)
+		if (iface_gone(l.ifindex, iface))
+			code = EXIT_ENV;
+		if (link_fd == -EBUSY && !link_holds(l.ifindex, iface) &&
+		    nl_xdp_get(l.ifindex, &st, &e) == 0 && st.attached)
 			fprintf(stderr, "xdpload: hint: %s already has an XDP program (id %u); remove it with `xdpload detach %s` or pass --force\n",
 				iface, st.prog_id ? st.prog_id : st.mode_ids[XDP_MODE_NATIVE], iface);
 		for (int m = XDP_MODE_NATIVE; m <= XDP_MODE_HW; m++)

@@ -67,6 +67,7 @@ uint32_t mode_flag(int mode);
 int iface_index(const char *name, struct errbuf *e);
 const char *mode_name(int mode);
 void prog_info_by_id(uint32_t id, struct bpf_prog_info *info);
+const char *attached_via(int ifindex, uint32_t prog_id); /* "link", "netlink" or "?" */
 void json_string(const char *s);
 void hex_print(const uint8_t *p, size_t n, const char *sep);
 int obj_open_with_sets(struct obj *obj, const char *path, const struct opts *o);

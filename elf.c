@@ -76,7 +76,8 @@ static int check_header(struct obj *obj, const Elf64_Ehdr **out, struct errbuf *
 			       "elf: machine is %u, not BPF (%u): is this a `clang -target bpf` object?",
 			       eh->e_machine, EM_BPF);
 	if (eh->e_ident[EI_VERSION] != EV_CURRENT || eh->e_version != EV_CURRENT)
-		return err_set(e, -ENOEXEC, "elf: unknown ELF version %u", eh->e_version);
+		return err_set(e, -ENOEXEC, "elf: ELF version is %u in e_ident and %u in e_version; only version 1 exists",
+			       eh->e_ident[EI_VERSION], eh->e_version);
 	if (eh->e_type != ET_REL)
 		return err_set(e, -ENOEXEC, "elf: type is %u, not a relocatable object (ET_REL)",
 			       eh->e_type);

@@ -29,6 +29,7 @@
 
 #define LOG_SIZE_FIRST (64U << 10)
 #define LOG_SIZE_MAX ((16U << 20) - 1) /* kernels before 5.2 take no more */
+#define LOG_TAIL (64U << 10)             /* what we show of a log larger than that */
 #define BPF_FS_MAGIC 0xcafe4a11
 
 /* Kernel object names: at most 15 characters from [A-Za-z0-9_.]. */
@@ -295,6 +296,13 @@ static int map_create(const struct obj_map *m, const struct obj_fds *fds, struct
 		attr.btf_fd = attr.btf_key_type_id = attr.btf_value_type_id = 0;
 		fd = bpf_map_create(&attr);
 	}
+	/* E2BIG and ENOMEM only say "too big": say what the object can change. */
+	if (fd == -E2BIG || fd == -ENOMEM)
+		return err_sys(e, fd, "load: map %s (%s, key %u, value %u, max entries %u): BPF_MAP_CREATE failed: %s",
+			       m->name, obj_map_type_name(m->type), m->key_size, m->value_size,
+			       m->max_entries,
+			       fd == -E2BIG ? "too large for this kernel (its key, value or max entries)"
+					    : "more memory than the kernel can give (lower its max entries)");
 	if (fd < 0)
 		return err_sys(e, fd, "load: map %s (%s, key %u, value %u, max entries %u, flags 0x%x): BPF_MAP_CREATE failed",
 			       m->name, obj_map_type_name(m->type), m->key_size, m->value_size,
@@ -431,6 +439,29 @@ void load_unpin(const struct obj *obj, const struct load_opts *opts, struct obj_
 /* ---- programs ---- */
 
 /*
+ * A log that outgrew the largest buffer: the kernel kept its end (since 6.4;
+ * older kernels keep its start).  Show only the last LOG_TAIL bytes of it, from
+ * a line start, so that a runaway log does not flood the terminal.
+ */
+static char *log_tail(char *log)
+{
+	size_t n = strlen(log), cap = LOG_TAIL + 200;
+	const char *from;
+	char *tail;
+
+	if (n <= LOG_TAIL || !(tail = malloc(cap)))
+		return log;
+	from = strchr(log + n - LOG_TAIL, '\n');
+	from = from ? from + 1 : log + n - LOG_TAIL;
+	snprintf(tail, cap, "[... %zu bytes left out: the log outgrew its %u MiB buffer; these are the last %zu bytes the kernel kept]\n%s",
+		 (size_t)(from - log), (LOG_SIZE_MAX + 1) >> 20, n - (size_t)(from - log), from);
+	free(log);
+	xdpl_log("load: the verifier log outgrew %u MiB; keeping its last %u KiB", (LOG_SIZE_MAX + 1) >> 20,
+		 LOG_TAIL >> 10);
+	return tail;
+}
+
+/*
  * Load again with a verifier log, growing the buffer until the log fits.
  * The answer stays the first load's: if the log never fits, the kernel says
  * ENOSPC, but the user needs to hear why the verifier refused.
@@ -459,6 +490,8 @@ static int prog_load_logged(struct bpf_prog_load_attr *attr, int first_err, stru
 			size = size > LOG_SIZE_MAX / 4 ? LOG_SIZE_MAX : size * 4;
 			continue;
 		}
+		if (fd == -ENOSPC)
+			log = log_tail(log);
 		if (fd < 0 && !log[0] && e->log) {
 			free(log); /* keep the log we already have */
 		} else {

@@ -18,6 +18,7 @@
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "btf.h"
@@ -70,6 +71,7 @@ static const struct errno_text {
 	{ EMFILE, "EMFILE", "Too many open files" },
 	{ EFBIG, "EFBIG", "File too large" },
 	{ ENOSPC, "ENOSPC", "No space left on device" },
+	{ EROFS, "EROFS", "Read-only file system" },
 	{ ERANGE, "ERANGE", "Numerical result out of range" },
 	{ ENAMETOOLONG, "ENAMETOOLONG", "File name too long" },
 	{ ENOSYS, "ENOSYS", "Function not implemented" },
@@ -101,6 +103,59 @@ const char *xdpl_errno_name(int err)
 	return t ? t->name : "E?";
 }
 
+/* Capability numbers (linux/capability.h); CAP_BPF exists since Linux 5.8. */
+#define CAP_NET_ADMIN 12
+#define CAP_SYS_ADMIN 21
+#define CAP_BPF 39
+
+/* The effective capability set, from capget(2), which libcs leave unwrapped. */
+static int caps_effective(uint64_t *caps)
+{
+	struct {
+		uint32_t version;
+		int pid;
+	} head = { 0x20080522, 0 }; /* _LINUX_CAPABILITY_VERSION_3: two 32-bit halves */
+	struct {
+		uint32_t effective, permitted, inheritable;
+	} data[2];
+
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &head, data) < 0)
+		return -errno;
+	*caps = data[0].effective | (uint64_t)data[1].effective << 32;
+	return 0;
+}
+
+/*
+ * After an EPERM, name the capability this process lacks.  Loading an XDP
+ * program needs CAP_BPF and CAP_NET_ADMIN, attaching it over rtnetlink
+ * CAP_NET_ADMIN; CAP_SYS_ADMIN stands in for CAP_BPF (older kernels have
+ * only it) and, when loading, for CAP_NET_ADMIN.
+ */
+static void eperm_hint(void)
+{
+	uint64_t caps = 0;
+	bool bpf, net;
+	char lacks[64] = "";
+
+	if (caps_effective(&caps)) {
+		fprintf(stderr, "xdpload: hint: loading and attaching XDP needs root (CAP_BPF and CAP_NET_ADMIN)\n");
+		return;
+	}
+	bpf = caps & (1ULL << CAP_BPF | 1ULL << CAP_SYS_ADMIN);
+	net = caps & 1ULL << CAP_NET_ADMIN;
+	if (bpf && net) {
+		fprintf(stderr, "xdpload: hint: this process has the capabilities XDP needs, yet the kernel said EPERM: capabilities in a user namespace do not count, and a security module or lockdown can forbid BPF\n");
+		return;
+	}
+	if (!bpf)
+		strcat(lacks, "CAP_BPF");
+	if (!net)
+		strcat(lacks, bpf ? "CAP_NET_ADMIN" : " and CAP_NET_ADMIN");
+	fprintf(stderr, "xdpload: hint: this process lacks %s; XDP needs CAP_BPF and CAP_NET_ADMIN (CAP_SYS_ADMIN can stand in for CAP_BPF): run as root or grant them\n",
+		lacks);
+}
+
 /* Print a failure and choose its exit code; EPERM always means the environment. */
 int report(struct errbuf *e, int code)
 {
@@ -129,8 +184,7 @@ int report(struct errbuf *e, int code)
 	if (e->environment)
 		code = EXIT_ENV;
 	if (e->errnum == EPERM) {
-		fprintf(stderr,
-			"xdpload: hint: loading and attaching XDP needs root (CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN on older kernels)\n");
+		eperm_hint();
 		return EXIT_ENV;
 	}
 	return code;

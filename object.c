@@ -185,6 +185,10 @@ static int btf_fixup_datasecs(struct obj *obj, struct errbuf *e)
 			return err_set(e, -ENOEXEC, "btf: DATASEC %s (type %u) has no ELF section", name,
 				       id);
 		}
+		/* A .bss size is only a claim; a size BTF cannot hold must not wrap. */
+		if (obj->secs[sec].size > UINT32_MAX)
+			return err_set(e, -ENOEXEC, "btf: DATASEC %s (type %u): section %d is %llu bytes, more than a BTF size can hold",
+				       name, id, sec, (unsigned long long)obj->secs[sec].size);
 		t->size_or_type = (uint32_t)obj->secs[sec].size;
 		for (uint32_t i = 0; i < btf_vlen(t); i++) {
 			const struct btf_type *var = btf_type_by_id(btf, v[i].type);

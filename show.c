@@ -339,7 +339,7 @@ int cmd_inspect(struct opts *o)
  * How a program is attached: "link" when a bpf_link holds it (only its
  * owner can detach it), "netlink" otherwise, "?" when we may not look.
  */
-static const char *attached_via(int ifindex, uint32_t prog_id)
+const char *attached_via(int ifindex, uint32_t prog_id)
 {
 	uint32_t id = 0;
 	bool unknown = false;

@@ -27,3 +27,21 @@ done
 for n in subprog maps16; do
 	$BPF -c "fuzz/seeds/$n.c" -o "$out/seed_${n}_nodebug.bpf"
 done
+
+# btf_fuzz: the .BTF and .BTF.ext of every seed above, as that target reads
+# them: the length of .BTF (u32, little-endian), .BTF, then .BTF.ext.
+btf=fuzz/corpus-btf
+mkdir -p "$btf"
+rm -f "$btf"/*.btf
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for o in "$out"/*.bpf; do
+	name=$(basename "$o" .bpf)
+	# With no output file, objcopy would rewrite the seed in place.
+	${OBJCOPY:-llvm-objcopy} --dump-section .BTF="$tmp/btf" "$o" "$tmp/copy" 2>/dev/null || continue
+	${OBJCOPY:-llvm-objcopy} --dump-section .BTF.ext="$tmp/ext" "$o" "$tmp/copy" 2>/dev/null || : >"$tmp/ext"
+	n=$(wc -c <"$tmp/btf")
+	printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $((n & 255)) $((n >> 8 & 255)) $((n >> 16 & 255)) $((n >> 24)))" >"$btf/$name.btf"
+	cat "$tmp/btf" "$tmp/ext" >>"$btf/$name.btf"
+	rm -f "$tmp/btf" "$tmp/ext" "$tmp/copy"
+done

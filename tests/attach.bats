@@ -187,7 +187,7 @@ teardown() {
 		"$XDPLOAD" attach "$dir/xdp_drop.o" "$IF_B"
 	rm -rf "$dir"
 	[[ "$stderr" == *": EPERM (Operation not permitted)"* ]]
-	[[ "$stderr" == *"hint: loading and attaching XDP needs root"* ]]
+	[[ "$stderr" == *"xdpload: hint: this process lacks CAP_BPF and CAP_NET_ADMIN; XDP needs CAP_BPF and CAP_NET_ADMIN"* ]]
 	[ -z "$(xdp_id_b)" ]
 }
 

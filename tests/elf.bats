@@ -62,6 +62,14 @@ inspect_fails() {
 	assert_equal "$stderr" "$msg"
 }
 
+@test "an unknown ELF version shows both fields that hold it" {
+	le_put "$obj" 6 1 3
+	inspect_fails "xdpload: elf: ELF version is 3 in e_ident and 1 in e_version; only version 1 exists"
+	cp "$PROGS/xdp_count.o" "$obj"
+	le_put "$obj" 20 4 2
+	inspect_fails "xdpload: elf: ELF version is 1 in e_ident and 2 in e_version; only version 1 exists"
+}
+
 @test "a truncated object: the section table is cut off" {
 	head -c 200 "$PROGS/xdp_count.o" >"$obj"
 	shoff=$(le_get "$obj" 40 8)
@@ -166,6 +174,13 @@ inspect_fails() {
 	maps=$(sec_index "$obj" maps)
 	le_put "$obj" $(($(shdr "$obj" "$maps") + SH_SIZE)) 8 22
 	inspect_fails "xdpload: elf: section $maps (maps): 22 bytes do not split into 1 map definitions of at least 16 bytes in whole 4-byte fields"
+}
+
+@test "a .bss claiming 4 GiB is refused with its real size, not one wrapped to 0" {
+	cp "$PROGS/globals.o" "$obj"
+	bss=$(sec_index "$obj" .bss)
+	le_put "$obj" $(($(shdr "$obj" "$bss") + SH_SIZE)) 8 $((1 << 32))
+	inspect_fails "xdpload: btf: DATASEC .bss (type $(bpftool btf dump file "$obj" | sed -n "s/^\[\([0-9]*\)\] DATASEC '.bss'.*/\1/p")): section $bss is 4294967296 bytes, more than a BTF size can hold"
 }
 
 @test "a license that is not NUL-terminated" {

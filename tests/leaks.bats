@@ -23,12 +23,13 @@ setup() {
 }
 
 # Run xdpload under valgrind in B's namespace; fail on a leak or on any fd
-# still open at exit that xdpload did not inherit.
+# still open at exit that xdpload did not inherit.  $WRAP, if set, is a
+# command to run valgrind with (setpriv, for instance).
 # usage: clean_exit EXPECTED_STATUS ARGS...
 clean_exit() {
 	local want="$1" log="$BATS_TEST_TMPDIR/vg.log"
 	shift
-	run nsenter --net="/run/netns/$NS_B" valgrind -q --track-fds=yes --leak-check=full \
+	run nsenter --net="/run/netns/$NS_B" ${WRAP:-} valgrind -q --track-fds=yes --leak-check=full \
 		--suppressions="$ROOT/tests/valgrind.supp" \
 		--errors-for-leak-kinds=definite --error-exitcode=99 --log-file="$log" \
 		"$ROOT/xdpload-dbg" "$@"
@@ -86,4 +87,47 @@ clean_exit() {
 	clean_exit 5 attach "$PROGS/xdp_drop.o" xdplnosuch0
 	clean_exit 1 test --set nope=1 "$PROGS/globals.o"
 	clean_exit 0 inspect "$PROGS/globals.o"
+}
+
+@test "no fd or memory left behind: a map too large, a log over 16 MiB, EROFS, EPERM, a link in the way" {
+	src="$BATS_TEST_TMPDIR/faults.c"
+	cat >"$src" <<-'EOF2'
+	#include "xdp_kern.h"
+	struct {
+		__uint(type, BPF_MAP_TYPE_HASH);
+		__type(key, __u32);
+		__type(value, __u32);
+		__uint(max_entries, 1U << 31);
+	} huge SEC(".maps");
+	SEC("xdp") int xdp_huge(struct xdp_md *ctx)
+	{
+		__u32 k = 0;
+		return bpf_map_lookup_elem(&huge, &k) ? XDP_PASS : XDP_DROP;
+	}
+	SEC("xdp") int xdp_hugelog(struct xdp_md *ctx)
+	{
+		unsigned char *data = (unsigned char *)(long)ctx->data;
+		__u32 acc = 0;
+
+		for (int i = 0; i < 25000; i++)
+			acc = acc * 3 + i;
+		return data[acc & 1];
+	}
+	char _license[] SEC("license") = "GPL";
+	EOF2
+	clang -O2 -g -target bpf -nostdinc -I"$ROOT" -c "$src" -o "${src%.c}.o"
+	clean_exit 3 test --prog xdp_huge "${src%.c}.o"
+	clean_exit 3 test --prog xdp_hugelog "${src%.c}.o"
+	ro="$BATS_TEST_TMPDIR/ro"
+	mkdir "$ro"
+	mount -t bpf -o ro bpf "$ro"
+	clean_exit 5 test --pin-maps "$ro/pins" "$PROGS/btf_maps.o"
+	umount "$ro"
+	WRAP="setpriv --bounding-set=-bpf,-sys_admin" clean_exit 5 test "$PROGS/xdp_drop.o"
+	nsenter --net="/run/netns/$NS_B" "$ROOT/xdpload" run --duration 5 "$PROGS/xdp_drop.o" "$IF_B" >/dev/null 3>&- &
+	for _ in $(seq 50); do [ -n "$(xdp_id_b 2>/dev/null)" ] && break; sleep 0.1; done
+	clean_exit 4 attach --force "$PROGS/xdp_count.o" "$IF_B"
+	clean_exit 4 run --duration 1 "$PROGS/xdp_count.o" "$IF_B"
+	kill -INT $!
+	wait $!
 }
