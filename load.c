@@ -346,22 +346,9 @@ int load_maps(const struct obj *obj, const struct load_opts *opts, struct obj_fd
 		const struct obj_map *m = &obj->maps[i];
 		int fd;
 
-		if (m->pinning == MAP_PIN_BY_NAME && opts->pin_none) {
-			/* Neither reused nor pinned: a map of this load's own. */
-		} else if (m->pinning == MAP_PIN_BY_NAME && opts->pin_reuse_only) {
-			/* Someone else's state to run against, or else a private map. */
-			if (load_pin_path(path, sizeof(path), opts->pin_dir, m->name, e))
-				return -ENAMETOOLONG;
-			fd = bpf_obj_get(path);
-			if (fd >= 0) {
-				fds->map_fds[i] = fd;
-				err = map_reuse(m, path, fd, e);
-				if (err)
-					return err;
-				continue;
-			}
-		} else if (m->pinning == MAP_PIN_BY_NAME) {
-			if (!dir_ready) {
+		if (m->pinning == MAP_PIN_BY_NAME && !opts->pin_none) {
+			/* Reuse the pin if there is one; test --dev (reuse only) makes no directory or pin. */
+			if (!dir_ready && !opts->pin_reuse_only) {
 				err = pin_dir_ready(opts->pin_dir, 1, &fds->pin_dir_created, e);
 				if (err)
 					return err;
@@ -378,7 +365,7 @@ int load_maps(const struct obj *obj, const struct load_opts *opts, struct obj_fd
 					return err;
 				continue;
 			}
-			if (fd != -ENOENT) {
+			if (fd != -ENOENT && !opts->pin_reuse_only) {
 				e->environment = true;
 				return err_sys(e, fd, "load: map %s: cannot open the pin %s", m->name, path);
 			}
