@@ -440,6 +440,24 @@ static void hits_forget(struct fw *fw, const struct fw_rules *del)
 }
 
 /*
+ * Delete every hit counter whose rule is not in `live` (ids, sorted).  A
+ * packet that matched a rule just before it went can make its counter again
+ * after hits_forget: a whole-set load sweeps such orphans up.
+ */
+void fw_hits_prune(struct fw *fw, const uint32_t *live, size_t n)
+{
+	struct fw_rules have = { 0 };
+
+	if (map_walk(fw->fds[FW_MAP_HITS], 4, ((sizeof(struct fw_counter) + 7) & ~(size_t)7) * fw->ncpus,
+		     hit_id_collect, &have) == 0)
+		for (size_t i = 0; i < have.n; i++)
+			if (!n || !bsearch(&have.v[i].id, live, n, sizeof(*live), hit_id_cmp))
+				bpf_map_elem(BPF_MAP_DELETE_ELEM, fw->fds[FW_MAP_HITS], &have.v[i].id,
+					     NULL, 0);
+	fw_rules_free(&have);
+}
+
+/*
  * Add `add` (giving each a new id), then remove `del`: all or nothing.  Ids
  * are taken from fw_meta before any rule goes in, so an id is never handed
  * out twice, even if we are killed halfway.

@@ -81,6 +81,7 @@ int fw_rule_find(struct fw *fw, const struct fw_rule *r, uint32_t *id);
 int fw_rules_apply(struct fw *fw, struct fw_rules *add, const struct fw_rules *del,
 		   struct errbuf *e);
 int fw_hits_read(struct fw *fw, struct fw_hit **hits, size_t *n, struct errbuf *e);
+void fw_hits_prune(struct fw *fw, const uint32_t *live, size_t n);
 const struct fw_hit *fw_hit_find(const struct fw_hit *hits, size_t n, uint32_t rule);
 int fw_stats_read(struct fw *fw, struct fw_counter stats[FW_STAT_COUNT], struct errbuf *e);
 int fw_possible_cpus(void);

@@ -276,6 +276,9 @@ int fw_rules_parse_text(const char *name, const char *buf, size_t len, struct fw
 	int err;
 
 	memset(out, 0, sizeof(*out));
+	/* A UTF-8 byte-order mark, as some editors write one, is not a rule. */
+	if (len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
+		p += 3;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *stop = nl ? nl : end;

@@ -178,6 +178,32 @@ static int file_read(const char *path, char **buf, size_t *len)
 	return (int)n;
 }
 
+static int id_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* After a whole-set load: the ids now live are the kept ones and the added ones. */
+static void hits_prune_to(struct fw *fw, const struct fw_rules *have, const struct fw_rules *add,
+			  const struct fw_rules *del)
+{
+	uint32_t *live = malloc((have->n + add->n + 1) * sizeof(*live));
+	size_t n = 0;
+
+	if (!live)
+		return;
+	for (size_t i = 0; i < have->n; i++)
+		if (!del->n || !bsearch(&have->v[i], del->v, del->n, sizeof(*del->v), fw_rule_cmp))
+			live[n++] = have->v[i].id;
+	for (size_t i = 0; i < add->n; i++)
+		live[n++] = add->v[i].id;
+	qsort(live, n, sizeof(*live), id_cmp);
+	fw_hits_prune(fw, live, n);
+	free(live);
+}
+
 static int rules_load(struct opts *o, const char *path)
 {
 	struct fw_rules want = { 0 }, have = { 0 }, add = { 0 }, del = { 0 };
@@ -226,6 +252,8 @@ static int rules_load(struct opts *o, const char *path)
 		fprintf(stderr, "xdpload: rules: nothing changed on %s\n", o->dev);
 		goto out;
 	}
+	if (!o->dry_run)
+		hits_prune_to(&fw, &have, &add, &del);
 	printf("rules %s on %s: %zu rules: %zu kept, %zu %sadded, %zu %sremoved (%.3f s)\n", path,
 	       o->dev, want.n, kept, add.n, o->dry_run ? "to be " : "", del.n,
 	       o->dry_run ? "to be " : "", seconds_since(&t0));

@@ -291,6 +291,21 @@ dry run: nothing changed$"
 	[ "$(verdict "$(packet none ipv4 203.0.113.5 0)")" = XDP_DROP ]
 }
 
+@test "rules load: a UTF-8 byte-order mark is skipped; orphan hit counters are swept up" {
+	local f="$BATS_TEST_TMPDIR/bom.txt"
+	fw rules --dev "$IF_B" >"$f.plain"
+	printf '\xef\xbb\xbf' | cat - "$f.plain" >"$f"
+	run -0 fw rules load "$f" --dev "$IF_B"
+	assert_output --regexp "[0-9]+ kept, 0 added, 0 removed"
+	# A counter for rule 12345, which does not exist: what a packet racing an unblock leaves.
+	bpftool map update pinned "$FWDIR/fw_hits" key 0x39 0x30 0 0 value 1 0 0 0 0 0 0 0 64 0 0 0 0 0 0 0
+	run -0 bpftool map lookup pinned "$FWDIR/fw_hits" key 0x39 0x30 0 0
+	run -0 fw rules load "$f" --dev "$IF_B"
+	run bpftool map lookup pinned "$FWDIR/fw_hits" key 0x39 0x30 0 0
+	assert_failure
+	[ "$(fw_hits "$BLOCKED4")" -gt 0 ] # the live rules' counters stay
+}
+
 @test "rules load: a bad line names the file and line, and nothing changes" {
 	local f="$BATS_TEST_TMPDIR/bad.txt"
 	before=$(fw rules --dev "$IF_B")
