@@ -265,6 +265,33 @@ out:
 	return code;
 }
 
+/*
+ * The bpf_link holding prog_id on ifindex, as an fd, or -1: netlink holds it,
+ * or (*unknown) we may not look at every link (EPERM).
+ */
+int xdp_link_find(int ifindex, uint32_t prog_id, bool *unknown)
+{
+	uint32_t id = 0;
+	int err;
+
+	*unknown = false;
+	while ((err = bpf_next_id(BPF_LINK_GET_NEXT_ID, id, &id)) == 0) {
+		struct bpf_link_info info;
+		int fd = bpf_fd_by_id(BPF_LINK_GET_FD_BY_ID, id);
+
+		if (fd < 0) {
+			*unknown |= fd != -ENOENT; /* gone meanwhile is fine; EPERM is not */
+			continue;
+		}
+		if (bpf_obj_info(fd, &info, sizeof(info)) == 0 && info.type == BPF_LINK_TYPE_XDP &&
+		    info.prog_id == prog_id && (int)info.xdp_ifindex == ifindex)
+			return fd;
+		close(fd);
+	}
+	*unknown |= err != -ENOENT;
+	return -1;
+}
+
 /* Whether a pinned file holds a map (true) or a program (false). */
 static int pin_kind(int fd, bool *is_map)
 {
@@ -280,16 +307,8 @@ static int pin_kind(int fd, bool *is_map)
 	return strstr(target, "bpf-map") || strstr(target, "bpf-prog") ? 0 : -EINVAL;
 }
 
-#define MAX_PROG_MAPS 64
-
-/* A program and the maps it uses, noted before detaching may free it. */
-struct prog_maps {
-	uint32_t prog_id;
-	uint32_t map_ids[MAX_PROG_MAPS];
-	uint32_t nmaps;
-};
-
-static void prog_maps_get(uint32_t prog_id, struct prog_maps *pm)
+/* The maps a program uses (up to MAX_PROG_MAPS), noted before detaching may free it. */
+void prog_maps_get(uint32_t prog_id, struct prog_maps *pm)
 {
 	struct bpf_prog_info info;
 	struct bpf_info_by_fd_attr attr;

@@ -60,6 +60,18 @@ int load_program(struct loaded *l, const char *path, const char *iface, const st
 const char *obj_display_name(const char *path);
 int attach_netlink(struct loaded *l, const char *iface, const struct opts *o);
 void print_attached(const struct loaded *l, const char *iface, uint32_t mode_flags);
+int xdp_link_find(int ifindex, uint32_t prog_id, bool *unknown);
+
+#define MAX_PROG_MAPS 64
+
+/* A program and the maps it uses (attach.c). */
+struct prog_maps {
+	uint32_t prog_id;
+	uint32_t map_ids[MAX_PROG_MAPS];
+	uint32_t nmaps;
+};
+
+void prog_maps_get(uint32_t prog_id, struct prog_maps *pm);
 void loaded_close(struct loaded *l, const struct opts *o, bool failed);
 
 int report(struct errbuf *e, int code);

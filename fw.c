@@ -395,23 +395,6 @@ failed:
 	return err;
 }
 
-static int hit_id_cmp(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static int hit_id_collect(const void *key, const void *value, void *ctx)
-{
-	struct fw_rules *ids = ctx; /* ids only: the rule's id field carries them */
-	struct fw_rule r = { 0 };
-
-	(void)value;
-	memcpy(&r.id, key, 4);
-	return fw_rules_push(ids, &r);
-}
-
 /*
  * Delete the hit counters of removed rules.  Most rules are never hit, so
  * read which ids have a counter (a few batches) rather than try a delete
@@ -419,24 +402,23 @@ static int hit_id_collect(const void *key, const void *value, void *ctx)
  */
 static void hits_forget(struct fw *fw, const struct fw_rules *del)
 {
-	struct fw_rules have = { 0 };
-	uint32_t *ids;
+	struct errbuf ignored;
+	struct fw_hit *hits;
+	size_t n;
 
-	if (map_walk(fw->fds[FW_MAP_HITS], 4, ((sizeof(struct fw_counter) + 7) & ~(size_t)7) * fw->ncpus,
-		     hit_id_collect, &have) || !have.n) {
-		fw_rules_free(&have);
+	if (fw_hits_read(fw, &hits, &n, &ignored))
 		return;
-	}
-	ids = malloc(have.n * sizeof(*ids));
-	for (size_t i = 0; ids && i < have.n; i++)
-		ids[i] = have.v[i].id;
-	if (ids)
-		qsort(ids, have.n, sizeof(*ids), hit_id_cmp);
 	for (size_t i = 0; i < del->n; i++)
-		if (!ids || bsearch(&del->v[i].id, ids, have.n, sizeof(*ids), hit_id_cmp))
+		if (fw_hit_find(hits, n, del->v[i].id))
 			bpf_map_elem(BPF_MAP_DELETE_ELEM, fw->fds[FW_MAP_HITS], &del->v[i].id, NULL, 0);
-	free(ids);
-	fw_rules_free(&have);
+	free(hits);
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
 }
 
 /*
@@ -446,15 +428,16 @@ static void hits_forget(struct fw *fw, const struct fw_rules *del)
  */
 void fw_hits_prune(struct fw *fw, const uint32_t *live, size_t n)
 {
-	struct fw_rules have = { 0 };
+	struct errbuf ignored;
+	struct fw_hit *hits;
+	size_t nhits;
 
-	if (map_walk(fw->fds[FW_MAP_HITS], 4, ((sizeof(struct fw_counter) + 7) & ~(size_t)7) * fw->ncpus,
-		     hit_id_collect, &have) == 0)
-		for (size_t i = 0; i < have.n; i++)
-			if (!n || !bsearch(&have.v[i].id, live, n, sizeof(*live), hit_id_cmp))
-				bpf_map_elem(BPF_MAP_DELETE_ELEM, fw->fds[FW_MAP_HITS], &have.v[i].id,
-					     NULL, 0);
-	fw_rules_free(&have);
+	if (fw_hits_read(fw, &hits, &nhits, &ignored))
+		return;
+	for (size_t i = 0; i < nhits; i++)
+		if (!n || !bsearch(&hits[i].rule, live, n, sizeof(*live), id_cmp))
+			bpf_map_elem(BPF_MAP_DELETE_ELEM, fw->fds[FW_MAP_HITS], &hits[i].rule, NULL, 0);
+	free(hits);
 }
 
 /*

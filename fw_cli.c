@@ -163,45 +163,13 @@ int fw_builtin_prepare(struct opts *o, const char *iface, char *dir, size_t len)
 /* Whether program prog_id uses the map map_id: is it the firewall of this state? */
 static bool prog_uses_map(uint32_t prog_id, uint32_t map_id)
 {
-	uint32_t ids[64];
-	struct bpf_prog_info info;
-	struct bpf_info_by_fd_attr attr;
-	int fd = bpf_fd_by_id(BPF_PROG_GET_FD_BY_ID, prog_id);
-	bool found = false;
+	struct prog_maps pm;
 
-	if (fd < 0)
-		return false;
-	memset(&info, 0, sizeof(info));
-	info.nr_map_ids = 64;
-	info.map_ids = bpf_ptr(ids);
-	memset(&attr, 0, sizeof(attr));
-	attr.bpf_fd = (uint32_t)fd;
-	attr.info_len = sizeof(info);
-	attr.info = bpf_ptr(&info);
-	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr)) == 0)
-		for (uint32_t i = 0; i < info.nr_map_ids && i < 64; i++)
-			found |= ids[i] == map_id;
-	close(fd);
-	return found;
-}
-
-/* The bpf_link holding prog_id on ifindex, as an fd, or -1 when netlink holds it. */
-static int xdp_link_find(int ifindex, uint32_t prog_id)
-{
-	uint32_t id = 0;
-
-	while (bpf_next_id(BPF_LINK_GET_NEXT_ID, id, &id) == 0) {
-		struct bpf_link_info info;
-		int fd = bpf_fd_by_id(BPF_LINK_GET_FD_BY_ID, id);
-
-		if (fd < 0)
-			continue;
-		if (bpf_obj_info(fd, &info, sizeof(info)) == 0 && info.type == BPF_LINK_TYPE_XDP &&
-		    info.prog_id == prog_id && (int)info.xdp_ifindex == ifindex)
-			return fd;
-		close(fd);
-	}
-	return -1;
+	prog_maps_get(prog_id, &pm);
+	for (uint32_t i = 0; i < pm.nmaps; i++)
+		if (pm.map_ids[i] == map_id)
+			return true;
+	return false;
 }
 
 static int fw_attach(struct opts *o, const char *iface, const char *path)
@@ -382,7 +350,7 @@ static int fw_upgrade(struct opts *o, const char *iface, const char *path)
 	if (code)
 		goto out;
 	old_fd = bpf_fd_by_id(BPF_PROG_GET_FD_BY_ID, old_id);
-	link_fd = xdp_link_find(ifindex, old_id);
+	link_fd = xdp_link_find(ifindex, old_id, &(bool){ false });
 	/* The kernel swaps only if the old program is still there: never a gap, never a race. */
 	if (link_fd >= 0) {
 		xdpl_log("upgrade: BPF_LINK_UPDATE: prog %u -> fd %d", old_id, l.fds.prog_fd);

@@ -214,9 +214,6 @@ static int rules_load(struct opts *o, const char *path)
 	char *buf;
 	int code = EXIT_OK, err;
 
-	memset(&fw, 0, sizeof(fw));
-	memset(fw.fds, 0xff, sizeof(fw.fds));
-	fw.dir_fd = -1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	err = file_read(path, &buf, &len);
 	if (err) {

@@ -341,26 +341,14 @@ int cmd_inspect(struct opts *o)
  */
 const char *attached_via(int ifindex, uint32_t prog_id)
 {
-	uint32_t id = 0;
-	bool unknown = false;
-	int err;
+	bool unknown;
+	int fd = xdp_link_find(ifindex, prog_id, &unknown);
 
-	while ((err = bpf_next_id(BPF_LINK_GET_NEXT_ID, id, &id)) == 0) {
-		struct bpf_link_info info;
-		int fd = bpf_fd_by_id(BPF_LINK_GET_FD_BY_ID, id);
-
-		if (fd < 0) {
-			unknown |= fd != -ENOENT; /* gone meanwhile is fine; EPERM is not */
-			continue;
-		}
-		if (bpf_obj_info(fd, &info, sizeof(info)) == 0 && info.type == BPF_LINK_TYPE_XDP &&
-		    info.prog_id == prog_id && (int)info.xdp_ifindex == ifindex) {
-			close(fd);
-			return "link";
-		}
+	if (fd >= 0) {
 		close(fd);
+		return "link";
 	}
-	return err == -ENOENT && !unknown ? "netlink" : "?";
+	return unknown ? "?" : "netlink";
 }
 
 int cmd_status(struct opts *o)
@@ -430,13 +418,6 @@ static bool map_is_percpu(uint32_t type)
 	return type == 5 || type == 6 || type == 10 || type == 21; /* percpu hash, array, lru hash, cgroup storage */
 }
 
-static unsigned int possible_cpus(void)
-{
-	int n = fw_possible_cpus(); /* /sys/devices/system/cpu/possible */
-
-	return n > 0 ? (unsigned int)n : (unsigned int)sysconf(_SC_NPROCESSORS_CONF);
-}
-
 static void entry_print(const uint8_t *key, const uint8_t *value, const struct bpf_map_info *info,
 			unsigned int cpus, size_t stride, bool json, size_t row)
 {
@@ -499,7 +480,14 @@ int cmd_map(struct opts *o)
 	}
 	stride = info.value_size;
 	if (map_is_percpu(info.type)) {
-		cpus = possible_cpus();
+		int n = fw_possible_cpus(); /* a guess would size the buffer wrong */
+
+		if (n < 0) {
+			err_sys(&e, n, "map: cannot read /sys/devices/system/cpu/possible (is sysfs mounted?)");
+			close(fd);
+			return report(&e, EXIT_ENV);
+		}
+		cpus = (unsigned int)n;
 		stride = (info.value_size + 7) & ~7U;
 	}
 	key = calloc(1, info.key_size + 1);

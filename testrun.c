@@ -100,7 +100,9 @@ int cmd_test(struct opts *o)
 		struct stat st;
 		char meta[4200];
 
-		snprintf(dir, sizeof(dir), "%s/%s", o->pin_base, o->dev);
+		code = fw_dir(o, o->dev, dir, sizeof(dir));
+		if (code)
+			return code;
 		snprintf(meta, sizeof(meta), "%s/fw_meta", dir);
 		if (stat(meta, &st) < 0) {
 			fprintf(stderr, "xdpload: test: no firewall state for %s in %s; attach one with `xdpload firewall attach %s`\n",

@@ -424,6 +424,47 @@ rules and counters stay in $FWDIR for the next \`xdpload firewall attach $IF_B\`
 	assert_output "xdpload: test: no firewall state for xdplnone0 in $BPFFS/xdplnone0; attach one with \`xdpload firewall attach xdplnone0\`"
 }
 
+@test "firewall verbs: usage errors, a state that is missing, a program that is not ours" {
+	in_m() { nsenter --net="/run/netns/$NS_M" "$@"; }
+	local dev="${IF_M}p"
+	run -1 fw firewall frobnicate "$IF_B"
+	assert_output "xdpload: firewall: unknown command frobnicate; expected attach, upgrade, detach or set"
+	run -1 fw firewall detach "$IF_B" extra
+	assert_output "xdpload: usage: xdpload firewall attach|upgrade IFACE [OBJ], firewall detach|set IFACE"
+	run -1 fw firewall set "$IF_B"
+	assert_output "xdpload: firewall set: give --policy, --malformed or --events-rate"
+	run -1 fw rules show --dev "$IF_B"
+	assert_output "xdpload: usage: xdpload rules --dev IFACE [-j], xdpload rules load FILE --dev IFACE [--dry-run]"
+	run -1 fw rules --dev ../etc
+	assert_output "xdpload: firewall: ../etc is not an interface name"
+	run -5 fw firewall detach "$dev"
+	assert_output "xdpload: firewall detach: no firewall state for $dev in $BPFFS/$dev"
+	run -5 fw stats --dev "$dev"
+	assert_output "xdpload: firewall: no firewall state in $BPFFS/$dev: ENOENT (No such file or directory)
+xdpload: hint: no firewall was attached to $dev with this --pin-maps; attach one with \`xdpload firewall attach $dev\`"
+	# State without its program; then another program on the interface.
+	in_m "$XDPLOAD" firewall attach "$dev" --pin-maps "$BPFFS" >/dev/null
+	in_m "$XDPLOAD" detach "$dev" >/dev/null
+	run -4 in_m "$XDPLOAD" firewall upgrade "$dev" --pin-maps "$BPFFS"
+	assert_output "xdpload: firewall upgrade: no firewall of $BPFFS/$dev is attached to $dev; attach it with \`xdpload firewall attach $dev\`"
+	in_m "$XDPLOAD" attach "$PROGS/xdp_drop.o" "$dev" >/dev/null
+	id=$(ip -n "$NS_M" -d link show dev "$dev" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p')
+	run -0 in_m "$XDPLOAD" firewall detach "$dev" --purge --pin-maps "$BPFFS"
+	assert_output "$dev runs XDP program $id, not the firewall of $BPFFS/$dev: left alone (\`xdpload detach $dev\` removes it)
+removed $BPFFS/$dev (9 pinned maps: rules, counters, settings)"
+	run ip -n "$NS_M" -d link show dev "$dev"
+	assert_output --partial "prog/xdp id $id"
+	in_m "$XDPLOAD" detach "$dev" >/dev/null
+}
+
+@test "events: a firewall with events off says how to turn them on" {
+	fw firewall set "$IF_B" --events-rate 0 >/dev/null
+	run -0 --separate-stderr fw events --dev "$IF_B" --duration 0
+	fw firewall set "$IF_B" --events-rate 100 >/dev/null
+	assert_equal "$stderr" "xdpload: events: the firewall on $IF_B sends no events (rate 0); \`xdpload firewall set $IF_B --events-rate N\` turns them on
+xdpload: events: 0 shown; meanwhile the firewall sent 0, held back 0 over the rate, lost 0 to a full ring"
+}
+
 @test "a pinned map of another layout is refused with the way out" {
 	local dir="$BPFFS/xdplfake0"
 	mkdir "$dir"
@@ -452,6 +493,9 @@ xdpload: hint: $dir was made by another version of xdpload's firewall. Export it
 	new=$(echo "$output" | sed 's/.*-> \([0-9]*\).*/\1/')
 	run -0 in_m "$XDPLOAD" status "$IF_M"
 	assert_output --regexp "$new +xdp_firewall .* link"
+	run -4 in_m "$XDPLOAD" firewall detach "$IF_M" --pin-maps "$BPFFS"
+	assert_line --regexp "^xdpload: firewall detach: program $new from $IF_M \(native mode\): RTM_SETLINK refused: [A-Z]+ .*"
+	assert_line "xdpload: hint: a bpf_link holds it (\`xdpload run\`); stop that process to detach"
 	kill -INT "$pid"
 	wait "$pid"
 	run -0 in_m "$XDPLOAD" status "$IF_M"
