@@ -31,7 +31,7 @@ LDFLAGS ?= -s
 LDFLAGS += -static
 BPF_CFLAGS := -O2 -g -target bpf -nostdinc -Wall -Werror
 
-SRCS := loader.c attach.c testrun.c show.c fw_cli.c rules_cli.c elf.c object.c maps.c btf.c btf_compat.c \
+SRCS := loader.c report.c attach.c testrun.c show.c fw_cli.c rules_cli.c elf.c object.c maps.c btf.c btf_compat.c \
 	reloc.c load.c netlink.c fw.c rules.c ringbuf.c builtin.c
 HDRS := xdpload.h bpf_sys.h btf.h cli.h fw.h firewall.h
 TEST_PROGS := $(patsubst %.c,%.o,$(wildcard tests/progs/*.c))

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cli.h - what the command-line files share.  loader.c holds main, the
- * options, the error report and the load every verb shares; attach.c the
- * verbs that attach and detach (run, attach, detach); testrun.c `test`;
- * show.c the verbs that only look (inspect, status, map dump); fw_cli.c and
- * rules_cli.c the firewall's verbs.  These six are the only files that print
- * or exit.
+ * options and the load every verb shares; report.c the error report and the
+ * -v log; attach.c the verbs that attach and detach (run, attach, detach);
+ * testrun.c `test`; show.c the verbs that only look (inspect, status, map
+ * dump); fw_cli.c and rules_cli.c the firewall's verbs.  These seven are the
+ * only files that print or exit.
  */
 #ifndef XDPLOAD_CLI_H
 #define XDPLOAD_CLI_H
@@ -74,6 +74,7 @@ struct prog_maps {
 void prog_maps_get(uint32_t prog_id, struct prog_maps *pm);
 void loaded_close(struct loaded *l, const struct opts *o, bool failed);
 
+extern bool xdpl_verbose;
 int report(struct errbuf *e, int code);
 uint32_t mode_flag(int mode);
 int iface_index(const char *name, struct errbuf *e);

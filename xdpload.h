@@ -10,11 +10,12 @@
  *   reloc.c    obj, prog   -> the instructions the kernel receives (subprograms linked)
  *   load.c     obj         -> struct obj_fds (BTF, maps, the program loaded)
  *   netlink.c  prog fd     -> attached to an interface over rtnetlink
- *   loader.c   the command line: calls the steps in order and reports
+ *   loader.c   the command line: calls the steps in order (report.c reports)
  *
  * Every step returns 0 (or an fd) on success and a negative errno on failure,
- * and explains a failure in a caller-provided struct errbuf.  Only loader.c
- * prints; the one exception is xdpl_log(), the -v step log loader.c provides.
+ * and explains a failure in a caller-provided struct errbuf.  Only the
+ * command-line files print (cli.h); the one exception is xdpl_log(), the -v
+ * step log report.c provides.
  */
 #ifndef XDPLOAD_H
 #define XDPLOAD_H
@@ -35,7 +36,7 @@ struct errbuf {
 	char msg[512];    /* "step: object: broken rule" */
 	int errnum;       /* errno of the failing syscall; 0 when we found the fault */
 	char kernel[512]; /* the kernel's own words (netlink extended ack) */
-	char *log;        /* verifier log, malloc'd; loader.c prints and frees it */
+	char *log;        /* verifier log, malloc'd; report() prints and frees it */
 	char where[512];  /* the source line the verifier stopped at, from BTF line info */
 	bool environment; /* the fault lies around us (pins, bpffs), not in object or kernel */
 	/* Otherwise: errnum 0 means we found the fault in the object, else the kernel refused. */
@@ -66,10 +67,10 @@ __attribute__((format(printf, 3, 4))) static inline int err_sys(struct errbuf *e
 	return err;
 }
 
-/* The -v step log; loader.c prints it when asked, everyone else calls it. */
+/* The -v step log; report.c prints it when asked, everyone else calls it. */
 __attribute__((format(printf, 1, 2))) void xdpl_log(const char *fmt, ...);
 
-/* "EPERM": the errno's name from loader.c's own table, for -v log lines. */
+/* "EPERM": the errno's name from report.c's own table, for -v log lines. */
 const char *xdpl_errno_name(int err);
 
 /* ---- the object (elf.c validates the ELF, object.c describes the BPF in it) ---- */
