@@ -2,6 +2,7 @@
 #   make          ./xdpload (static) and xdp_kern.o
 #   make test     the bats suite against the running kernel (root)
 #   make demo     attach in a throwaway network namespace and show it working
+#   make fresh-check  make demo and make test on a brand-new Debian 12 root (root)
 #   make asan     ./xdpload-asan, address+undefined sanitizers (the parser tests use it)
 #   make fuzz     build the libFuzzer targets: the whole object parser, BTF alone, rules files
 #   make fuzz-smoke  run each for a minute (FUZZ_SECONDS), as CI does
@@ -84,13 +85,24 @@ fuzz: fuzz/elf_fuzz fuzz/btf_fuzz fuzz/rules_fuzz
 
 # Each target for FUZZ_SECONDS (60) from its seeds, then the kept crashes; CI runs it.
 fuzz-smoke:
+	tools/deps.sh fuzz
 	fuzz/smoke.sh
 
-test: all xdpload-asan xdpload-dbg
+# demo and test check what they need first (tools/deps.sh: as root on Debian
+# they install it, otherwise they say what to install), before building.
+test:
+	tools/deps.sh test
+	$(MAKE) all xdpload-asan xdpload-dbg
 	tests/run
 
-demo: all
+demo:
+	tools/deps.sh demo
+	$(MAKE) all
 	./demo.sh
+
+# make demo and make test on a brand-new Debian 12 root (root; tools/fresh-check.sh).
+fresh-check:
+	tools/fresh-check.sh
 
 # The data path measured: ns per packet, size, memory, rules load time, drops
 # over a veth (bench/DATAPATH.md).  It reports; it is no test.
@@ -129,5 +141,5 @@ clean:
 	rm -f xdpload xdpload-* xdp_kern.o tests/progs/*.o bench/*.o fuzz/elf_fuzz fuzz/btf_fuzz fuzz/rules_fuzz
 	rm -rf build/initramfs build/*.cc build/xdp_kern.builtin.o bench/out
 
-.PHONY: all asan fuzz fuzz-smoke test demo bench bench-datapath size install initramfs-test clean FORCE
+.PHONY: all asan fuzz fuzz-smoke test demo fresh-check bench bench-datapath size install initramfs-test clean FORCE
 tests/progs/fw_small.o: xdp_kern.c

@@ -3,6 +3,10 @@
 bats_require_minimum_version 1.5.0
 
 for lib in bats-support bats-assert bats-file; do
+	if [ ! -f "/usr/lib/bats/$lib/load.bash" ]; then
+		echo "tests: /usr/lib/bats/$lib is missing: run make test (as root it installs $lib; tools/deps.sh test says what is missing)" >&2
+		return 1
+	fi
 	load "/usr/lib/bats/$lib/load.bash"
 done
 
@@ -16,6 +20,23 @@ xdpload() { "$XDPLOAD" "$@"; }
 
 require_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root to load BPF and create namespaces"
+}
+
+# Skips when a package of tools/deps.sh's list is missing, naming it and
+# whether it is required (make test installs those as root) or optional.
+# Under XDPLOAD_STRICT=1 (CI) a missing required package fails the test.
+# usage: require_pkg PACKAGE
+require_pkg() {
+	local why
+	why=$("$ROOT/tools/deps.sh" --probe "$1") && return 0
+	case "$why" in
+	required*)
+		[ -z "${XDPLOAD_STRICT:-}" ] ||
+			fail "needs $1, a required package (${why#required }); make test installs it as root"
+		skip "needs $1, a required package (${why#required }); make test installs it as root"
+		;;
+	*) skip "needs $1, an optional package (${why#optional })" ;;
+	esac
 }
 
 # Names: one pair per test file, unique per run so parallel runs do not meet.
