@@ -61,8 +61,8 @@ git clone -q --no-hardlinks "$top" "$root/root/xdpload" ||
 # mount what a booted machine has, and pivot into it.
 inner='
 set -e
+mount --bind "$1" "$1"
 cd "$1"
-mount --bind . .
 mount -t proc proc proc
 mount --rbind /sys sys
 mount --make-rslave sys
