@@ -32,54 +32,81 @@ LDFLAGS ?= -s
 LDFLAGS += -static
 BPF_CFLAGS := -O2 -g -target bpf -nostdinc -Wall -Werror
 
-SRCS := loader.c report.c attach.c testrun.c show.c fw_cli.c rules_cli.c elf.c object.c maps.c btf.c btf_compat.c \
-	reloc.c load.c netlink.c fw.c rules.c ringbuf.c builtin.c
-HDRS := xdpload.h bpf_sys.h btf.h cli.h fw.h firewall.h
+# The layers (../shared/DESIGN.md): the library is elf.c, netlink.c, lib/ and
+# the firewall's control plane in fw/; the command line is loader.c and cli/.
+# Each build variant compiles them into its own directory under build/ and
+# links the command line against that variant's libxdpload.a.
+LIB_SRCS := elf.c netlink.c $(wildcard lib/*.c) $(wildcard fw/*.c)
+CLI_SRCS := loader.c $(wildcard cli/*.c)
+HDRS := bpf_sys.h $(wildcard lib/*.h fw/*.h cli/*.h include/*.h)
+CPPFLAGS += -I. -Iinclude
 TEST_PROGS := $(patsubst %.c,%.o,$(wildcard tests/progs/*.c))
 BENCH_PROGS := bench/xdp_pass.o bench/xdp_count.o
 
 all: $(BIN) xdp_kern.o $(TEST_PROGS) $(BENCH_PROGS)
 
-$(BIN): $(SRCS) $(HDRS) build/xdp_kern.builtin.o build/$(BIN).cc
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SRCS)
+# usage: $(call objs,DIR,SOURCES)
+objs = $(patsubst %.c,$(1)/%.o,$(2))
+
+REL := build/$(BIN)
+$(REL)/%.o: %.c $(HDRS) build/$(BIN).cc
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+$(REL)/libxdpload.a: $(call objs,$(REL),$(LIB_SRCS))
+	rm -f $@ && $(AR) rcs $@ $^
+$(BIN): $(call objs,$(REL),$(CLI_SRCS)) $(REL)/libxdpload.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 
 # What the binary was built with: `make CC=gcc` after `make` rebuilds it.
 build/$(BIN).cc: FORCE
 	@mkdir -p build
 	@echo '$(CC) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS) $(LDFLAGS)' >$@
 
-# The firewall the binary carries (builtin.c): xdp_kern.o without its DWARF,
+# The firewall the binary carries (fw/builtin.c): xdp_kern.o without its DWARF,
 # which only debuggers read; BTF and its line info stay.  11 KB less.
 build/xdp_kern.builtin.o: xdp_kern.o
 	@mkdir -p build
 	$(LLVM_STRIP) --strip-debug -o $@ xdp_kern.o
+$(REL)/fw/builtin.o build/asan/fw/builtin.o build/dbg/fw/builtin.o: build/xdp_kern.builtin.o
 
-xdpload-asan: $(SRCS) $(HDRS) build/xdp_kern.builtin.o
-	gcc -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
-		-fno-sanitize-recover=all -fno-omit-frame-pointer -o $@ $(SRCS)
+ASAN_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer
+build/asan/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	gcc $(CPPFLAGS) $(ASAN_CFLAGS) -c -o $@ $<
+build/asan/libxdpload.a: $(call objs,build/asan,$(LIB_SRCS))
+	rm -f $@ && $(AR) rcs $@ $^
+xdpload-asan: $(call objs,build/asan,$(CLI_SRCS)) build/asan/libxdpload.a
+	gcc $(ASAN_CFLAGS) -o $@ $^
 
 asan: xdpload-asan
 
 # An unoptimised glibc build for valgrind (fd and leak checks in tests/leaks.bats).
-xdpload-dbg: $(SRCS) $(HDRS) build/xdp_kern.builtin.o
-	gcc -std=gnu11 -O0 -g -Wall -Wextra -Werror -o $@ $(SRCS)
+DBG_CFLAGS := -std=gnu11 -O0 -g -Wall -Wextra -Werror
+build/dbg/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	gcc $(CPPFLAGS) $(DBG_CFLAGS) -c -o $@ $<
+build/dbg/libxdpload.a: $(call objs,build/dbg,$(LIB_SRCS))
+	rm -f $@ && $(AR) rcs $@ $^
+xdpload-dbg: $(call objs,build/dbg,$(CLI_SRCS)) build/dbg/libxdpload.a
+	gcc $(DBG_CFLAGS) -o $@ $^
 
-%.o: %.c xdp_kern.h firewall.h
+%.o: %.c xdp_kern.h fw/firewall.h
 	$(CLANG) $(BPF_CFLAGS) -I. -c $< -o $@
 
 # Everything between the file and the kernel: no syscalls, so it can be fuzzed.
-PARSER := elf.c object.c maps.c btf.c btf_compat.c reloc.c
+PARSER := elf.c lib/object.c lib/maps.c lib/btf.c lib/btf_compat.c lib/reloc.c
 
 fuzz/elf_fuzz: fuzz/elf_fuzz.c $(PARSER) $(HDRS)
-	$(CLANG) -g -O1 -I. -fsanitize=fuzzer,address,undefined -o $@ fuzz/elf_fuzz.c $(PARSER)
+	$(CLANG) -g -O1 $(CPPFLAGS) -fsanitize=fuzzer,address,undefined -o $@ fuzz/elf_fuzz.c $(PARSER)
 
 # The firewall's rules files and CIDRs: rules.c alone, no syscalls either.
-fuzz/rules_fuzz: fuzz/rules_fuzz.c rules.c fw.h firewall.h xdpload.h
-	$(CLANG) -g -O1 -I. -fsanitize=fuzzer,address,undefined -o $@ fuzz/rules_fuzz.c rules.c
+fuzz/rules_fuzz: fuzz/rules_fuzz.c fw/rules.c $(HDRS)
+	$(CLANG) -g -O1 $(CPPFLAGS) -fsanitize=fuzzer,address,undefined -o $@ fuzz/rules_fuzz.c fw/rules.c
 
 # .BTF and .BTF.ext alone, without an ELF around them.
-fuzz/btf_fuzz: fuzz/btf_fuzz.c btf.c btf_compat.c btf.h xdpload.h
-	$(CLANG) -g -O1 -I. -fsanitize=fuzzer,address,undefined -o $@ fuzz/btf_fuzz.c btf.c btf_compat.c
+fuzz/btf_fuzz: fuzz/btf_fuzz.c lib/btf.c lib/btf_compat.c $(HDRS)
+	$(CLANG) -g -O1 $(CPPFLAGS) -fsanitize=fuzzer,address,undefined -o $@ fuzz/btf_fuzz.c lib/btf.c lib/btf_compat.c
 
 fuzz: fuzz/elf_fuzz fuzz/btf_fuzz fuzz/rules_fuzz
 
@@ -139,7 +166,7 @@ initramfs-test: all
 # build/kernel stays: it is a download, not something make builds.
 clean:
 	rm -f xdpload xdpload-* xdp_kern.o tests/progs/*.o bench/*.o fuzz/elf_fuzz fuzz/btf_fuzz fuzz/rules_fuzz
-	rm -rf build/initramfs build/*.cc build/xdp_kern.builtin.o bench/out
+	rm -rf build/initramfs build/*.cc build/xdp_kern.builtin.o build/xdpload* build/asan build/dbg bench/out
 
 .PHONY: all asan fuzz fuzz-smoke test demo fresh-check bench bench-datapath size install initramfs-test clean FORCE
 tests/progs/fw_small.o: xdp_kern.c

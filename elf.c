@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #include "bpf_sys.h"
-#include "xdpload.h"
+#include "lib/internal.h"
 
 #ifndef EM_BPF
 #define EM_BPF 247

@@ -18,8 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "btf.h"
-#include "cli.h"
+#include "lib/btf.h"
+#include "cli/cli.h"
 
 const char *mode_name(int mode)
 {

@@ -29,7 +29,7 @@
 #include <unistd.h>
 
 #include "bpf_sys.h"
-#include "xdpload.h"
+#include "lib/internal.h"
 
 /* ---- the slice of the netlink and rtnetlink ABI we use ---- */
 

@@ -22,7 +22,7 @@
  * so rules, counters and the policy survive reloads and upgrades.
  */
 #include "xdp_kern.h"
-#include "firewall.h"
+#include "fw/firewall.h"
 
 #define PIN_BY_NAME __uint(pinning, LIBBPF_PIN_BY_NAME)
 

@@ -6,7 +6,7 @@
  * firewall's pinned map and looks up in the very same rules.
  */
 #include "../xdp_kern.h"
-#include "../firewall.h"
+#include "../fw/firewall.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "btf.h"
+#include "lib/btf.h"
 
 /* btf.c and btf_compat.c log nothing, but xdpload.h declares these. */
 void xdpl_log(const char *fmt, ...)

@@ -27,8 +27,8 @@
 #include <string.h>
 
 #include "bpf_sys.h"
-#include "btf.h"
-#include "xdpload.h"
+#include "lib/btf.h"
+#include "lib/internal.h"
 
 /* The parser logs through loader.c, which is not linked in: stay quiet. */
 void xdpl_log(const char *fmt, ...)

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fw.h"
+#include "fw/fw.h"
 
 static void check_rule(const struct fw_rule *r)
 {

@@ -14,9 +14,13 @@ load helpers
 	# shows exactly what our sources ask for.
 	command -v musl-gcc >/dev/null || skip "musl-gcc (musl-tools) is not installed"
 	cd "$ROOT"
-	for src in loader.c elf.c load.c netlink.c; do
-		run -0 musl-gcc -std=gnu11 -M "$src"
+	for src in *.c lib/*.c fw/*.c cli/*.c; do
+		run -0 musl-gcc -std=gnu11 -I. -Iinclude -M "$src"
 		refute_output --regexp "/(linux|asm|asm-generic|bpf)/"
+	done
+	# The files that make system calls take the kernel ABI from bpf_sys.h.
+	for src in loader.c netlink.c lib/load.c; do
+		run -0 musl-gcc -std=gnu11 -I. -Iinclude -M "$src"
 		assert_output --partial "bpf_sys.h"
 	done
 	run -0 clang -target bpf -nostdinc -I. -M xdp_kern.c
@@ -46,9 +50,7 @@ load helpers
 source_copy() {
 	SRC="$BATS_TEST_TMPDIR/src"
 	mkdir -p "$SRC"
-	cp "$ROOT"/*.c "$ROOT"/*.h "$ROOT/Makefile" "$SRC/"
-	mkdir -p "$SRC/bench"
-	cp "$ROOT"/bench/*.c "$SRC/bench/"
+	git -C "$ROOT" ls-files -z -- '*.c' '*.h' Makefile | (cd "$ROOT" && xargs -0 cp --parents -t "$SRC")
 }
 
 @test "make CC=gcc builds a static glibc xdpload, even right after the default build" {

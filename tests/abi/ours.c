@@ -3,7 +3,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include "bpf_sys.h"
-#include "btf.h"
+#include "lib/btf.h"
 
 int main(void)
 {

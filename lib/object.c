@@ -17,8 +17,8 @@
 #include <unistd.h>
 
 #include "bpf_sys.h"
-#include "btf.h"
-#include "xdpload.h"
+#include "lib/btf.h"
+#include "lib/internal.h"
 
 #define R_BPF_NONE 0
 #define R_BPF_64_64 1

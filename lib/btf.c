@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "btf.h"
+#include "lib/btf.h"
 
 #define MAX_RESOLVE_DEPTH 32
 

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 /* The packet `test` sends by default: Ethernet, IPv4 10.0.0.1 -> 10.0.0.2, UDP 12345 -> 53. */
 static const uint8_t default_packet[64] = {

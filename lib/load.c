@@ -24,8 +24,8 @@
 #include <unistd.h>
 
 #include "bpf_sys.h"
-#include "btf.h"
-#include "xdpload.h"
+#include "lib/btf.h"
+#include "lib/internal.h"
 
 #define LOG_SIZE_FIRST (64U << 10)
 #define LOG_SIZE_MAX ((16U << 20) - 1) /* kernels before 5.2 take no more */

@@ -20,7 +20,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "fw.h"
+#include "fw/fw.h"
 
 #define RING_BUSY (1U << 31)
 #define RING_DISCARD (1U << 30)

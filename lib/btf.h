@@ -24,7 +24,7 @@
 
 #include <stdint.h>
 
-#include "xdpload.h"
+#include "lib/internal.h"
 
 #define BTF_MAGIC 0xeB9F
 

@@ -15,7 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 bool xdpl_verbose; /* -v */
 

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "bpf_sys.h"
-#include "fw.h"
+#include "fw/fw.h"
 
 const char *const fw_map_names[FW_MAP_COUNT] = {
 	"fw_meta", "fw_v4", "fw_v6", "fw_lpm4", "fw_lpm6",

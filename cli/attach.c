@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 /* The attachment mode holding prog_id, or XDP_MODE_NONE. */
 static int mode_of(const struct xdp_state *st, uint32_t prog_id)

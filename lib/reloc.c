@@ -19,8 +19,8 @@
 #include <string.h>
 
 #include "bpf_sys.h"
-#include "btf.h"
-#include "xdpload.h"
+#include "lib/btf.h"
+#include "lib/internal.h"
 
 #define BPF_PSEUDO_FUNC 4 /* ld_imm64 src_reg: imm is a relative function address */
 

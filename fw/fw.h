@@ -7,8 +7,8 @@
 #ifndef XDPLOAD_FW_H
 #define XDPLOAD_FW_H
 
-#include "firewall.h"
-#include "xdpload.h"
+#include "fw/firewall.h"
+#include "lib/internal.h"
 
 /* One rule: a source prefix and the id its hits are counted under. */
 struct fw_rule {

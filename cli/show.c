@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "btf.h"
-#include "cli.h"
-#include "fw.h"
+#include "lib/btf.h"
+#include "cli/cli.h"
+#include "fw/fw.h"
 
 void json_string(const char *s)
 {

@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "bpf_sys.h"
-#include "btf.h"
-#include "xdpload.h"
+#include "lib/btf.h"
+#include "lib/internal.h"
 
 #define LEGACY_MAP_MIN_SIZE 16     /* type, key size, value size, max entries */
 #define DATA_MAP_MAX_SIZE (64U << 20) /* far above what the kernel allows a map value */

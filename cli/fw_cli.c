@@ -22,8 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "fw.h"
+#include "cli/cli.h"
+#include "fw/fw.h"
 
 #define FW_EVENTS_DEFAULT 100 /* drop events per second and CPU */
 

@@ -22,8 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "fw.h"
+#include "cli/cli.h"
+#include "fw/fw.h"
 
 static int need_dev(const struct opts *o, const char *verb)
 {

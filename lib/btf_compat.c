@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "btf.h"
+#include "lib/btf.h"
 
 unsigned int btf_features_used(const struct btf *btf)
 {

@@ -11,7 +11,7 @@
 #define XDPLOAD_CLI_H
 
 #include "bpf_sys.h"
-#include "xdpload.h"
+#include "lib/internal.h"
 
 enum exit_code {
 	EXIT_OK = 0,

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fw.h"
+#include "fw/fw.h"
 
 static unsigned int family_bits(uint8_t family)
 {
