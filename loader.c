@@ -10,7 +10,7 @@
  * error report and the -v log; attach.c run, attach and detach; testrun.c
  * `test`; show.c the verbs that only look; fw_cli.c and rules_cli.c the
  * firewall's.  These are the only files that print or exit (cli.h).  Every
- * other step returns -errno with an explanation in struct errbuf.
+ * other step returns -errno with an explanation in struct xdpl_error.
  */
 #include <errno.h>
 #include <net/if.h>
@@ -47,7 +47,7 @@ void prog_info_by_id(uint32_t id, struct bpf_prog_info *info)
 		close(fd);
 }
 
-int iface_index(const char *name, struct errbuf *e)
+int iface_index(const char *name, struct xdpl_error *e)
 {
 	int idx;
 
@@ -71,14 +71,14 @@ const char *obj_display_name(const char *path)
 /* Open and describe the object (NULL: the built-in one), then apply every --set. */
 int obj_open_with_sets(struct obj *obj, const char *path, const struct opts *o)
 {
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	int err = path ? obj_open(obj, path, &e)
 		       : obj_open_mem(obj, obj_display_name(path), xdpl_builtin_obj,
 				      (size_t)(xdpl_builtin_obj_end - xdpl_builtin_obj), &e);
 
 	if (err)
 		return report(&e, EXIT_OBJECT);
-	xdpl_log("elf: %s: %zu bytes, %u sections", obj_display_name(path), obj->size, obj->nsecs);
+	cli_log("elf: %s: %zu bytes, %u sections", obj_display_name(path), obj->size, obj->nsecs);
 	if (xdpl_verbose)
 		obj_sections_log(obj);
 	for (int i = 0; i < o->nsets; i++) {
@@ -96,7 +96,7 @@ int obj_open_with_sets(struct obj *obj, const char *path, const struct opts *o)
 			obj_free(obj);
 			return report(&e, EXIT_USAGE);
 		}
-		xdpl_log("set %s = %s", name, eq + 1);
+		cli_log("set %s = %s", name, eq + 1);
 	}
 	return EXIT_OK;
 }
@@ -184,7 +184,7 @@ void loaded_close(struct loaded *l, const struct opts *o, bool failed)
 
 int load_program(struct loaded *l, const char *path, const char *iface, const struct opts *o)
 {
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	int code, err;
 
 	memset(l, 0, sizeof(*l));
@@ -200,7 +200,7 @@ int load_program(struct loaded *l, const char *path, const char *iface, const st
 		if (l->ifindex < 0)
 			return report(&e, EXIT_ENV);
 	}
-	xdpl_log("object %s: program %s (section %s)%s%s", obj_display_name(path), l->prog->name,
+	cli_log("object %s: program %s (section %s)%s%s", obj_display_name(path), l->prog->name,
 		 l->prog->section,
 		 iface ? ", interface " : "", iface ? iface : "");
 	err = load_btf(&l->obj, &o->load, &l->fds, &e);
@@ -212,7 +212,7 @@ int load_program(struct loaded *l, const char *path, const char *iface, const st
 	if (err)
 		return report(&e, e.errnum ? EXIT_KERNEL : EXIT_OBJECT);
 	bpf_obj_info(l->fds.prog_fd, &l->info, sizeof(l->info));
-	xdpl_log("load: program %s is id %u", l->prog->name, l->info.id);
+	cli_log("load: program %s is id %u", l->prog->name, l->info.id);
 	return EXIT_OK;
 }
 
@@ -471,7 +471,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* -v may come before the verb too: `xdpload -v attach ...`. */
 	while (argc > 1 && !strcmp(argv[1], "-v")) {
-		xdpl_verbose = true;
+		verbose_on();
 		argv[1] = argv[0];
 		argv++;
 		argc--;
@@ -511,7 +511,7 @@ int main(int argc, char **argv)
 			return EXIT_OK;
 		}
 		if (!strcmp(a, "-v")) {
-			xdpl_verbose = true;
+			verbose_on();
 			continue;
 		}
 		for (size_t k = 0; k < sizeof(options) / sizeof(options[0]); k++)

@@ -124,7 +124,7 @@ struct nl_socket {
  */
 static struct nl_socket nl_run = { .fd = -1 };
 
-static int nl_socket_get(struct nl_socket **out, struct errbuf *e)
+static int nl_socket_get(struct nl_socket **out, struct xdpl_error *e)
 {
 	struct nl_sockaddr sa = { .nl_family = AF_NETLINK };
 	struct nl_socket *nl = &nl_run;
@@ -167,7 +167,7 @@ void nl_close(void)
  */
 int nl_ifindex(const char *name)
 {
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct nl_socket *nl;
 	struct ifreq ifr;
 	int err;
@@ -230,14 +230,14 @@ static void attrs_walk(const uint8_t *p, size_t len,
 
 static void extack_attr(const struct nlattr *a, const uint8_t *data, size_t n, void *ctx)
 {
-	struct errbuf *e = ctx;
+	struct xdpl_error *e = ctx;
 
 	if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG && n > 0 && memchr(data, '\0', n))
 		snprintf(e->kernel, sizeof(e->kernel), "%s", (const char *)data);
 }
 
 /* An NLMSG_ERROR: 0 for an ACK, -errno otherwise; extack text into e->kernel. */
-static int error_read(const struct nlmsghdr *h, struct errbuf *e)
+static int error_read(const struct nlmsghdr *h, struct xdpl_error *e)
 {
 	const uint8_t *p = (const uint8_t *)h + NL_HDRLEN;
 	size_t len = h->nlmsg_len - NL_HDRLEN, skip;
@@ -265,7 +265,7 @@ static int error_read(const struct nlmsghdr *h, struct errbuf *e)
  */
 static int nl_talk(struct nl_socket *nl, struct nl_request *req, const char *what,
 		   int (*fn)(const struct ifinfomsg *ifi, const uint8_t *attrs, size_t len, void *ctx),
-		   void *ctx, struct errbuf *e)
+		   void *ctx, struct xdpl_error *e)
 {
 	static uint8_t buf[NL_RECV_SIZE];
 	struct nl_sockaddr kernel = { .nl_family = AF_NETLINK };
@@ -369,7 +369,7 @@ static void request_init(struct nl_request *req, uint16_t type, uint16_t flags, 
  * Set (prog_fd >= 0) or clear (prog_fd == -1) the XDP program of an interface.
  * With XDP_FLAGS_REPLACE, expected_fd is the program we expect to replace.
  */
-int nl_xdp_set(int ifindex, int prog_fd, uint32_t flags, int expected_fd, struct errbuf *e)
+int nl_xdp_set(int ifindex, int prog_fd, uint32_t flags, int expected_fd, struct xdpl_error *e)
 {
 	struct nl_socket *nl;
 	struct nl_request req;
@@ -452,7 +452,7 @@ static int one_link(const struct ifinfomsg *ifi, const uint8_t *attrs, size_t le
 	return 0;
 }
 
-int nl_xdp_get(int ifindex, struct xdp_state *st, struct errbuf *e)
+int nl_xdp_get(int ifindex, struct xdp_state *st, struct xdpl_error *e)
 {
 	struct nl_socket *nl;
 	struct nl_request req;
@@ -490,7 +490,7 @@ static int list_link(const struct ifinfomsg *ifi, const uint8_t *attrs, size_t l
 }
 
 /* Every interface of this network namespace that has an XDP program. */
-int nl_xdp_list(struct xdp_state **items, size_t *count, struct errbuf *e)
+int nl_xdp_list(struct xdp_state **items, size_t *count, struct xdpl_error *e)
 {
 	struct link_list list = { NULL, 0 };
 	struct nl_socket *nl;

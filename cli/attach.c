@@ -33,7 +33,7 @@ static int mode_of(const struct xdp_state *st, uint32_t prog_id)
 void print_attached(const struct loaded *l, const char *iface, uint32_t mode_flags)
 {
 	struct xdp_state st;
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	int mode = XDP_MODE_NONE;
 
 	for (int m = XDP_MODE_NATIVE; m <= XDP_MODE_HW; m++)
@@ -51,7 +51,7 @@ void print_attached(const struct loaded *l, const char *iface, uint32_t mode_fla
  */
 static bool iface_gone(int ifindex, const char *iface)
 {
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct xdp_state st;
 
 	if (nl_xdp_get(ifindex, &st, &e) != -ENODEV)
@@ -67,7 +67,7 @@ static bool iface_gone(int ifindex, const char *iface)
  */
 static bool link_holds(int ifindex, const char *iface)
 {
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct xdp_state st;
 	uint32_t id;
 
@@ -88,7 +88,7 @@ static bool link_holds(int ifindex, const char *iface)
  */
 int attach_netlink(struct loaded *l, const char *iface, const struct opts *o)
 {
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct xdp_state st;
 	uint32_t flags = o->mode_flags;
 	int expected_fd = -1, code, err;
@@ -109,7 +109,7 @@ int attach_netlink(struct loaded *l, const char *iface, const struct opts *o)
 		if (expected_fd >= 0)
 			flags |= XDP_FLAGS_REPLACE;
 	}
-	xdpl_log("attach: RTM_SETLINK IFLA_XDP: ifindex %d, prog fd %d, flags 0x%x%s", l->ifindex,
+	cli_log("attach: RTM_SETLINK IFLA_XDP: ifindex %d, prog fd %d, flags 0x%x%s", l->ifindex,
 		 l->fds.prog_fd, flags, expected_fd >= 0 ? ", replacing the current program" : "");
 	err = nl_xdp_set(l->ifindex, l->fds.prog_fd, flags, expected_fd, &e);
 	if (expected_fd >= 0)
@@ -133,7 +133,7 @@ int attach_netlink(struct loaded *l, const char *iface, const struct opts *o)
 int cmd_attach(struct opts *o)
 {
 	const char *iface = o->args[1];
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct loaded l;
 	char dir[4096];
 	int code, err;
@@ -190,7 +190,7 @@ int cmd_run(struct opts *o)
 {
 	const char *path = o->nargs ? o->args[0] : NULL;
 	const char *iface = o->nargs > 1 ? o->args[1] : "eth0";
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct xdp_state st;
 	struct loaded l;
 	sigset_t set;
@@ -228,7 +228,7 @@ int cmd_run(struct opts *o)
 			}
 		}
 	}
-	xdpl_log("run: BPF_LINK_CREATE: ifindex %d, prog fd %d, flags 0x%x", l.ifindex,
+	cli_log("run: BPF_LINK_CREATE: ifindex %d, prog fd %d, flags 0x%x", l.ifindex,
 		 l.fds.prog_fd, o->mode_flags);
 	link_fd = bpf_link_create_xdp(l.fds.prog_fd, l.ifindex, o->mode_flags);
 	if (link_fd < 0) {
@@ -248,12 +248,12 @@ int cmd_run(struct opts *o)
 					iface, mode_name(m));
 		goto out;
 	}
-	xdpl_log("run: bpf_link fd %d holds %s on ifindex %d until it is closed", link_fd,
+	cli_log("run: bpf_link fd %d holds %s on ifindex %d until it is closed", link_fd,
 		 l.prog->name, l.ifindex);
 	print_attached(&l, iface, o->mode_flags);
 	fflush(stdout);
 	sig = wait_for_stop(o->duration);
-	xdpl_log("run: closing bpf_link fd %d: the kernel detaches %s", link_fd, l.prog->name);
+	cli_log("run: closing bpf_link fd %d: the kernel detaches %s", link_fd, l.prog->name);
 	close(link_fd);
 	printf("detached %s from %s (%s)\n", l.prog->name, iface,
 	       sig < 0 ? "duration elapsed" : sig == SIGINT ? "SIGINT" : "SIGTERM");
@@ -367,7 +367,7 @@ static void unpin_program(const struct prog_maps *pm, const char *dir)
 int cmd_detach(struct opts *o)
 {
 	const char *iface = o->args[0];
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct xdp_state st;
 	int ifindex, removed = 0;
 

@@ -74,10 +74,12 @@ struct prog_maps {
 void prog_maps_get(uint32_t prog_id, struct prog_maps *pm);
 void loaded_close(struct loaded *l, const struct opts *o, bool failed);
 
-extern bool xdpl_verbose;
-int report(struct errbuf *e, int code);
+extern bool xdpl_verbose; /* -v */
+void verbose_on(void);   /* -v: the library's log hook prints, and so does cli_log() */
+__attribute__((format(printf, 1, 2))) void cli_log(const char *fmt, ...);
+int report(struct xdpl_error *e, int code);
 uint32_t mode_flag(int mode);
-int iface_index(const char *name, struct errbuf *e);
+int iface_index(const char *name, struct xdpl_error *e);
 const char *mode_name(int mode);
 void prog_info_by_id(uint32_t id, struct bpf_prog_info *info);
 const char *attached_via(int ifindex, uint32_t prog_id); /* "link", "netlink" or "?" */

@@ -64,7 +64,7 @@ double seconds_since(const struct timespec *t0)
  */
 int fw_open_iface(struct fw *fw, const struct opts *o, const char *iface, int lock, bool fresh)
 {
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	char dir[4096];
 	int code;
 
@@ -130,7 +130,7 @@ static int fw_settings_conflict(const struct fw *fw, const struct opts *o, const
 /* A fresh firewall's settings: from the options, or the defaults. */
 int fw_meta_ready(const char *dir, const struct opts *o)
 {
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct fw fw;
 	int err = fw_open(&fw, dir, LOCK_EX, &e);
 
@@ -143,7 +143,7 @@ int fw_meta_ready(const char *dir, const struct opts *o)
 		fw.meta.next_rule = 1;
 		err = fw_meta_write(&fw, &e);
 		if (!err)
-			xdpl_log("firewall: %s: layout %d, policy %s, events %u/s per CPU", dir,
+			cli_log("firewall: %s: layout %d, policy %s, events %u/s per CPU", dir,
 				 FW_LAYOUT, policy_name(fw.meta.policy), fw.meta.events_per_sec);
 	}
 	fw_close(&fw);
@@ -260,7 +260,7 @@ static int attached_mode_using(const struct xdp_state *st, uint32_t map_id)
 
 static int fw_detach(struct opts *o, const char *iface)
 {
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct xdp_state st;
 	struct stat sb;
 	char dir[4096];
@@ -315,7 +315,7 @@ static int fw_detach(struct opts *o, const char *iface)
 
 static int fw_upgrade(struct opts *o, const char *iface, const char *path)
 {
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct opts lo = *o;
 	struct xdp_state st;
 	struct loaded l;
@@ -353,12 +353,12 @@ static int fw_upgrade(struct opts *o, const char *iface, const char *path)
 	link_fd = xdp_link_find(ifindex, old_id, &(bool){ false });
 	/* The kernel swaps only if the old program is still there: never a gap, never a race. */
 	if (link_fd >= 0) {
-		xdpl_log("upgrade: BPF_LINK_UPDATE: prog %u -> fd %d", old_id, l.fds.prog_fd);
+		cli_log("upgrade: BPF_LINK_UPDATE: prog %u -> fd %d", old_id, l.fds.prog_fd);
 		err = bpf_link_update(link_fd, l.fds.prog_fd, old_fd);
 		if (err)
 			err_sys(&e, err, "firewall upgrade: %s: BPF_LINK_UPDATE refused", iface);
 	} else {
-		xdpl_log("upgrade: RTM_SETLINK IFLA_XDP with XDP_FLAGS_REPLACE: prog %u -> fd %d",
+		cli_log("upgrade: RTM_SETLINK IFLA_XDP with XDP_FLAGS_REPLACE: prog %u -> fd %d",
 			 old_id, l.fds.prog_fd);
 		err = nl_xdp_set(ifindex, l.fds.prog_fd, mode_flag(mode) | XDP_FLAGS_REPLACE, old_fd, &e);
 		if (err)
@@ -381,7 +381,7 @@ out:
 
 static int fw_set(struct opts *o, const char *iface)
 {
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct fw fw;
 	int code;
 

@@ -69,7 +69,7 @@ static int rules_from_args(const struct opts *o, const char *verb, struct fw_rul
 static int rules_change_args(struct opts *o, const char *verb, int policy, bool add)
 {
 	struct fw_rules set, none = { 0 };
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct fw fw;
 	int code = need_dev(o, verb);
 
@@ -207,7 +207,7 @@ static void hits_prune_to(struct fw *fw, const struct fw_rules *have, const stru
 static int rules_load(struct opts *o, const char *path)
 {
 	struct fw_rules want = { 0 }, have = { 0 }, add = { 0 }, del = { 0 };
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct timespec t0;
 	struct fw fw;
 	size_t len, kept = 0;
@@ -282,7 +282,7 @@ static int rule_display_cmp(const void *a, const void *b)
 static int rules_list(struct opts *o)
 {
 	struct fw_rules have = { 0 };
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct fw_hit *hits = NULL;
 	struct fw fw;
 	size_t nhits = 0;
@@ -349,7 +349,7 @@ int cmd_stats(struct opts *o)
 	};
 	struct fw_counter stats[FW_STAT_COUNT];
 	struct fw_rules have = { 0 };
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct fw fw;
 	int code = need_dev(o, "stats");
 
@@ -427,7 +427,7 @@ int cmd_events(struct opts *o)
 	struct fw_counter before[FW_STAT_COUNT], after[FW_STAT_COUNT];
 	struct sigaction sa;
 	struct timespec real, mono, t0;
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct fw_ring ring;
 	struct fw fw;
 	size_t shown = 0;

@@ -239,7 +239,7 @@ static void inspect_text(const struct obj *obj, const char *path)
 		printf("  %-20s %-16s %-12s %6u %7u\n", p->name, p->section, obj_prog_type_name(p),
 		       p->insn_cnt, n);
 		for (uint32_t k = 0; k < n; k++, r++)
-			xdpl_log("relocation: %s instruction %u -> %s %s", p->name,
+			cli_log("relocation: %s instruction %u -> %s %s", p->name,
 				 r->insn - p->first_insn,
 				 r->kind == RELOC_MAP	 ? "map"
 				 : r->kind == RELOC_DATA ? "variable"
@@ -353,7 +353,7 @@ const char *attached_via(int ifindex, uint32_t prog_id)
 
 int cmd_status(struct opts *o)
 {
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct xdp_state *list = NULL, one;
 	size_t count = 0, rows = 0;
 	int err;
@@ -456,7 +456,7 @@ static void entry_print(const uint8_t *key, const uint8_t *value, const struct b
 /* map dump PATH: every entry of a pinned map, in hex, with numbers when they fit in 64 bits. */
 int cmd_map(struct opts *o)
 {
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct bpf_map_info info;
 	uint8_t *key = NULL, *next = NULL, *value = NULL;
 	unsigned int cpus = 1;
@@ -494,7 +494,7 @@ int cmd_map(struct opts *o)
 	next = calloc(1, info.key_size + 1);
 	value = calloc(cpus, stride + 8);
 	if (!key || !next || !value) {
-		code = report(&(struct errbuf){ .msg = "map: out of memory" }, EXIT_ENV);
+		code = report(&(struct xdpl_error){ .msg = "map: out of memory" }, EXIT_ENV);
 		goto out;
 	}
 	if (o->json)

@@ -76,7 +76,7 @@ int cmd_test(struct opts *o)
 {
 	static uint8_t in[65536], out[65536 + 4096];
 	struct bpf_test_run_attr attr;
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct loaded l;
 	size_t in_len = sizeof(default_packet);
 	int code, err;

@@ -83,7 +83,7 @@ static size_t percpu_size(const struct fw *fw, size_t value_size)
 	return ((value_size + 7) & ~(size_t)7) * fw->ncpus;
 }
 
-int fw_open(struct fw *fw, const char *dir, int lock, struct errbuf *e)
+int fw_open(struct fw *fw, const char *dir, int lock, struct xdpl_error *e)
 {
 	uint32_t zero = 0;
 	int cpus, err;
@@ -155,7 +155,7 @@ void fw_close(struct fw *fw)
 	fw->dir_fd = -1;
 }
 
-int fw_meta_write(struct fw *fw, struct errbuf *e)
+int fw_meta_write(struct fw *fw, struct xdpl_error *e)
 {
 	uint32_t zero = 0;
 	int err = bpf_map_elem(BPF_MAP_UPDATE_ELEM, fw->fds[FW_MAP_META], &zero, &fw->meta, 0);
@@ -287,7 +287,7 @@ static int rule_collect(const void *key, const void *value, void *ctx)
 	return fw_rules_push(w->out, &r);
 }
 
-int fw_rules_read(struct fw *fw, struct fw_rules *out, struct errbuf *e)
+int fw_rules_read(struct fw *fw, struct fw_rules *out, struct xdpl_error *e)
 {
 	static const struct {
 		enum fw_map map;
@@ -321,7 +321,7 @@ int fw_rules_read(struct fw *fw, struct fw_rules *out, struct errbuf *e)
  * one BPF_MAP_{UPDATE,DELETE}_BATCH when the kernel has it.
  */
 static int rules_change(struct fw *fw, const struct fw_rule *rules, size_t n, bool add,
-			size_t *done, struct errbuf *e)
+			size_t *done, struct xdpl_error *e)
 {
 	uint8_t *keys = NULL;
 	uint32_t *values = NULL;
@@ -402,7 +402,7 @@ failed:
  */
 static void hits_forget(struct fw *fw, const struct fw_rules *del)
 {
-	struct errbuf ignored;
+	struct xdpl_error ignored;
 	struct fw_hit *hits;
 	size_t n;
 
@@ -428,7 +428,7 @@ static int id_cmp(const void *a, const void *b)
  */
 void fw_hits_prune(struct fw *fw, const uint32_t *live, size_t n)
 {
-	struct errbuf ignored;
+	struct xdpl_error ignored;
 	struct fw_hit *hits;
 	size_t nhits;
 
@@ -446,9 +446,9 @@ void fw_hits_prune(struct fw *fw, const uint32_t *live, size_t n)
  * out twice, even if we are killed halfway.
  */
 int fw_rules_apply(struct fw *fw, struct fw_rules *add, const struct fw_rules *del,
-		   struct errbuf *e)
+		   struct xdpl_error *e)
 {
-	struct errbuf ignored = { 0 };
+	struct xdpl_error ignored = { 0 };
 	size_t added = 0, removed = 0, undone;
 	uint32_t next = fw->meta.next_rule ? fw->meta.next_rule : 1;
 	int err;
@@ -524,7 +524,7 @@ static int hit_cmp(const void *a, const void *b)
 }
 
 /* Every rule's hits, summed over CPUs, sorted by rule id. */
-int fw_hits_read(struct fw *fw, struct fw_hit **hits, size_t *n, struct errbuf *e)
+int fw_hits_read(struct fw *fw, struct fw_hit **hits, size_t *n, struct xdpl_error *e)
 {
 	struct hits_walk w = { fw, NULL, 0, 0 };
 	int err = map_walk(fw->fds[FW_MAP_HITS], 4, percpu_size(fw, sizeof(struct fw_counter)),
@@ -548,7 +548,7 @@ const struct fw_hit *fw_hit_find(const struct fw_hit *hits, size_t n, uint32_t r
 	return n ? bsearch(&key, hits, n, sizeof(*hits), hit_cmp) : NULL;
 }
 
-int fw_stats_read(struct fw *fw, struct fw_counter stats[FW_STAT_COUNT], struct errbuf *e)
+int fw_stats_read(struct fw *fw, struct fw_counter stats[FW_STAT_COUNT], struct xdpl_error *e)
 {
 	size_t size = percpu_size(fw, sizeof(struct fw_counter));
 	uint8_t *value = malloc(size);

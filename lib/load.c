@@ -119,7 +119,7 @@ static unsigned int btf_features_missing(unsigned int used)
  * own error says so.
  */
 int load_btf(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds,
-	     struct errbuf *e)
+	     struct xdpl_error *e)
 {
 	const struct btf *btf = obj->btf;
 	unsigned int used, missing;
@@ -168,7 +168,7 @@ int load_btf(const struct obj *obj, const struct load_opts *opts, struct obj_fds
 
 /* ---- maps ---- */
 
-int load_pin_path(char *buf, size_t len, const char *dir, const char *name, struct errbuf *e)
+int load_pin_path(char *buf, size_t len, const char *dir, const char *name, struct xdpl_error *e)
 {
 	e->environment = true;
 	if (strchr(name, '/') || !*name)
@@ -185,7 +185,7 @@ int load_pin_path(char *buf, size_t len, const char *dir, const char *name, stru
  * firewall).  `created` counts the levels made, so a failed load can remove
  * them again.
  */
-static int pin_dir_ready(const char *dir, int parents, unsigned int *created, struct errbuf *e)
+static int pin_dir_ready(const char *dir, int parents, unsigned int *created, struct xdpl_error *e)
 {
 	struct statfs fs;
 	char parent[4096];
@@ -224,7 +224,7 @@ not_bpffs:
 }
 
 /* Reuse a pinned map only if it is the map the object describes. */
-static int map_reuse(const struct obj_map *m, const char *path, int fd, struct errbuf *e)
+static int map_reuse(const struct obj_map *m, const char *path, int fd, struct xdpl_error *e)
 {
 	struct bpf_map_info info;
 	char diff[400] = "";
@@ -262,7 +262,7 @@ static int map_reuse(const struct obj_map *m, const char *path, int fd, struct e
 	return 0;
 }
 
-static int map_create(const struct obj_map *m, const struct obj_fds *fds, struct errbuf *e)
+static int map_create(const struct obj_map *m, const struct obj_fds *fds, struct xdpl_error *e)
 {
 	int btf_fd = fds->btf_fd;
 
@@ -311,7 +311,7 @@ static int map_create(const struct obj_map *m, const struct obj_fds *fds, struct
 }
 
 /* Global data: write the initial value, then freeze .rodata so it stays so. */
-static int map_fill(const struct obj_map *m, int fd, struct errbuf *e)
+static int map_fill(const struct obj_map *m, int fd, struct xdpl_error *e)
 {
 	uint32_t zero = 0;
 	int err;
@@ -328,7 +328,7 @@ static int map_fill(const struct obj_map *m, int fd, struct errbuf *e)
 }
 
 int load_maps(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds,
-	      struct errbuf *e)
+	      struct xdpl_error *e)
 {
 	char path[4096];
 	bool dir_ready = false;
@@ -397,7 +397,7 @@ int load_maps(const struct obj *obj, const struct load_opts *opts, struct obj_fd
 void load_unpin(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds)
 {
 	char path[4096];
-	struct errbuf ignored;
+	struct xdpl_error ignored;
 
 	for (uint32_t i = 0; fds->map_pinned_here && i < fds->nmaps; i++) {
 		if (!fds->map_pinned_here[i] ||
@@ -453,7 +453,7 @@ static char *log_tail(char *log)
  * The answer stays the first load's: if the log never fits, the kernel says
  * ENOSPC, but the user needs to hear why the verifier refused.
  */
-static int prog_load_logged(struct bpf_prog_load_attr *attr, int first_err, struct errbuf *e)
+static int prog_load_logged(struct bpf_prog_load_attr *attr, int first_err, struct xdpl_error *e)
 {
 	uint32_t size = LOG_SIZE_FIRST;
 	int fd;
@@ -523,7 +523,7 @@ static const char *base_name(const char *path)
  * its log names ("N: (op) ...").  When the kernel did not interleave source
  * lines itself (it does so only with BTF loaded), add them to the log.
  */
-static void log_annotate(const struct obj *obj, const struct prog_image *img, struct errbuf *e)
+static void log_annotate(const struct obj *obj, const struct prog_image *img, struct xdpl_error *e)
 {
 	const struct btf *btf = obj->btf;
 	const struct btf_line_info *l, *shown = NULL;
@@ -578,7 +578,7 @@ static void log_annotate(const struct obj *obj, const struct prog_image *img, st
 }
 
 int load_prog(const struct obj *obj, const struct obj_prog *prog, struct obj_fds *fds,
-	      struct errbuf *e)
+	      struct xdpl_error *e)
 {
 	struct prog_image *img = &fds->img;
 	struct bpf_prog_load_attr attr;

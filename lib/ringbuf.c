@@ -26,7 +26,7 @@
 #define RING_DISCARD (1U << 30)
 #define RING_HEADER 8
 
-int fw_ring_open(struct fw_ring *ring, int map_fd, uint32_t size, struct errbuf *e)
+int fw_ring_open(struct fw_ring *ring, int map_fd, uint32_t size, struct xdpl_error *e)
 {
 	void *p;
 
