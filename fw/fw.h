@@ -84,21 +84,5 @@ int fw_hits_read(struct fw *fw, struct fw_hit **hits, size_t *n, struct xdpl_err
 void fw_hits_prune(struct fw *fw, const uint32_t *live, size_t n);
 const struct fw_hit *fw_hit_find(const struct fw_hit *hits, size_t n, uint32_t rule);
 int fw_stats_read(struct fw *fw, struct fw_counter stats[FW_STAT_COUNT], struct xdpl_error *e);
-int fw_possible_cpus(void);
-
-/* ringbuf.c: the ring buffer of drop events, mapped into our memory. */
-struct fw_ring {
-	int fd;
-	size_t page, size;
-	uint64_t *consumer;
-	const uint64_t *producer;
-	const uint8_t *data;
-};
-
-int fw_ring_open(struct fw_ring *ring, int map_fd, uint32_t size, struct xdpl_error *e);
-int fw_ring_wait(struct fw_ring *ring, int timeout_ms);
-size_t fw_ring_drain(struct fw_ring *ring, void (*fn)(const struct fw_event *ev, void *ctx),
-		     void *ctx, size_t max);
-void fw_ring_close(struct fw_ring *ring);
 
 #endif

@@ -73,6 +73,17 @@ struct xdpl_error {
 	bool environment; /* the fault lies around the caller (bpffs, pins, capabilities) */
 };
 
+/*
+ * Fill e as the library does, for a caller's own steps: msg from fmt, and
+ * errnum -err when sys says the failure is a system call's (else 0).
+ * Returns err.  e may be NULL.
+ */
+int xdpl_error_set(struct xdpl_error *e, int err, bool sys, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+
 /* Free what an error holds (its verifier log) and zero it for reuse. */
 void xdpl_error_clear(struct xdpl_error *e);
 
@@ -178,6 +189,10 @@ struct xdpl_load_opts {
  */
 int xdpl_obj_load(struct xdpl_obj *obj, const struct xdpl_load_opts *opts, struct xdpl_error *e);
 
+/* Remove the pins xdpl_obj_load() made (not the ones it reused): to undo a
+ * load whose next step, an attach for instance, failed. */
+int xdpl_obj_unpin(struct xdpl_obj *obj);
+
 const char *xdpl_prog_name(const struct xdpl_prog *prog);    /* its function's name */
 const char *xdpl_prog_section(const struct xdpl_prog *prog); /* "xdp", "xdp.frags", ... */
 uint32_t xdpl_prog_type(const struct xdpl_prog *prog);       /* BPF_PROG_TYPE_*; 0: not one we load */
@@ -204,6 +219,14 @@ int xdpl_map_fd(const struct xdpl_map *map); /* -1 until loaded; owned by the ob
  * max_entries 0.  -EBUSY after the load. */
 int xdpl_map_set_max_entries(struct xdpl_map *map, uint32_t max_entries);
 
+/* ---- pins ---- */
+
+enum xdpl_pin_kind { XDPL_PIN_MAP, XDPL_PIN_PROG, XDPL_PIN_LINK, XDPL_PIN_OTHER };
+
+/* Open what the pin at path on a bpffs holds: an fd (the caller's), and in
+ * *kind whether it is a map, a program or a link. */
+int xdpl_pin_open(const char *path, enum xdpl_pin_kind *kind, struct xdpl_error *e);
+
 /* ---- maps by fd: an object's, a pinned one's, or one opened by id ---- */
 
 /*
@@ -215,14 +238,18 @@ int xdpl_map_open_pinned(const char *path, struct xdpl_error *e);
 struct xdpl_map_info {
 	uint32_t id, type, key_size, value_size, max_entries, flags;
 	char name[16];
+	bool percpu;          /* one value per possible CPU */
+	uint32_t lookup_size; /* the bytes a lookup writes: value_size, or for a per-CPU
+			       * map one value per possible CPU, each rounded up to 8 bytes */
 };
 int xdpl_map_info(int map_fd, struct xdpl_map_info *info, struct xdpl_error *e);
 
-/* The kernel's possible CPUs: a per-CPU map's value comes in this many
- * copies, each rounded up to 8 bytes.  -errno when it cannot be read. */
+/* The kernel's possible CPUs (/sys/devices/system/cpu/possible): how many
+ * copies of a value a per-CPU map holds.  -errno when it cannot be read. */
 int xdpl_possible_cpus(void);
 
-/* The usual element operations, 0 or -errno (-ENOENT: no such key). */
+/* The usual element operations, 0 or -errno (-ENOENT: no such key).  value
+ * has room for the map's lookup_size bytes. */
 int xdpl_map_lookup(int map_fd, const void *key, void *value, struct xdpl_error *e);
 int xdpl_map_update(int map_fd, const void *key, const void *value, uint64_t flags,
 		    struct xdpl_error *e); /* flags: 0 any, 1 only new, 2 only existing */
@@ -231,20 +258,16 @@ int xdpl_map_delete(int map_fd, const void *key, struct xdpl_error *e);
 /* The key after key (NULL: the first) into next; -ENOENT after the last. */
 int xdpl_map_next_key(int map_fd, const void *key, void *next, struct xdpl_error *e);
 
+/* Called for each element; a non-zero return stops the walk and is returned. */
+typedef int (*xdpl_map_fn)(const void *key, const void *value, void *ctx);
+
 /*
- * Up to *count entries at once (BPF_MAP_LOOKUP_BATCH): keys and values are
- * arrays of *count elements; *token carries the position from call to call
- * (start with *started false; the library sets it).  Returns 0 with *count
- * entries, or -ENOENT with the last *count entries when the map is done;
- * -EINVAL or -ENOTSUP when the kernel has no batch for this map kind (walk
- * it with xdpl_map_next_key() then).
+ * Every element of the map, in the kernel's order: many at a time
+ * (BPF_MAP_LOOKUP_BATCH) where the kernel has batches for the map's kind,
+ * otherwise key by key.  value is lookup_size bytes.  An element deleted
+ * during the walk may or may not be seen; none is seen twice by a batch.
  */
-struct xdpl_batch {
-	bool started;
-	uint8_t token[64]; /* the kernel's position: at least the key size */
-};
-int xdpl_map_lookup_batch(int map_fd, struct xdpl_batch *batch, void *keys, void *values,
-			  uint32_t *count, struct xdpl_error *e);
+int xdpl_map_walk(int map_fd, xdpl_map_fn fn, void *ctx, struct xdpl_error *e);
 
 /* ---- XDP on interfaces ---- */
 
@@ -328,7 +351,7 @@ int xdpl_xdp_detach(struct xdpl_nl *nl, int ifindex, const struct xdpl_xdp_detac
 int xdpl_xdp_link(int prog_fd, int ifindex, enum xdpl_xdp_mode mode, struct xdpl_error *e);
 
 /* Swap the program of an XDP bpf_link atomically, only while it still runs
- * expected_prog_id (0: whatever it runs). */
+ * expected_prog_id; -ENOENT when that program is gone. */
 int xdpl_link_update(int link_fd, int new_prog_fd, uint32_t expected_prog_id,
 		     struct xdpl_error *e);
 
@@ -346,6 +369,9 @@ struct xdpl_prog_info {
 	uint32_t nr_map_ids;   /* how many maps it uses; up to 64 are in map_ids */
 	uint32_t map_ids[64];
 };
+
+/* An fd (the caller's) for the loaded program with this id; -ENOENT once it is gone. */
+int xdpl_prog_open_id(uint32_t id, struct xdpl_error *e);
 
 int xdpl_prog_info_by_fd(int prog_fd, struct xdpl_prog_info *info, struct xdpl_error *e);
 int xdpl_prog_info_by_id(uint32_t id, struct xdpl_prog_info *info, struct xdpl_error *e);
@@ -375,6 +401,9 @@ void xdpl_ring_close(struct xdpl_ring *ring); /* NULL is allowed */
 
 /* An fd to poll or epoll for readability: records are waiting. */
 int xdpl_ring_fd(const struct xdpl_ring *ring);
+
+/* Skip every record waiting now: read from here on, like tail -f. */
+void xdpl_ring_skip(struct xdpl_ring *ring);
 
 /* Called for each record, in order; the data is valid only during the call.
  * A non-zero return stops the reading (the record counts as read). */

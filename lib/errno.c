@@ -6,10 +6,12 @@
  * table includes the kernel's ENOTSUPP (524), which no libc names.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "xdpload.h"
+#include "include/xdpload.h"
 
 static const struct errno_text {
 	int err;
@@ -76,6 +78,19 @@ const char *xdpl_errno_text(int err)
 	const struct errno_text *t = errno_find(err < 0 ? -err : err);
 
 	return t ? t->text : "unknown error";
+}
+
+int xdpl_error_set(struct xdpl_error *e, int err, bool sys, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!e)
+		return err;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	e->errnum = sys ? -err : 0;
+	return err;
 }
 
 void xdpl_error_clear(struct xdpl_error *e)

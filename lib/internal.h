@@ -26,9 +26,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "xdpload.h"
+#include "include/xdpload.h"
 
 struct bpf_insn;
+
+#define ENOTSUPP 524 /* the kernel's "not supported", which no libc names */
 
 /* ---- errors and the log ---- */
 
@@ -206,15 +208,17 @@ int reloc_prog_build(const struct obj *obj, const struct obj_prog *prog, const i
 		     struct prog_image *img, struct xdpl_error *e);
 void reloc_prog_free(struct prog_image *img);
 
-/* ---- loading (load.c) ---- */
+/* ---- loading (load.c, with btf_load.c, pin.c and vlog.c) ---- */
 
 struct load_opts {
 	const char *pin_dir;   /* where maps with pinning by name live */
 	bool pin_reuse_only;   /* reuse pins that exist, but make no new ones (test --dev) */
 	bool pin_none;         /* maps pinned by name are made private to this load (test) */
 	unsigned int btf_lacks; /* BTF_FEAT_* to rewrite as if the kernel lacked them (tests) */
+	const char *target_btf; /* CO-RE: relocate against this BTF file, not the kernel's */
 };
 
+/* The kernel objects of one load but its programs: BTF and maps. */
 struct obj_fds {
 	int btf_fd;   /* -1 when the kernel has none of our BTF */
 	unsigned int btf_missing; /* BTF_FEAT_* rewritten away for this kernel */
@@ -222,37 +226,62 @@ struct obj_fds {
 	bool *map_pinned_here; /* we pinned it during this load: unpin on failure */
 	unsigned int pin_dir_created; /* levels of the directory made: remove them on failure */
 	uint32_t nmaps;
-	int prog_fd;
-	struct prog_image img;
 };
 
 void load_init(struct obj_fds *fds);
+bool load_memlock_lift(void); /* after an EPERM: true when a retry is worth it */
 int load_btf(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds,
 	     struct xdpl_error *e);
 int load_maps(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds,
 	      struct xdpl_error *e);
-int load_prog(const struct obj *obj, const struct obj_prog *prog, struct obj_fds *fds,
+/* One program, relocated against fds' maps: its fd (the caller's), or -errno. */
+int load_prog(const struct obj *obj, const struct obj_prog *prog, const struct obj_fds *fds,
 	      struct xdpl_error *e);
-void load_unpin(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds);
 void load_close(struct obj_fds *fds);
+
+/* pin.c */
 int load_pin_path(char *buf, size_t len, const char *dir, const char *name, struct xdpl_error *e);
+int pin_dir_ready(const char *dir, int parents, unsigned int *created, struct xdpl_error *e);
+int pin_reuse_check(const struct obj_map *m, const char *path, int fd, struct xdpl_error *e);
+void load_unpin(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds);
 
-/* ---- rtnetlink (netlink.c) ---- */
+/* vlog.c */
+struct bpf_prog_load_attr;
+int vlog_prog_load(struct bpf_prog_load_attr *attr, int first_err, struct xdpl_error *e);
+void vlog_annotate(const struct obj *obj, const struct prog_image *img, struct xdpl_error *e);
 
-enum xdp_mode { XDP_MODE_NONE, XDP_MODE_NATIVE, XDP_MODE_SKB, XDP_MODE_HW, XDP_MODE_MULTI };
+/* ---- the public handles (obj.c): what the CLI's inspect may read through ---- */
 
-struct xdp_state {
-	int ifindex;
-	char ifname[16];
-	uint8_t attached;  /* enum xdp_mode as the kernel reports it (IFLA_XDP_ATTACHED) */
-	uint32_t prog_id;  /* the program when exactly one is attached */
-	uint32_t mode_ids[4]; /* per mode: [XDP_MODE_NATIVE], [XDP_MODE_SKB], [XDP_MODE_HW] */
+struct xdpl_prog {
+	struct xdpl_obj *obj;
+	const struct obj_prog *desc; /* in obj->obj.progs */
+	int fd;                      /* -1 until loaded */
+	uint32_t id;
+	bool autoload;
 };
 
-int nl_ifindex(const char *name);
-int nl_xdp_set(int ifindex, int prog_fd, uint32_t flags, int expected_fd, struct xdpl_error *e);
-int nl_xdp_get(int ifindex, struct xdp_state *st, struct xdpl_error *e);
-int nl_xdp_list(struct xdp_state **list, size_t *count, struct xdpl_error *e);
-void nl_close(void); /* the socket the requests above share; once, at exit */
+struct xdpl_map {
+	struct xdpl_obj *obj;
+	struct obj_map *desc;        /* in obj->obj.maps */
+	uint32_t index;
+};
+
+struct xdpl_obj {
+	struct obj obj;              /* what the file describes */
+	char *name;
+	struct obj_fds fds;          /* BTF and maps, once loaded */
+	struct load_opts load;       /* what the load was given; pin_dir is ours */
+	struct xdpl_prog *progs;     /* one per obj.progs */
+	struct xdpl_map *maps;       /* one per obj.maps */
+	bool loaded;
+};
+
+/* ---- rtnetlink (netlink.c) and the attach policy on it (xdp.c) ---- */
+
+/* RTM_SETLINK IFLA_XDP: prog_fd -1 clears; with XDP_FLAGS_REPLACE,
+ * expected_fd is the program the kernel must find there. */
+int nl_xdp_set(struct xdpl_nl *nl, int ifindex, int prog_fd, uint32_t flags, int expected_fd,
+	       struct xdpl_error *e);
+uint32_t xdp_mode_flag(enum xdpl_xdp_mode mode); /* XDP_FLAGS_*_MODE, 0 for AUTO */
 
 #endif
