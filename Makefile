@@ -114,19 +114,20 @@ xdpload-dbg: $(call objs,build/dbg,$(CLI_SRCS)) build/dbg/libxdpload.a
 %.o: %.c xdp_kern.h fw/firewall.h
 	$(CLANG) $(BPF_CFLAGS) -I. -c $< -o $@
 
-# Everything between the file and the kernel: no syscalls, so it can be fuzzed.
-PARSER := elf.c lib/object.c lib/maps.c lib/btf.c lib/btf_compat.c lib/reloc.c
+# The fuzz targets link the library itself, built for them with coverage
+# and sanitizers: the parsers they drive make no syscalls, and the rest of
+# the archive is only linked in.
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer-no-link,address,undefined
+build/fuzz/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CLANG) $(CPPFLAGS) $(FUZZ_CFLAGS) -c -o $@ $<
+build/fuzz/libxdpload.a: $(call objs,build/fuzz,$(LIB_SRCS))
+	rm -f $@ && $(AR) rcs $@ $^
+build/fuzz/fw/builtin.o: build/xdp_kern.builtin.o
 
-fuzz/elf_fuzz: fuzz/elf_fuzz.c $(PARSER) $(HDRS)
-	$(CLANG) -g -O1 $(CPPFLAGS) -fsanitize=fuzzer,address,undefined -o $@ fuzz/elf_fuzz.c $(PARSER)
-
-# The firewall's rules files and CIDRs: rules.c alone, no syscalls either.
-fuzz/rules_fuzz: fuzz/rules_fuzz.c fw/rules.c $(HDRS)
-	$(CLANG) -g -O1 $(CPPFLAGS) -fsanitize=fuzzer,address,undefined -o $@ fuzz/rules_fuzz.c fw/rules.c
-
-# .BTF and .BTF.ext alone, without an ELF around them.
-fuzz/btf_fuzz: fuzz/btf_fuzz.c lib/btf.c lib/btf_compat.c $(HDRS)
-	$(CLANG) -g -O1 $(CPPFLAGS) -fsanitize=fuzzer,address,undefined -o $@ fuzz/btf_fuzz.c lib/btf.c lib/btf_compat.c
+# elf_fuzz: the whole object parser; btf_fuzz: .BTF alone; rules_fuzz: rules files.
+fuzz/%_fuzz: fuzz/%_fuzz.c build/fuzz/libxdpload.a $(HDRS)
+	$(CLANG) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< build/fuzz/libxdpload.a
 
 fuzz: fuzz/elf_fuzz fuzz/btf_fuzz fuzz/rules_fuzz
 
@@ -215,7 +216,7 @@ initramfs-test: all
 clean:
 	rm -f xdpload xdpload-* xdp_kern.o libxdpload.a tests/progs/*.o bench/*.o fuzz/elf_fuzz fuzz/btf_fuzz fuzz/rules_fuzz
 	rm -f $(EXAMPLES) examples/*.o
-	rm -rf build/initramfs build/*.cc build/xdp_kern.builtin.o build/xdpload* build/asan build/dbg build/lib build/stage bench/out
+	rm -rf build/initramfs build/*.cc build/xdp_kern.builtin.o build/xdpload* build/asan build/dbg build/lib build/fuzz build/stage bench/out
 
 .PHONY: all lib examples asan fuzz fuzz-smoke test demo fresh-check bench bench-datapath size install initramfs-test clean FORCE
 tests/progs/fw_small.o: xdp_kern.c
