@@ -219,6 +219,29 @@ int xdpl_map_fd(const struct xdpl_map *map); /* -1 until loaded; owned by the ob
  * max_entries 0.  -EBUSY after the load. */
 int xdpl_map_set_max_entries(struct xdpl_map *map, uint32_t max_entries);
 
+/*
+ * A global data map's (.data, .rodata, .bss, .data.NAME, ...) initial
+ * value: the object's own copy of its section, *size bytes (value_size),
+ * laid out as the section's BTF says.  What is written there before the
+ * load is what the map is created with; afterwards it is only the copy the
+ * load wrote.  NULL (and *size 0) for a map that is not global data.
+ * It lives as long as the object.  size may be NULL.
+ */
+void *xdpl_map_initial_value(struct xdpl_map *map, size_t *size);
+
+/*
+ * After the load, the map's values mapped into this process (mmap
+ * MAP_SHARED): what programs write is seen there at once, and what is
+ * written there programs read next.  The load asks the kernel to make every
+ * global data map mappable (BPF_F_MMAPABLE, Linux 5.5); where it could not
+ * (an older kernel, or a map not made so), *mem is NULL and the call
+ * returns 0: use xdpl_map_lookup() and xdpl_map_update() with key 0 then.
+ * A frozen map (.rodata) is mapped read-only: writing it faults.  The
+ * mapping is made once (later calls give the same address) and is the
+ * object's: xdpl_obj_close() unmaps it.  -EINVAL before the load.
+ */
+int xdpl_map_mmap(struct xdpl_map *map, void **mem, struct xdpl_error *e);
+
 /* ---- pins ---- */
 
 enum xdpl_pin_kind { XDPL_PIN_MAP, XDPL_PIN_PROG, XDPL_PIN_LINK, XDPL_PIN_OTHER };

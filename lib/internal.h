@@ -264,6 +264,8 @@ struct xdpl_map {
 	struct xdpl_obj *obj;
 	struct obj_map *desc;        /* in obj->obj.maps */
 	uint32_t index;
+	void *mem;                   /* xdpl_map_mmap(): its value, mapped; NULL until then */
+	size_t mem_size;
 };
 
 struct xdpl_obj {
