@@ -267,6 +267,8 @@ static const struct verb verbs[] = {
 	  "OBJ",
 	  "load and run once on a packet (BPF_PROG_TEST_RUN): verdict, time, globals" },
 	{ "map", cmd_map, 2, 2, OPT_JSON, "dump PIN_PATH", "print every entry of a pinned map" },
+	{ "gen", cmd_gen, 2, 3, 0, "skeleton OBJ [NAME]",
+	  "print NAME.skel.h: a C header embedding OBJ, with typed programs, maps and globals" },
 	{ "firewall", cmd_firewall, 2, 3,
 	  OPT_PROG | OPT_MODE | OPT_FORCE | OPT_PIN_MAPS | OPT_POLICY | OPT_MALFORMED |
 		  OPT_EVENTS_RATE | OPT_PURGE,

@@ -4,8 +4,8 @@
  * options and the load every verb shares; report.c the error report and the
  * -v log; attach.c the verbs that attach and detach (run, attach, detach);
  * testrun.c `test`; show.c the verbs that only look (inspect, status, map
- * dump); fw_cli.c and rules_cli.c the firewall's verbs.  These seven are the
- * only files that print or exit.
+ * dump); gen.c `gen skeleton`; fw_cli.c and rules_cli.c the firewall's
+ * verbs.  These eight are the only files that print or exit.
  */
 #ifndef XDPLOAD_CLI_H
 #define XDPLOAD_CLI_H
@@ -15,8 +15,8 @@
 /*
  * The command line is a client of the library: it calls the public API
  * alone.  bpf_sys.h only lends it the kernel's names for program and map
- * kinds.  (show.c's inspect and fw_cli.c/rules_cli.c reach further; each
- * says why at its top.)
+ * kinds.  (show.c's inspect, gen.c and fw_cli.c/rules_cli.c reach further;
+ * each says why at its top.)
  */
 #include "bpf_sys.h"
 #include "xdpload.h"
@@ -95,6 +95,7 @@ int cmd_test(struct opts *o);
 int cmd_inspect(struct opts *o);
 int cmd_status(struct opts *o);
 int cmd_map(struct opts *o);
+int cmd_gen(struct opts *o); /* gen.c: gen skeleton */
 
 /* fw_cli.c: the firewall's verbs, and what run/attach --builtin and rules_cli.c share. */
 struct fw;
