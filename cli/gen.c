@@ -101,15 +101,21 @@ static bool ident_ok(const char *s)
 	return true;
 }
 
-static int name_check(struct gen *g, const char *what, const char *name)
+/* what names the thing, name is how C would call it, from says where it came from */
+static int name_from(struct gen *g, const char *what, const char *name, const char *from)
 {
 	if (ident_ok(name) && strlen(name) <= IDENT_MAX)
 		return 0;
 	if (ident_ok(name))
 		return gen_fail(g, "%s %.40s... is longer than the %d characters the skeleton takes", what,
 				name, IDENT_MAX);
-	return gen_fail(g, "%s \"%s\" is not a C identifier the skeleton can use ([A-Za-z_][A-Za-z0-9_]*, not a keyword, not starting with " PAD ")",
-			what, name);
+	return gen_fail(g, "%s \"%s\"%s is not a C identifier the skeleton can use ([A-Za-z_][A-Za-z0-9_]*, not a keyword, not starting with " PAD ")",
+			what, name, from);
+}
+
+static int name_check(struct gen *g, const char *what, const char *name)
+{
+	return name_from(g, what, name, "");
 }
 
 /* Claim a name the header defines: a second claim is refused. */
@@ -335,7 +341,7 @@ static int enum_define(struct gen *g, uint32_t id, const struct btf_type *t)
 		err = name_check(g, "enum", type_name(g, t));
 		snprintf(full, sizeof(full), "%s__%s", g->name, type_name(g, t));
 		if (!err)
-			err = name_claim(g, &g->tags, full, "an enum");
+			err = name_claim(g, &g->tags, full, "enum");
 		fprintf(g->out, "enum %s {\n", full);
 	} else {
 		fprintf(g->out, "enum {\n");
@@ -561,7 +567,7 @@ static int type_define(struct gen *g, uint32_t id, int depth)
 	const char *what = btf_kind(t) == BTF_KIND_STRUCT ? "struct" :
 			   btf_kind(t) == BTF_KIND_UNION ? "union" : "typedef";
 	struct place at = { NULL, "", 0 };
-	char full[300], root[310];
+	char full[300], root[310], desc[IDENT_MAX + 20];
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -574,8 +580,9 @@ static int type_define(struct gen *g, uint32_t id, int depth)
 	g->state[id] = DEF_BUSY;
 	err = name_check(g, what, type_name(g, t));
 	snprintf(full, sizeof(full), "%s__%s", g->name, type_name(g, t));
+	snprintf(desc, sizeof(desc), "%s %s", what, type_name(g, t));
 	if (!err)
-		err = name_claim(g, btf_kind(t) == BTF_KIND_TYPEDEF ? &g->idents : &g->tags, full, what);
+		err = name_claim(g, btf_kind(t) == BTF_KIND_TYPEDEF ? &g->idents : &g->tags, full, desc);
 	if (err)
 		return err;
 	f = open_memstream(&buf, &len);
@@ -693,12 +700,14 @@ static void usage_put(struct gen *g, FILE *f, uint32_t nsecs)
 
 	fprintf(f, "/*\n * Use, on libxdpload alone (cc ... $(pkg-config --static --cflags --libs xdpload)):\n *\n"
 		   " *   struct xdpl_error e = { 0 };\n"
-		   " *   struct %s *skel = %s__open(&e);      the embedded object, validated\n"
-		   " *   ... set skel->rodata, skel->data, skel->bss: their initial values\n"
-		   " *   %s__load(skel, NULL, &e);            maps, programs; sections mapped\n"
-		   " *   ... xdpl_prog_fd(skel->progs.PROG), xdpl_map_fd(skel->maps.MAP)\n"
-		   " *   %s__destroy(skel);                   every fd and mapping closed\n *\n",
-		n, n, n, n);
+		   " *   struct %s *skel = %s__open(&e);\n"
+		   " *   ... skel->rodata->SETTING = VALUE: initial values, before the load\n"
+		   " *   %s__load(skel, NULL, &e);\n"
+		   " *   ... xdpl_prog_fd(skel->progs.PROG), skel->bss->COUNTER\n"
+		   " *   %s__destroy(skel);\n *\n"
+		   " * Each call explains a failure in e.  %s__destroy() closes every fd and\n"
+		   " * mapping; a program stays attached only where something else holds it.\n *\n",
+		n, n, n, n, n);
 	fprintf(f, " * Before %s__load(), each section pointer is the object's copy of its\n"
 		   " * section (xdpl_map_initial_value()): what is written there is what the\n"
 		   " * map starts with.  After it, each points at the map's value in the\n"
@@ -821,8 +830,9 @@ static int header_build(struct gen *g, FILE *f, const char *path)
 		char ident[IDENT_MAX + 2], what[IDENT_MAX + 20];
 
 		map_ident(m, ident, sizeof(ident));
+		snprintf(what, sizeof(what), " (from section %s)", m->name);
+		err = name_from(g, "map", ident, m->origin == MAP_DATA ? what : "");
 		snprintf(what, sizeof(what), "map %s", m->name);
-		err = name_check(g, m->origin == MAP_DATA ? "data section (as a map name)" : "map", ident);
 		snprintf(full, sizeof(full), "maps.%s", ident); /* one set for the maps' members */
 		if (!err)
 			err = name_claim(g, &g->idents, full, what);
@@ -839,14 +849,19 @@ static int header_build(struct gen *g, FILE *f, const char *path)
 		snprintf(full, sizeof(full), "progs.%s", obj->progs[i].name);
 		err = name_claim(g, &g->idents, full, "a program");
 	}
+	/* Every section's struct is named before any type: those names are the header's. */
 	for (uint32_t i = 0; !err && i < nsecs; i++) {
-		if (!secs[i].ds)
-			continue;
+		char what[IDENT_MAX + 40];
+
 		snprintf(full, sizeof(full), "%s__%s", g->name, secs[i].ident);
-		err = name_claim(g, &g->tags, full, "a data section's struct");
-		if (!err)
+		snprintf(what, sizeof(what), "the struct of section %s", secs[i].map->name);
+		if (secs[i].ds)
+			err = name_claim(g, &g->tags, full, what);
+	}
+	for (uint32_t i = 0; !err && i < nsecs; i++) {
+		if (secs[i].ds)
 			err = section_define(g, &secs[i]);
-		typed = true;
+		typed |= secs[i].ds != NULL;
 	}
 	if (g->out)
 		fclose(g->out);

@@ -5,7 +5,7 @@
  * struct with holes, a packed struct, a union, anonymous members, arrays of
  * arrays, a typedef of an anonymous struct, a pointer, bit-fields, a float,
  * and a static variable the skeleton leaves out; in .rodata, .data, .bss
- * and .data.extra.  Each run copies the .rodata settings into .bss, so a
+ * and .data.extra; and a hash map, which is no global data.  Each run copies the .rodata settings into .bss, so a
  * test run shows what the program saw, and counts itself in .bss.
  */
 #include "xdp_kern.h"
@@ -56,6 +56,13 @@ struct outer {
 	enum tiny t;
 };
 
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4);
+	__type(key, __u32);
+	__type(value, __u64);
+} lookups SEC(".maps");
+
 const volatile __u32 cfg_add = 1;
 const volatile __s16 cfg_neg = -2;
 const volatile enum color cfg_color = GREEN;
@@ -78,14 +85,18 @@ static __u32 hidden;
 
 __u32 magic = 0xfeedbeef; /* .data */
 __s8 small = -5;
-__u64 extra SEC(".data.extra") = 77;
+__u64 bonus SEC(".data.extra") = 77;
 
 SEC("xdp")
 int xdp_skel(struct xdp_md *ctx)
 {
+	__u32 key;
+
 	(void)ctx;
 	runs++;
 	hidden++;
+	key = cfg_add;
+	bpf_map_update_elem(&lookups, &key, &runs, BPF_ANY);
 	seen_add = cfg_add;
 	seen_neg = cfg_neg;
 	seen_color = cfg_color;
@@ -96,7 +107,7 @@ int xdp_skel(struct xdp_md *ctx)
 	for (int i = 0; i < 6; i++)
 		seen_name[i] = cfg_name[i];
 	magic += cfg_add;
-	extra += runs;
+	bonus += runs;
 	flags.level = 5;
 	outer.pts[1][2].y = -9;
 	outer.hi = 3;
