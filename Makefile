@@ -195,16 +195,20 @@ STAGE := $(CURDIR)/build/stage
 EXAMPLES := $(patsubst examples/%.c,examples/%,$(filter-out %.bpf.c,$(wildcard examples/*.c)))
 EXAMPLE_OBJS := $(patsubst %.bpf.c,%.bpf.o,$(wildcard examples/*.bpf.c))
 PKG_STAGE := PKG_CONFIG_PATH=$(STAGE)$(LIBDIR)/pkgconfig PKG_CONFIG_SYSROOT_DIR=$(STAGE)
-examples: $(EXAMPLE_OBJS)
+# Each BPF object's skeleton, by the xdpload just built (counter.c uses its own).
+EXAMPLE_SKELS := $(patsubst %.bpf.c,%.skel.h,$(wildcard examples/*.bpf.c))
+examples: $(EXAMPLE_OBJS) $(EXAMPLE_SKELS)
 	$(MAKE) --no-print-directory install DESTDIR=$(STAGE) >/dev/null
 	@for e in $(EXAMPLES); do \
 		echo "cc -static -o $$e $$e.c \$$(pkg-config --static --cflags --libs xdpload)"; \
-		cc -std=c99 -Wall -Wextra -Werror -static -o $$e $$e.c \
+		cc -std=c99 -pedantic -Wall -Wextra -Werror -static -o $$e $$e.c \
 			$$($(PKG_STAGE) pkg-config --static --cflags --libs xdpload) || exit 1; \
 	done
 
 examples/%.bpf.o: examples/%.bpf.c
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+examples/%.skel.h: examples/%.bpf.o $(BIN)
+	./$(BIN) gen skeleton $< $* >$@.tmp && mv $@.tmp $@
 
 # tests/initramfs.bats, with the 6.1 kernel fetched into build/kernel when
 # it is not installed (its test skips, saying why, when there is none).
@@ -215,7 +219,7 @@ initramfs-test: all
 # build/kernel stays: it is a download, not something make builds.
 clean:
 	rm -f xdpload xdpload-* xdp_kern.o libxdpload.a tests/progs/*.o bench/*.o fuzz/elf_fuzz fuzz/btf_fuzz fuzz/rules_fuzz
-	rm -f $(EXAMPLES) examples/*.o
+	rm -f $(EXAMPLES) examples/*.o examples/*.skel.h
 	rm -rf build/initramfs build/*.cc build/xdp_kern.builtin.o build/xdpload* build/asan build/dbg build/lib build/fuzz build/stage bench/out
 
 .PHONY: all lib examples asan fuzz fuzz-smoke test demo fresh-check bench bench-datapath size install initramfs-test clean FORCE
