@@ -195,6 +195,20 @@ static int check_type(const struct btf *btf, uint32_t id, struct errbuf *e)
 
 int btf_parse(struct btf **out, const uint8_t *data, uint64_t size, struct errbuf *e)
 {
+	return btf_parse_split(out, NULL, data, size, e);
+}
+
+/*
+ * Split BTF (a module's, in /sys/kernel/btf/MODULE) continues its base: its
+ * type ids start after the base's last, and its string offsets after the
+ * base's strings.  The result holds both, so that every lookup stays one
+ * index: types[] points into the base for the base's ids, and the strings
+ * are the base's followed by its own.  The base must outlive it.
+ */
+int btf_parse_split(struct btf **out, const struct btf *base, const uint8_t *data, uint64_t size,
+		    struct errbuf *e)
+{
+	uint32_t base_types = base ? base->nr_types : 0, base_strs = base ? base->strs_len : 0;
 	struct btf_header h;
 	struct btf *btf;
 	uint32_t off, n = 0;
@@ -221,19 +235,31 @@ int btf_parse(struct btf **out, const uint8_t *data, uint64_t size, struct errbu
 			       "btf: .BTF header (length %u, types %u+%u, strings %u+%u) does not lay out aligned types, then strings, in its %llu bytes",
 			       h.hdr_len, h.type_off, h.type_len, h.str_off, h.str_len,
 			       (unsigned long long)size);
-	if (h.str_len == 0 || data[h.hdr_len + h.str_off] != '\0' ||
-	    data[h.hdr_len + h.str_off + h.str_len - 1] != '\0')
+	/* A split BTF's strings continue the base's: they need not start with NUL. */
+	if ((!base && (h.str_len == 0 || data[h.hdr_len + h.str_off] != '\0')) ||
+	    (h.str_len && data[h.hdr_len + h.str_off + h.str_len - 1] != '\0') ||
+	    (uint64_t)base_strs + h.str_len > UINT32_MAX)
 		return err_set(e, -EINVAL,
 			       "btf: the %u-byte string section must start and end with NUL (truncated?)",
 			       h.str_len);
 
 	btf = calloc(1, sizeof(*btf));
-	if (!btf || !(btf->data = malloc(size)))
+	if (!btf || !(btf->data = malloc(size + base_strs)))
 		goto nomem;
 	memcpy(btf->data, data, size);
 	btf->size = (uint32_t)size;
 	btf->strs = (const char *)btf->data + h.hdr_len + h.str_off;
 	btf->strs_len = h.str_len;
+	if (base) {
+		char *strs = (char *)btf->data + size;
+
+		memcpy(strs, base->strs, base_strs);
+		memcpy(strs + base_strs, data + h.hdr_len + h.str_off, h.str_len);
+		btf->strs = strs;
+		btf->strs_len = base_strs + h.str_len;
+		btf->base = base;
+		btf->start_id = base_types + 1;
+	}
 
 	/* Walk once to count and bound every type, then index them by id. */
 	for (int pass = 0; pass < 2; pass++) {
@@ -245,33 +271,39 @@ int btf_parse(struct btf **out, const uint8_t *data, uint64_t size, struct errbu
 
 			if (h.type_len - off < sizeof(*t)) {
 				err = err_set(e, -EINVAL, "btf: type %u: header cut off by the end of the type section",
-					      n + 1);
+					      base_types + n + 1);
 				goto out;
 			}
 			extra = kind_data_size(t);
 			if (extra < 0 || btf_kind(t) == BTF_KIND_UNKN) {
-				err = err_set(e, -EINVAL, "btf: type %u has unknown kind %u", n + 1,
+				err = err_set(e, -EINVAL, "btf: type %u has unknown kind %u", base_types + n + 1,
 					      btf_kind(t));
 				goto out;
 			}
 			if ((uint64_t)extra > h.type_len - off - sizeof(*t)) {
 				err = err_set(e, -EINVAL,
 					      "btf: type %u (%s): %u entries run past the end of the type section",
-					      n + 1, btf_kind_name(btf_kind(t)), btf_vlen(t));
+					      base_types + n + 1, btf_kind_name(btf_kind(t)), btf_vlen(t));
 				goto out;
 			}
 			if (pass)
-				btf->types[n + 1] = t;
+				btf->types[base_types + n + 1] = t;
 			off += sizeof(*t) + (uint32_t)extra;
 		}
 		if (!pass) {
-			btf->nr_types = n;
-			btf->types = calloc(n + 1, sizeof(*btf->types));
+			if (n > UINT32_MAX - 1 - base_types) {
+				err = err_set(e, -EINVAL, "btf: too many types");
+				goto out;
+			}
+			btf->nr_types = base_types + n;
+			btf->types = calloc((size_t)btf->nr_types + 1, sizeof(*btf->types));
 			if (!btf->types)
 				goto nomem;
+			if (base)
+				memcpy(btf->types + 1, base->types + 1, base_types * sizeof(*btf->types));
 		}
 	}
-	for (uint32_t id = 1; id <= btf->nr_types && !err; id++)
+	for (uint32_t id = base_types + 1; id <= btf->nr_types && !err; id++)
 		err = check_type(btf, id, e);
 out:
 	if (err)

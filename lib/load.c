@@ -25,6 +25,7 @@
 
 #include "bpf_sys.h"
 #include "lib/btf.h"
+#include "lib/core.h"
 #include "lib/internal.h"
 
 #define LOG_SIZE_FIRST (64U << 10)
@@ -589,6 +590,8 @@ int load_prog(const struct obj *obj, const struct obj_prog *prog, struct obj_fds
 			       "load: program %s: section %s is not a program type xdpload supports (XDP sections start with \"xdp\")",
 			       prog->name, prog->section);
 	err = reloc_prog_build(obj, prog, fds->map_fds, img, e);
+	if (!err)
+		err = core_prog_apply(obj, prog, fds, e);
 	if (err)
 		return err;
 
@@ -610,6 +613,11 @@ int load_prog(const struct obj *obj, const struct obj_prog *prog, struct obj_fds
 		attr.line_info = bpf_ptr(img->line_info);
 		attr.line_info_cnt = img->line_info_cnt;
 	}
+	if (img->core_in_kernel) {
+		attr.core_relo_cnt = img->core_relo_cnt;
+		attr.core_relos = bpf_ptr(img->core_relos);
+		attr.core_relo_rec_size = CORE_RELO_SIZE;
+	}
 
 	fd = bpf_prog_load(&attr);
 	if (fd == -EPERM && memlock_lift())
@@ -620,6 +628,7 @@ int load_prog(const struct obj *obj, const struct obj_prog *prog, struct obj_fds
 		fd = prog_load_logged(&attr, fd, e);
 		if (e->log)
 			log_annotate(obj, img, e);
+		core_log_annotate(img, e);
 	}
 	if (fd < 0)
 		return err_sys(e, fd, "load: program %s (section %s, %u instructions%s): BPF_PROG_LOAD failed",
@@ -645,5 +654,6 @@ void load_close(struct obj_fds *fds)
 	free(fds->map_fds);
 	free(fds->map_pinned_here);
 	reloc_prog_free(&fds->img);
+	core_state_free(fds->core);
 	load_init(fds);
 }
