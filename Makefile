@@ -1,6 +1,7 @@
 # xdpload: one static binary, no libbpf, no kernel headers.
 #   make          ./xdpload (static) and xdp_kern.o
 #   make test     the bats suite against the running kernel (root)
+#   make core-progs  the CO-RE test corpus alone (bpftool, libbpf-dev, clang-16)
 #   make demo     attach in a throwaway network namespace and show it working
 #   make fresh-check  make demo and make test on a brand-new Debian 12 root (root)
 #   make asan     ./xdpload-asan, address+undefined sanitizers (the parser tests use it)
@@ -115,11 +116,34 @@ fuzz-smoke:
 	tools/deps.sh fuzz
 	fuzz/smoke.sh
 
+# The CO-RE corpus (tests/progs/core/, tests/core.bats): objects written as
+# libbpf users write them, against libbpf's headers and a vmlinux.h dumped
+# from this kernel's BTF, and target BTFs of our own (core/btf/, as ELF
+# objects and as raw .BTF blobs).  Building xdpload needs none of this, so it
+# is not part of `make`; `make test` builds it (tools/deps.sh: bpftool,
+# libbpf-dev, and clang 16 for enum64 and bpf_core_type_matches).
+CORE_CLANG ?= clang-16
+CORE_PROGS := $(patsubst %.c,%.o,$(wildcard tests/progs/core/*.c))
+CORE_TARGETS := $(patsubst %.c,%.o,$(wildcard tests/progs/core/btf/*.c))
+CORE_TARGETS += $(patsubst %.c,%.btf,$(wildcard tests/progs/core/btf/*.c))
+
+build/vmlinux.h:
+	@mkdir -p build
+	bpftool btf dump file /sys/kernel/btf/vmlinux format c >$@.tmp && mv $@.tmp $@
+tests/progs/core/btf/%.o: tests/progs/core/btf/%.c tests/progs/core/btf/common.h
+	$(CORE_CLANG) -O2 -g -target bpf -Wall -Werror -c $< -o $@
+tests/progs/core/btf/%.btf: tests/progs/core/btf/%.o
+	llvm-objcopy --dump-section .BTF=$@ $< /dev/null
+tests/progs/core/%.o: tests/progs/core/%.c tests/progs/core/types.h build/vmlinux.h
+	$(CORE_CLANG) -O2 -g -target bpf -Wall -Werror -Ibuild -Itests/progs/core -c $< -o $@
+
+core-progs: $(CORE_PROGS) $(CORE_TARGETS)
+
 # demo and test check what they need first (tools/deps.sh: as root on Debian
 # they install it, otherwise they say what to install), before building.
 test:
 	tools/deps.sh test
-	$(MAKE) all xdpload-asan xdpload-dbg
+	$(MAKE) all xdpload-asan xdpload-dbg core-progs
 	tests/run
 
 demo:
@@ -166,7 +190,8 @@ initramfs-test: all
 # build/kernel stays: it is a download, not something make builds.
 clean:
 	rm -f xdpload xdpload-* xdp_kern.o tests/progs/*.o bench/*.o fuzz/elf_fuzz fuzz/btf_fuzz fuzz/rules_fuzz
+	rm -f tests/progs/core/*.o tests/progs/core/btf/*.o tests/progs/core/btf/*.btf build/vmlinux.h
 	rm -rf build/initramfs build/*.cc build/xdp_kern.builtin.o build/xdpload* build/asan build/dbg bench/out
 
-.PHONY: all asan fuzz fuzz-smoke test demo fresh-check bench bench-datapath size install initramfs-test clean FORCE
+.PHONY: all core-progs asan fuzz fuzz-smoke test demo fresh-check bench bench-datapath size install initramfs-test clean FORCE
 tests/progs/fw_small.o: xdp_kern.c

@@ -630,8 +630,13 @@ static int spec_match(const struct spec *ls, const struct btf *tb, uint32_t id, 
 				 ? types_match(ls->btf, ls->root_id, tb, id, false, DEPTH_MAX)
 				 : types_compatible(ls->btf, ls->root_id, tb, id, DEPTH_MAX);
 
-		if (ok == 0)
-			snprintf(why, len, "target type %u has another shape", id);
+		if (ok == 0) {
+			char type[96];
+
+			btf_type_describe(tb, id, type, sizeof(type));
+			snprintf(why, len, "%s (type %u) does not %s it", type, id,
+				 ls->kind == CORE_TYPE_MATCHES ? "match" : "have the shape of");
+		}
 		return ok;
 	}
 	if (kind_is_enumval(ls->kind)) {
@@ -652,7 +657,12 @@ static int spec_match(const struct spec *ls, const struct btf *tb, uint32_t id, 
 				return 1;
 			}
 		}
-		snprintf(why, len, "target enum %u has no enumerator %s", id, ls->acc[0].name);
+		{
+			char type[96];
+
+			btf_type_describe(tb, id, type, sizeof(type));
+			snprintf(why, len, "%s (type %u) has no enumerator %s", type, id, ls->acc[0].name);
+		}
 		return 0;
 	}
 	for (uint32_t i = 0; i < ls->len; i++) {
@@ -1121,9 +1131,14 @@ int core_insn_patch(struct bpf_insn *insns, uint32_t cnt, uint32_t at, struct co
 	if (!d->poison && d->memsz_bad &&
 	    (class == CLASS_LDX || class == CLASS_ST || class == CLASS_STX)) {
 		d->poison = true;
-		snprintf(d->reason, sizeof(d->reason),
-			 "the field is %u bytes in the target, %u here, and its type cannot be read at another size",
-			 d->new_sz, d->orig_sz);
+		if (!d->new_sz)
+			snprintf(d->reason, sizeof(d->reason),
+				 "the field is a bitfield in the target, which this %u-byte access cannot read",
+				 d->orig_sz);
+		else
+			snprintf(d->reason, sizeof(d->reason),
+				 "the field is %u bytes in the target, %u here, and only unsigned integers and pointers can be read at another size",
+				 d->new_sz, d->orig_sz);
 	}
 	if (d->poison) {
 		/* Both halves of an ld_imm64, so the verifier reports the call, not a bad opcode. */
