@@ -35,8 +35,10 @@ static int file_read(const char *path, uint8_t **out, size_t *size, struct errbu
 	uint8_t *buf;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
+	if (fd < 0) {
+		e->environment = true;
 		return err_sys(e, -errno, "core: cannot open the target BTF %s", path);
+	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return err_set(e, -EINVAL, "core: the target BTF %s is not a regular file", path);
