@@ -5,7 +5,9 @@
  * kernel's /sys/kernel/btf/vmlinux), without loading anything: where the
  * instruction is, the kind, the local type and access, and the decision (a
  * value, 0 for a missing type or field an *_EXISTS asks about, or poisoned
- * with the reason).  Part of the command line: it prints.
+ * with the reason).  Part of the command line: it prints.  Like inspect, it
+ * reads the library's internal view of the object (lib/internal.h), which
+ * the public header does not offer.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -88,10 +90,11 @@ static void row_print(const struct core_explained *x, void *ctx)
 		       d->target_id);
 }
 
-int inspect_core(const struct obj *obj, const char *path, const struct opts *o)
+int inspect_core(const struct xdpl_obj *xo, const char *path, const struct opts *o)
 {
+	const struct obj *obj = &xo->obj;
 	struct show sh = { obj, o->json, 0, 0, 0 };
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	char target[256];
 	int err;
 

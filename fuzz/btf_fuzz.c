@@ -82,7 +82,7 @@ static uint8_t *fz_copy(const uint8_t *data, size_t len)
 static void fz_probes(void)
 {
 	static int done;
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 
 	if (done++)
 		return;
@@ -154,7 +154,7 @@ static void fz_sanitized(const struct btf *btf)
 	PROMISE((used & ~BTF_FEAT_ALL) == 0);
 	for (unsigned int f = 1; f & BTF_FEAT_ALL; f <<= 1) {
 		unsigned int missing = btf_features_newer(f) & used;
-		struct errbuf e = { 0 };
+		struct xdpl_error e = { 0 };
 		struct btf *again;
 		uint8_t *blob;
 		uint32_t size;
@@ -175,7 +175,7 @@ static void fz_sanitized(const struct btf *btf)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct btf *btf = NULL;
 	uint8_t *raw, *ext = NULL;
 	uint32_t n;

@@ -130,10 +130,10 @@ struct btf {
 	uint32_t start_id;      /* split BTF: its first own type id */
 };
 
-int btf_parse(struct btf **out, const uint8_t *data, uint64_t size, struct errbuf *e);
+int btf_parse(struct btf **out, const uint8_t *data, uint64_t size, struct xdpl_error *e);
 int btf_parse_split(struct btf **out, const struct btf *base, const uint8_t *data, uint64_t size,
-		    struct errbuf *e);
-int btf_ext_parse(struct btf *btf, const uint8_t *data, uint64_t size, struct errbuf *e);
+		    struct xdpl_error *e);
+int btf_ext_parse(struct btf *btf, const uint8_t *data, uint64_t size, struct xdpl_error *e);
 void btf_free(struct btf *btf);
 
 const char *btf_str(const struct btf *btf, uint32_t off);

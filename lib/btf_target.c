@@ -28,7 +28,7 @@
 #define FILE_MAX (1ULL << 31) /* larger than any BTF a kernel has */
 
 /* The whole file: sysfs files report a size, but read to the end regardless. */
-static int file_read(const char *path, uint8_t **out, size_t *size, struct errbuf *e)
+static int file_read(const char *path, uint8_t **out, size_t *size, struct xdpl_error *e)
 {
 	struct stat st;
 	size_t cap, n = 0;
@@ -85,7 +85,7 @@ static int file_read(const char *path, uint8_t **out, size_t *size, struct errbu
 
 /* The .BTF section of a 64-bit little-endian ELF file, bounds checked. */
 static int elf_btf_find(const uint8_t *buf, size_t size, const uint8_t **btf, size_t *len,
-			const char *path, struct errbuf *e)
+			const char *path, struct xdpl_error *e)
 {
 	const Elf64_Ehdr *h = (const void *)buf;
 	const Elf64_Shdr *sh, *names;
@@ -117,7 +117,7 @@ static int elf_btf_find(const uint8_t *buf, size_t size, const uint8_t **btf, si
 		       path);
 }
 
-int btf_target_read(const char *path, struct btf **out, const struct btf *base, struct errbuf *e)
+int btf_target_read(const char *path, struct btf **out, const struct btf *base, struct xdpl_error *e)
 {
 	const uint8_t *blob;
 	uint8_t *buf = NULL;

@@ -925,7 +925,7 @@ static uint32_t name_hash(const char *s, size_t n)
 }
 
 int core_target_index(struct core_target *t, const struct btf *btf, const char *name,
-		      struct errbuf *e)
+		      struct xdpl_error *e)
 {
 	uint32_t buckets = 1;
 
@@ -964,7 +964,7 @@ void core_target_free(struct core_target *t)
 
 int core_relo_resolve(const struct btf *local, const struct core_relo *r,
 		      const struct core_target *targets, uint32_t ntargets, const char *where,
-		      struct core_decision *d, struct errbuf *e)
+		      struct core_decision *d, struct xdpl_error *e)
 {
 	struct spec *ls = NULL, *ts = NULL, *best = NULL;
 	const struct btf_type *lt = btf_type_by_id(local, r->type_id);
@@ -1119,7 +1119,7 @@ static void poison_one(struct bpf_insn *insn)
 }
 
 int core_insn_patch(struct bpf_insn *insns, uint32_t cnt, uint32_t at, struct core_decision *d,
-		    const char *where, struct errbuf *e)
+		    const char *where, struct xdpl_error *e)
 {
 	struct bpf_insn *insn;
 	uint32_t class;

@@ -88,9 +88,9 @@ bool core_kind_is_exists(uint32_t kind); /* *_EXISTS and TYPE_MATCHES: 0 instead
 
 /* btf_target.c: where target types come from. */
 int core_target_index(struct core_target *t, const struct btf *btf, const char *name,
-		      struct errbuf *e);
+		      struct xdpl_error *e);
 void core_target_free(struct core_target *t);
-int btf_target_read(const char *path, struct btf **out, const struct btf *base, struct errbuf *e);
+int btf_target_read(const char *path, struct btf **out, const struct btf *base, struct xdpl_error *e);
 
 /*
  * Resolve one relocation of `local` (an object's BTF) against the targets,
@@ -102,11 +102,11 @@ int btf_target_read(const char *path, struct btf **out, const struct btf *base, 
  */
 int core_relo_resolve(const struct btf *local, const struct core_relo *r,
 		      const struct core_target *targets, uint32_t ntargets, const char *where,
-		      struct core_decision *d, struct errbuf *e);
+		      struct core_decision *d, struct xdpl_error *e);
 
 /* Rewrite instruction `at` of insns[0..cnt) as d says (poisoning it, or its value). */
 int core_insn_patch(struct bpf_insn *insns, uint32_t cnt, uint32_t at, struct core_decision *d,
-		    const char *where, struct errbuf *e);
+		    const char *where, struct xdpl_error *e);
 
 /* The record's access string and local type spelled out, without resolving. */
 void core_relo_describe(const struct btf *local, const struct core_relo *r, char *buf, size_t len);
@@ -140,6 +140,6 @@ struct core_explained {
 
 int core_obj_explain(const struct obj *obj, const char *target_btf,
 		     void (*each)(const struct core_explained *x, void *ctx), void *ctx,
-		     char *target_name, size_t name_len, struct errbuf *e);
+		     char *target_name, size_t name_len, struct xdpl_error *e);
 
 #endif

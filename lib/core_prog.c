@@ -123,7 +123,7 @@ static int kernel_probe(void)
 }
 
 int core_prepare(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds,
-		 struct errbuf *e)
+		 struct xdpl_error *e)
 {
 	struct core_state *s;
 	uint32_t n = obj_core_records(obj);
@@ -160,7 +160,7 @@ int core_prepare(const struct obj *obj, const struct load_opts *opts, struct obj
 
 /* ---- the targets, read once when we relocate ---- */
 
-static int targets_grow(struct core_state *s, struct errbuf *e)
+static int targets_grow(struct core_state *s, struct xdpl_error *e)
 {
 	struct core_target *grown = realloc(s->targets, (s->ntargets + 1) * sizeof(*grown));
 
@@ -177,7 +177,7 @@ static const char *base_name(const char *path)
 	return slash && slash[1] ? slash + 1 : path;
 }
 
-static int targets_read(struct core_state *s, const char *prog, uint32_t nrelos, struct errbuf *e)
+static int targets_read(struct core_state *s, const char *prog, uint32_t nrelos, struct xdpl_error *e)
 {
 	const char *path = s->btf_path ? s->btf_path : VMLINUX_BTF;
 	int err;
@@ -207,7 +207,7 @@ static int targets_read(struct core_state *s, const char *prog, uint32_t nrelos,
 /* Module types: only when vmlinux has no candidate, as the kernel looks too. */
 static void modules_read(struct core_state *s)
 {
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct dirent *d;
 	DIR *dir;
 
@@ -246,21 +246,17 @@ static void modules_read(struct core_state *s)
 
 /* ---- one program ---- */
 
-int core_prog_apply(const struct obj *obj, const struct obj_prog *prog, struct obj_fds *fds,
-		    struct errbuf *e)
+int core_prog_apply(const struct obj *obj, const struct obj_prog *prog, const struct obj_fds *fds,
+		    struct prog_image *img, struct xdpl_error *e)
 {
-	struct prog_image *img = &fds->img;
-	struct core_state *s;
+	struct core_state *s = fds->core;
 	int err;
 
 	if (!img->core_relo_cnt)
 		return 0;
-	if (!fds->core) {
-		err = core_prepare(obj, NULL, fds, e);
-		if (err)
-			return err;
-	}
-	s = fds->core;
+	if (!s)
+		return err_set(e, -EINVAL, "core: program %s has CO-RE relocations, but this load did not prepare for them (core_prepare)",
+			       prog->name);
 	img->core_notes = calloc(img->core_relo_cnt, sizeof(*img->core_notes));
 	if (!img->core_notes)
 		return err_set(e, -ENOMEM, "core: out of memory");
@@ -330,7 +326,7 @@ static const struct core_note *note_at(const struct prog_image *img, uint32_t in
  * ("12: (85) call unknown#195896080"), a line naming the relocation; and
  * the last such one in the summary the CLI prints after the log.
  */
-void core_log_annotate(const struct prog_image *img, struct errbuf *e)
+void core_log_annotate(const struct prog_image *img, struct xdpl_error *e)
 {
 	char *out, *line;
 	size_t cap, used = 0, lines = 1;
@@ -381,7 +377,7 @@ void core_log_annotate(const struct prog_image *img, struct errbuf *e)
 
 int core_obj_explain(const struct obj *obj, const char *target_btf,
 		     void (*each)(const struct core_explained *x, void *ctx), void *ctx,
-		     char *target_name, size_t name_len, struct errbuf *e)
+		     char *target_name, size_t name_len, struct xdpl_error *e)
 {
 	const struct btf *btf = obj->btf;
 	struct core_state s = { 0 };
@@ -403,7 +399,7 @@ int core_obj_explain(const struct obj *obj, const char *target_btf,
 			struct core_decision d;
 			struct core_explained x = { sec->name, NULL, 0, k, &r, &d, 0, NULL };
 			const struct obj_func *f;
-			struct errbuf one = { 0 };
+			struct xdpl_error one = { 0 };
 			char where[96];
 
 			memcpy(&r, sec->records + (size_t)k * btf->core_relo.rec_size, sizeof(r));

@@ -43,7 +43,7 @@ struct image_build {
 
 /* Where a function lands in the image, appending it on first use. */
 static int piece_for(struct image_build *b, uint32_t sec, uint32_t insn, uint32_t *image_insn,
-		     struct errbuf *e)
+		     struct xdpl_error *e)
 {
 	const struct obj_func *f = obj_func_at(b->obj, sec, insn);
 	struct bpf_insn *grown_insns;
@@ -85,7 +85,7 @@ static int piece_for(struct image_build *b, uint32_t sec, uint32_t insn, uint32_
 
 /* Point a call or function address at its target's place in the image. */
 static int patch_call(struct image_build *b, uint32_t at, uint32_t sec, uint64_t target,
-		      struct errbuf *e)
+		      struct xdpl_error *e)
 {
 	uint32_t to;
 	int err;
@@ -101,7 +101,7 @@ static int patch_call(struct image_build *b, uint32_t at, uint32_t sec, uint64_t
 	return 0;
 }
 
-static int patch_piece(struct image_build *b, uint32_t index, const int *map_fds, struct errbuf *e)
+static int patch_piece(struct image_build *b, uint32_t index, const int *map_fds, struct xdpl_error *e)
 {
 	struct piece p = b->pieces[index];
 	const struct obj_reloc *r;
@@ -276,7 +276,7 @@ static void info_build(struct image_build *b)
  * The CO-RE records of every piece, their instruction offsets moved from
  * the section to the image (still in bytes, as BPF_PROG_LOAD takes them).
  */
-static int core_collect(struct image_build *b, struct errbuf *e)
+static int core_collect(struct image_build *b, struct xdpl_error *e)
 {
 	const struct btf *btf = b->obj->btf;
 	const struct btf_ext_info *info = btf ? &btf->core_relo : NULL;
@@ -314,7 +314,7 @@ static int core_collect(struct image_build *b, struct errbuf *e)
 }
 
 int reloc_prog_build(const struct obj *obj, const struct obj_prog *prog, const int *map_fds,
-		     struct prog_image *img, struct errbuf *e)
+		     struct prog_image *img, struct xdpl_error *e)
 {
 	struct image_build b = { obj, prog->name, img, NULL, 0, 0 };
 	uint32_t start;
