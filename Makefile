@@ -96,7 +96,7 @@ xdpload-dbg: $(call objs,build/dbg,$(CLI_SRCS)) build/dbg/libxdpload.a
 	$(CLANG) $(BPF_CFLAGS) -I. -c $< -o $@
 
 # Everything between the file and the kernel: no syscalls, so it can be fuzzed.
-PARSER := elf.c lib/object.c lib/maps.c lib/btf.c lib/btf_compat.c lib/reloc.c
+PARSER := elf.c lib/object.c lib/maps.c lib/btf.c lib/btf_compat.c lib/reloc.c lib/core.c
 
 fuzz/elf_fuzz: fuzz/elf_fuzz.c $(PARSER) $(HDRS)
 	$(CLANG) -g -O1 $(CPPFLAGS) -fsanitize=fuzzer,address,undefined -o $@ fuzz/elf_fuzz.c $(PARSER)
@@ -106,8 +106,8 @@ fuzz/rules_fuzz: fuzz/rules_fuzz.c fw/rules.c $(HDRS)
 	$(CLANG) -g -O1 $(CPPFLAGS) -fsanitize=fuzzer,address,undefined -o $@ fuzz/rules_fuzz.c fw/rules.c
 
 # .BTF and .BTF.ext alone, without an ELF around them.
-fuzz/btf_fuzz: fuzz/btf_fuzz.c lib/btf.c lib/btf_compat.c $(HDRS)
-	$(CLANG) -g -O1 $(CPPFLAGS) -fsanitize=fuzzer,address,undefined -o $@ fuzz/btf_fuzz.c lib/btf.c lib/btf_compat.c
+fuzz/btf_fuzz: fuzz/btf_fuzz.c lib/btf.c lib/btf_compat.c lib/core.c $(HDRS)
+	$(CLANG) -g -O1 $(CPPFLAGS) -fsanitize=fuzzer,address,undefined -o $@ fuzz/btf_fuzz.c lib/btf.c lib/btf_compat.c lib/core.c
 
 fuzz: fuzz/elf_fuzz fuzz/btf_fuzz fuzz/rules_fuzz
 

@@ -244,7 +244,8 @@ int btf_parse_split(struct btf **out, const struct btf *base, const uint8_t *dat
 			       h.str_len);
 
 	btf = calloc(1, sizeof(*btf));
-	if (!btf || !(btf->data = malloc(size + base_strs)))
+	/* Split: the blob, then the base's strings and its own, joined. */
+	if (!btf || !(btf->data = malloc(size + (base ? (size_t)base_strs + h.str_len : 0))))
 		goto nomem;
 	memcpy(btf->data, data, size);
 	btf->size = (uint32_t)size;
