@@ -241,7 +241,7 @@ static void modules_read(struct core_state *s)
 	if (dir)
 		closedir(dir);
 	if (s->ntargets > 1)
-		xdpl_log("core: module types read: %u modules", s->ntargets - 1);
+		xdpl_log("core: the split BTF of %u module%s read", s->ntargets - 1, s->ntargets == 2 ? "" : "s");
 }
 
 /* ---- one program ---- */

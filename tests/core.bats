@@ -222,3 +222,22 @@ xlated() { bpftool prog dump xlated pinned "$1" | sed -E 's/map\[id:[0-9]+\]/map
 	run -5 --separate-stderr xdpload test --btf "$BATS_TEST_TMPDIR/none" "$CORE/core_kinds.o"
 	assert_equal "$stderr" "xdpload: core: cannot open the target BTF $BATS_TEST_TMPDIR/none: ENOENT (No such file or directory)"
 }
+
+@test "a type only a module has: found in the module's split BTF, whose ids continue vmlinux's" {
+	require_pkg python3
+	require_pkg util-linux
+	id=$(python3 "$ROOT/tests/mksplitbtf.py" "$VMLINUX" "$BATS_TEST_TMPDIR/xdplmod")
+	cp "$VMLINUX" "$BATS_TEST_TMPDIR/vmlinux"
+	# This kernel's /sys/kernel/btf, with one more module, in a mount namespace of our own.
+	with_module() {
+		unshare -m sh -c "mount -t tmpfs none /sys/kernel/btf &&
+			cp '$BATS_TEST_TMPDIR/vmlinux' '$BATS_TEST_TMPDIR/xdplmod' /sys/kernel/btf/ && exec \"\$@\"" sh "$@"
+	}
+	run -0 with_module "$XDPLOAD" inspect --core "$CORE/core_module.o"
+	assert_line --regexp "^  core_module +0  byte_off +0:1 +struct xdpl_mod_thing\.b +8 \(was 4; xdplmod type $id\)$"
+	assert_line --regexp "^  core_module +8  target_type_id +0 +struct xdpl_mod_thing +$id \(was [0-9]+; xdplmod type $id\)$"
+	# Relocated here (the object's BTF rewritten as for an older kernel keeps the kernel out of it).
+	run -0 --separate-stderr with_module env XDPLOAD_BTF_LACKS=func "$XDPLOAD" -v test -j "$CORE/core_module.o"
+	assert_equal "$(jq -c '.globals | [.off_b, .size_thing, .thing_id]' <<<"$output")" "[8,12,$id]"
+	assert_equal "$(grep -c '^xdpload: core: the split BTF of 1 module read$' <<<"$stderr")" 1
+}
