@@ -205,9 +205,29 @@ int btf_parse(struct btf **out, const uint8_t *data, uint64_t size, struct xdpl_
  * index: types[] points into the base for the base's ids, and the strings
  * are the base's followed by its own.  The base must outlive it.
  */
+static int parse(struct btf **out, const struct btf *base, const uint8_t *data, uint64_t size,
+		 bool view, struct xdpl_error *e);
+
 int btf_parse_split(struct btf **out, const struct btf *base, const uint8_t *data, uint64_t size,
 		    struct xdpl_error *e)
 {
+	return parse(out, base, data, size, false, e);
+}
+
+/*
+ * Target BTF (btf_target.c) is only read, and vmlinux's is 5 MB: a view
+ * reads the types where they are, in the caller's bytes, instead of a copy.
+ */
+int btf_parse_view(struct btf **out, const struct btf *base, const uint8_t *data, uint64_t size,
+		   struct xdpl_error *e)
+{
+	return parse(out, base, data, size, ((uintptr_t)data & 3) == 0, e);
+}
+
+static int parse(struct btf **out, const struct btf *base, const uint8_t *data, uint64_t size,
+		 bool view, struct xdpl_error *e)
+{
+	uint8_t *types;
 	uint32_t base_types = base ? base->nr_types : 0, base_strs = base ? base->strs_len : 0;
 	struct btf_header h;
 	struct btf *btf;
@@ -244,15 +264,23 @@ int btf_parse_split(struct btf **out, const struct btf *base, const uint8_t *dat
 			       h.str_len);
 
 	btf = calloc(1, sizeof(*btf));
-	/* Split: the blob, then the base's strings and its own, joined. */
-	if (!btf || !(btf->data = malloc(size + (base ? (size_t)base_strs + h.str_len : 0))))
+	if (!btf)
 		goto nomem;
-	memcpy(btf->data, data, size);
+	/* Split: the blob (unless a view), then the base's strings and its own, joined. */
+	if (!view || base) {
+		btf->data = malloc((view ? 0 : size) + (base ? (size_t)base_strs + h.str_len : 0));
+		if (!btf->data)
+			goto nomem;
+	}
+	if (!view)
+		memcpy(btf->data, data, size);
+	/* A view's types are never written: only an object's own BTF is fixed up. */
+	types = (view ? (uint8_t *)(uintptr_t)data : btf->data) + h.hdr_len + h.type_off;
 	btf->size = (uint32_t)size;
-	btf->strs = (const char *)btf->data + h.hdr_len + h.str_off;
+	btf->strs = (const char *)types - h.type_off + h.str_off;
 	btf->strs_len = h.str_len;
 	if (base) {
-		char *strs = (char *)btf->data + size;
+		char *strs = (char *)btf->data + (view ? 0 : size);
 
 		memcpy(strs, base->strs, base_strs);
 		memcpy(strs + base_strs, data + h.hdr_len + h.str_off, h.str_len);
@@ -264,8 +292,6 @@ int btf_parse_split(struct btf **out, const struct btf *base, const uint8_t *dat
 
 	/* Walk once to count and bound every type, then index them by id. */
 	for (int pass = 0; pass < 2; pass++) {
-		uint8_t *types = btf->data + h.hdr_len + h.type_off;
-
 		for (off = 0, n = 0; off < h.type_len; n++) {
 			struct btf_type *t = (struct btf_type *)(types + off);
 			int64_t extra;

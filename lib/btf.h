@@ -118,7 +118,7 @@ struct btf_line_info {
 };
 
 struct btf {
-	uint8_t *data; /* our own copy of .BTF, patched by the fixups */
+	uint8_t *data; /* our own copy of .BTF, patched by the fixups (a view: NULL, or joined strings) */
 	uint32_t size;
 	const char *strs;
 	uint32_t strs_len;
@@ -133,6 +133,9 @@ struct btf {
 int btf_parse(struct btf **out, const uint8_t *data, uint64_t size, struct xdpl_error *e);
 int btf_parse_split(struct btf **out, const struct btf *base, const uint8_t *data, uint64_t size,
 		    struct xdpl_error *e);
+/* The same, reading types in place: data must outlive the result, unchanged. */
+int btf_parse_view(struct btf **out, const struct btf *base, const uint8_t *data, uint64_t size,
+		   struct xdpl_error *e);
 int btf_ext_parse(struct btf *btf, const uint8_t *data, uint64_t size, struct xdpl_error *e);
 void btf_free(struct btf *btf);
 

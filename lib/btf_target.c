@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,8 +28,12 @@
 
 #define FILE_MAX (1ULL << 31) /* larger than any BTF a kernel has */
 
-/* The whole file: sysfs files report a size, but read to the end regardless. */
-static int file_read(const char *path, uint8_t **out, size_t *size, struct xdpl_error *e)
+/*
+ * The whole file, mapped when the file lets us (sysfs BTF does since 6.16:
+ * no copy, no 4 KiB reads), read otherwise; sysfs files report a size, but
+ * reading goes to the end regardless.
+ */
+static int file_read(const char *path, struct btf_file *f, struct xdpl_error *e)
 {
 	struct stat st;
 	size_t cap, n = 0;
@@ -42,6 +47,17 @@ static int file_read(const char *path, uint8_t **out, size_t *size, struct xdpl_
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return err_set(e, -EINVAL, "core: the target BTF %s is not a regular file", path);
+	}
+	if (st.st_size > 0 && (uint64_t)st.st_size < FILE_MAX) {
+		void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+
+		if (map != MAP_FAILED) {
+			close(fd);
+			f->bytes = map;
+			f->size = (size_t)st.st_size;
+			f->mapped = true;
+			return 0;
+		}
 	}
 	cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 1 << 16;
 	buf = malloc(cap);
@@ -78,8 +94,8 @@ static int file_read(const char *path, uint8_t **out, size_t *size, struct xdpl_
 		n += (size_t)got;
 	}
 	close(fd);
-	*out = buf;
-	*size = n;
+	f->bytes = buf;
+	f->size = n;
 	return 0;
 }
 
@@ -117,24 +133,26 @@ static int elf_btf_find(const uint8_t *buf, size_t size, const uint8_t **btf, si
 		       path);
 }
 
-int btf_target_read(const char *path, struct btf **out, const struct btf *base, struct xdpl_error *e)
+int btf_target_read(const char *path, const struct btf *base, struct btf_file *f,
+		    struct xdpl_error *e)
 {
 	const uint8_t *blob;
-	uint8_t *buf = NULL;
-	size_t size = 0, len;
-	int err = file_read(path, &buf, &size, e);
+	size_t len;
+	int err;
 
-	*out = NULL;
+	memset(f, 0, sizeof(*f));
+	err = file_read(path, f, e);
 	if (err)
 		return err;
-	blob = buf;
-	len = size;
-	if (size >= 4 && !memcmp(buf, ELFMAG, SELFMAG))
-		err = elf_btf_find(buf, size, &blob, &len, path, e);
-	else if (size < 2 || buf[0] != 0x9f || buf[1] != 0xeb)
+	blob = f->bytes;
+	len = f->size;
+	if (len >= 4 && !memcmp(blob, ELFMAG, SELFMAG))
+		err = elf_btf_find(f->bytes, f->size, &blob, &len, path, e);
+	else if (len < 2 || blob[0] != 0x9f || blob[1] != 0xeb)
 		err = err_set(e, -EINVAL, "core: --btf %s is neither BTF (magic 0xeb9f) nor an ELF file", path);
 	if (!err) {
-		err = btf_parse_split(out, base, blob, len, e);
+		/* The types stay where the file put them: f keeps the bytes. */
+		err = btf_parse_view(&f->btf, base, blob, len, e);
 		if (err) {
 			char inner[sizeof(e->msg)];
 
@@ -142,6 +160,17 @@ int btf_target_read(const char *path, struct btf **out, const struct btf *base, 
 			err_set(e, err, "core: target BTF %s: %s", path, inner);
 		}
 	}
-	free(buf);
+	if (err)
+		btf_target_close(f);
 	return err;
+}
+
+void btf_target_close(struct btf_file *f)
+{
+	btf_free(f->btf);
+	if (f->mapped)
+		munmap(f->bytes, f->size);
+	else
+		free(f->bytes);
+	memset(f, 0, sizeof(*f));
 }

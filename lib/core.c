@@ -941,12 +941,17 @@ int core_target_index(struct core_target *t, const struct btf *btf, const char *
 		core_target_free(t);
 		return err_set(e, -ENOMEM, "core: out of memory indexing the types of %s", name);
 	}
-	/* Backwards, so that each chain lists its ids in increasing order. */
+	/*
+	 * Backwards, so that each chain lists its ids in increasing order.  Half
+	 * of vmlinux is functions and variables, which no relocation asks for.
+	 */
 	for (uint32_t id = btf->nr_types; id >= 1; id--) {
-		const char *n = btf_str(btf, btf->types[id]->name_off);
-		uint32_t h;
+		const struct btf_type *ty = btf->types[id];
+		const char *n = btf_str(btf, ty->name_off);
+		uint32_t kind = btf_kind(ty), h;
 
-		if (!*n)
+		if (!*n || kind == BTF_KIND_FUNC || kind == BTF_KIND_VAR || kind == BTF_KIND_DATASEC ||
+		    kind == BTF_KIND_DECL_TAG)
 			continue;
 		h = name_hash(n, essential_len(n)) & t->mask;
 		t->next[id] = t->heads[h];

@@ -90,7 +90,17 @@ bool core_kind_is_exists(uint32_t kind); /* *_EXISTS and TYPE_MATCHES: 0 instead
 int core_target_index(struct core_target *t, const struct btf *btf, const char *name,
 		      struct xdpl_error *e);
 void core_target_free(struct core_target *t);
-int btf_target_read(const char *path, struct btf **out, const struct btf *base, struct xdpl_error *e);
+/* A target BTF file and the bytes its types are read from (mapped or read). */
+struct btf_file {
+	struct btf *btf;
+	uint8_t *bytes;
+	size_t size;
+	bool mapped;
+};
+
+int btf_target_read(const char *path, const struct btf *base, struct btf_file *f,
+		    struct xdpl_error *e);
+void btf_target_close(struct btf_file *f);
 
 /*
  * Resolve one relocation of `local` (an object's BTF) against the targets,

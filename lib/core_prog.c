@@ -38,8 +38,8 @@ struct core_state {
 	const char *btf_path; /* --btf, or NULL */
 	bool read;           /* targets[0] is there */
 	bool modules_read;
-	struct btf *vmlinux; /* vmlinux, or the --btf file */
-	struct btf **modules;
+	struct btf_file vmlinux; /* vmlinux, or the --btf file */
+	struct btf_file *modules;  /* modules[i] is targets[i + 1] */
 	struct core_target *targets; /* [0]: vmlinux or the file; then one per module */
 	uint32_t ntargets;
 };
@@ -51,10 +51,10 @@ void core_state_free(struct core_state *s)
 	for (uint32_t i = 0; i < s->ntargets; i++)
 		core_target_free(&s->targets[i]);
 	for (uint32_t i = 0; s->modules && i + 1 < s->ntargets; i++)
-		btf_free(s->modules[i]);
+		btf_target_close(&s->modules[i]);
 	free(s->modules);
 	free(s->targets);
-	btf_free(s->vmlinux);
+	btf_target_close(&s->vmlinux);
 	free(s);
 }
 
@@ -190,17 +190,17 @@ static int targets_read(struct core_state *s, const char *prog, uint32_t nrelos,
 			       "core: program %s has %u CO-RE relocations and no types to relocate them against: this kernel has no %s (CONFIG_DEBUG_INFO_BTF); give --btf FILE, its BTF from BTFHub or from `bpftool gen min_core_btf`",
 			       prog, nrelos, VMLINUX_BTF);
 	}
-	err = btf_target_read(path, &s->vmlinux, NULL, e);
+	err = btf_target_read(path, NULL, &s->vmlinux, e);
 	if (!err)
 		err = targets_grow(s, e);
 	if (!err)
-		err = core_target_index(&s->targets[0], s->vmlinux,
+		err = core_target_index(&s->targets[0], s->vmlinux.btf,
 					s->btf_path ? base_name(s->btf_path) : "vmlinux", e);
 	if (err)
 		return err;
 	s->ntargets = 1;
 	s->read = true;
-	xdpl_log("core: target types from %s: %u types", path, s->vmlinux->nr_types);
+	xdpl_log("core: target types from %s: %u types", path, s->vmlinux.btf->nr_types);
 	return 0;
 }
 
@@ -217,25 +217,25 @@ static void modules_read(struct core_state *s)
 	dir = opendir(MODULES_BTF);
 	while (dir && (d = readdir(dir))) {
 		char path[512];
-		struct btf **grown, *btf;
+		struct btf_file *grown, file;
 
 		if (d->d_name[0] == '.' || !strcmp(d->d_name, "vmlinux"))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", MODULES_BTF, d->d_name);
-		if (btf_target_read(path, &btf, s->vmlinux, &e)) {
+		if (btf_target_read(path, s->vmlinux.btf, &file, &e)) {
 			xdpl_log("core: module BTF %s left out: %s", path, e.msg);
 			continue;
 		}
 		grown = realloc(s->modules, s->ntargets * sizeof(*grown));
 		if (!grown || targets_grow(s, &e) ||
-		    core_target_index(&s->targets[s->ntargets], btf, d->d_name, &e)) {
+		    core_target_index(&s->targets[s->ntargets], file.btf, d->d_name, &e)) {
 			if (grown)
 				s->modules = grown;
-			btf_free(btf);
+			btf_target_close(&file);
 			break;
 		}
 		s->modules = grown;
-		s->modules[s->ntargets - 1] = btf;
+		s->modules[s->ntargets - 1] = file;
 		s->ntargets++;
 	}
 	if (dir)
@@ -434,9 +434,9 @@ out:
 	for (uint32_t i = 0; i < s.ntargets; i++)
 		core_target_free(&s.targets[i]);
 	for (uint32_t i = 0; s.modules && i + 1 < s.ntargets; i++)
-		btf_free(s.modules[i]);
+		btf_target_close(&s.modules[i]);
 	free(s.modules);
 	free(s.targets);
-	btf_free(s.vmlinux);
+	btf_target_close(&s.vmlinux);
 	return err;
 }
