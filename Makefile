@@ -8,6 +8,7 @@
 #   make fuzz     build the libFuzzer targets: the whole object parser, BTF alone, rules files
 #   make fuzz-smoke  run each for a minute (FUZZ_SECONDS), as CI does
 #   make bench    xdpload against ip, bpftool and xdp-loader (root; bench/README.md)
+#   make bench-core  loading CO-RE objects: both relocation paths against libbpf
 #   make size     the size in bytes of ./xdpload, stripped
 #   make install  bin/xdpload and share/man/man8/xdpload.8 under $(DESTDIR)$(PREFIX)
 #   make CC=gcc   ./xdpload with glibc instead of musl, static all the same
@@ -167,8 +168,13 @@ bench-datapath: all $(BENCH_DATAPATH)
 	bench/datapath.sh
 
 # Both benchmarks: the control path (bench/README.md), then the data path.
-bench: all $(BENCH_DATAPATH)
+# Loading CO-RE objects, both relocation paths against libbpf (bench/README.md).
+bench-core: all core-progs
+	bench/core.sh
+
+bench: all core-progs $(BENCH_DATAPATH)
 	bench/load.sh
+	bench/core.sh
 	bench/datapath.sh
 
 size: $(BIN)
@@ -193,5 +199,5 @@ clean:
 	rm -f tests/progs/core/*.o tests/progs/core/btf/*.o tests/progs/core/btf/*.btf build/vmlinux.h
 	rm -rf build/initramfs build/*.cc build/xdp_kern.builtin.o build/xdpload* build/asan build/dbg bench/out
 
-.PHONY: all core-progs asan fuzz fuzz-smoke test demo fresh-check bench bench-datapath size install initramfs-test clean FORCE
+.PHONY: all core-progs asan fuzz fuzz-smoke test demo fresh-check bench bench-core bench-datapath size install initramfs-test clean FORCE
 tests/progs/fw_small.o: xdp_kern.c

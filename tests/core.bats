@@ -241,3 +241,14 @@ xlated() { bpftool prog dump xlated pinned "$1" | sed -E 's/map\[id:[0-9]+\]/map
 	assert_equal "$(jq -c '.globals | [.off_b, .size_thing, .thing_id]' <<<"$output")" "[8,12,$id]"
 	assert_equal "$(grep -c '^xdpload: core: the split BTF of 1 module read$' <<<"$stderr")" 1
 }
+
+@test "bench/core.sh QUICK=1: a row of numbers per object and loader, nothing left behind" {
+	QUICK=1 run -0 --separate-stderr "$ROOT/bench/core.sh"
+	n='[0-9]+\.[0-9]{2}'
+	for loader in "xdpload, kernel relocates" "xdpload, relocated in user space" "libbpf \(bpftool prog load\)"; do
+		assert_equal "$(grep -cE "^\| core_[a-z]+\.o \| [0-9]+ \| $loader \| $n \| ${n}x \| [0-9]+ \| [0-9]+ \|$" <<<"$output")" 3
+	done
+	assert_line --regexp '^\| core_big\.o \| 546 \| '
+	run ls /sys/fs/bpf
+	refute_output --partial "xdplc"
+}
