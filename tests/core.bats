@@ -252,3 +252,31 @@ xlated() { bpftool prog dump xlated pinned "$1" | sed -E 's/map\[id:[0-9]+\]/map
 	run ls /sys/fs/bpf
 	refute_output --partial "xdplc"
 }
+
+# Under valgrind (the unoptimised build): no leak, no fd left open at exit.
+# usage: core_clean_exit EXPECTED_STATUS ARGS...
+core_clean_exit() {
+	local want="$1" log="$BATS_TEST_TMPDIR/vg.log"
+	shift
+	run valgrind -q --track-fds=yes --leak-check=full --suppressions="$ROOT/tests/valgrind.supp" \
+		--errors-for-leak-kinds=definite --error-exitcode=99 --log-file="$log" "$ROOT/xdpload-dbg" "$@"
+	if [ "$status" -ne "$want" ] ||
+		grep -A1 "Open file descriptor" "$log" | grep -v -e "Open file descriptor" -e "inherited from parent" -e "^--$" | grep -q .; then
+		echo "xdpload $* exited $status (wanted $want):"
+		head -60 "$log"
+		return 1
+	fi
+}
+
+@test "no fd or memory left behind by either path, on success and on each failure" {
+	require_pkg valgrind
+	[ -x "$ROOT/xdpload-dbg" ] || fail "make xdpload-dbg first (make test builds it)"
+	core_clean_exit 0 test "$CORE/core_kinds.o"
+	core_clean_exit 0 test --btf "$VMLINUX" "$CORE/core_guarded.o"
+	core_clean_exit 0 test --btf "$T/moved.btf" --prog hdr_read "$CORE/core_hdr.o"
+	core_clean_exit 3 test "$CORE/core_reached.o"
+	core_clean_exit 3 test --btf "$T/missing.o" --prog hdr_read "$CORE/core_hdr.o"
+	core_clean_exit 2 test --btf "$T/ambiguous.o" --prog hdr_read "$CORE/core_hdr.o"
+	core_clean_exit 2 inspect --core --btf "$T/bitfield_big.o" "$CORE/core_hdr.o"
+	core_clean_exit 5 test --btf "$BATS_TEST_TMPDIR/none" "$CORE/core_kinds.o"
+}
