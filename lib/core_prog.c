@@ -177,7 +177,8 @@ static const char *base_name(const char *path)
 	return slash && slash[1] ? slash + 1 : path;
 }
 
-static int targets_read(struct core_state *s, const char *prog, uint32_t nrelos, struct xdpl_error *e)
+/* `who` names what needs them, for the message: "program p", "the object". */
+static int targets_read(struct core_state *s, const char *who, uint32_t nrelos, struct xdpl_error *e)
 {
 	const char *path = s->btf_path ? s->btf_path : VMLINUX_BTF;
 	int err;
@@ -187,8 +188,8 @@ static int targets_read(struct core_state *s, const char *prog, uint32_t nrelos,
 	if (!s->btf_path && access(VMLINUX_BTF, F_OK) < 0) {
 		e->environment = true;
 		return err_set(e, -ENOENT,
-			       "core: program %s has %u CO-RE relocations and no types to relocate them against: this kernel has no %s (CONFIG_DEBUG_INFO_BTF); give --btf FILE, its BTF from BTFHub or from `bpftool gen min_core_btf`",
-			       prog, nrelos, VMLINUX_BTF);
+			       "core: %s has %u CO-RE relocations and no types to relocate them against: this kernel has no %s (CONFIG_DEBUG_INFO_BTF); give --btf FILE, its BTF from BTFHub or from `bpftool gen min_core_btf`",
+			       who, nrelos, VMLINUX_BTF);
 	}
 	err = btf_target_read(path, NULL, &s->vmlinux, e);
 	if (!err)
@@ -280,7 +281,12 @@ int core_prog_apply(const struct obj *obj, const struct obj_prog *prog, const st
 		return 0;
 	}
 
-	err = targets_read(s, prog->name, img->core_relo_cnt, e);
+	{
+		char who[96];
+
+		snprintf(who, sizeof(who), "program %s", prog->name);
+		err = targets_read(s, who, img->core_relo_cnt, e);
+	}
 	for (uint32_t i = 0; !err && i < img->core_relo_cnt; i++) {
 		struct core_note *note = &img->core_notes[i];
 		const struct core_relo *r = &img->core_relos[i];
@@ -387,7 +393,7 @@ int core_obj_explain(const struct obj *obj, const char *target_btf,
 	if (!obj_core_records(obj))
 		return 0;
 	s.btf_path = target_btf;
-	err = targets_read(&s, "(inspect)", obj_core_records(obj), e);
+	err = targets_read(&s, "the object", obj_core_records(obj), e);
 	if (err)
 		goto out;
 	for (uint32_t i = 0; i < btf->core_relo.nsecs; i++) {

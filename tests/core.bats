@@ -148,9 +148,9 @@ xlated() { bpftool prog dump xlated pinned "$1" | sed -E 's/map\[id:[0-9]+\]/map
 	assert_line --regexp '^  hdr_read +55  lshift_u64 +0:2 +struct hdr\.flags_hi +54 \(was 56; moved\.o type 1\)$'
 	assert_line --regexp '^  hdr_read +76  byte_off +0:5:2 +struct hdr\.arr\[2\] +24 \(was 16; moved\.o type 1\)$'
 	assert_line --regexp '^  hdr_read +108  enumval_value +1 +enum hdr_big::BIG_TWO +30064771072 \(was 8589934592; moved\.o type 17\)$'
-	assert_line "31 CO-RE relocations against $T/moved.o: 0 poisoned, 0 unresolvable"
+	assert_line "34 CO-RE relocations against $T/moved.o: 0 poisoned, 0 unresolvable"
 	run -0 xdpload inspect --core -j --btf "$T/missing.o" "$CORE/core_hdr.o"
-	assert_equal "$(jq -c '[.poisoned, .errors, (.relocations | length)]' <<<"$output")" "[6,0,31]"
+	assert_equal "$(jq -c '[.poisoned, .errors, (.relocations | length)]' <<<"$output")" "[6,0,34]"
 	assert_equal "$(jq -c '.relocations[] | select(.program == "hdr_guarded" and .kind == "field_exists") | [.insn, .access, .spec, .value, .poisoned]' <<<"$output")" '[10,"0:7","struct hdr.delta",0,false]'
 	assert_equal "$(jq -r '.relocations[] | select(.program == "hdr_read" and .spec == "struct hdr.delta") | .reason' <<<"$output")" "missing.o: struct hdr has no field delta of a compatible type"
 	run -0 xdpload inspect --core "$ROOT/tests/progs/globals.o"
@@ -177,6 +177,15 @@ xlated() { bpftool prog dump xlated pinned "$1" | sed -E 's/map\[id:[0-9]+\]/map
 	assert_equal "$(jq -c '.globals | [.v_id, .has_delta, .v_delta, .has_opt, .has_kind_b, .kind_b, .has_big_two, .big_two]' <<<"$output")" "[287454020,0,0,0,0,0,0,0]"
 	run -0 xdpload test -j --btf "$T/same.o" --prog hdr_guarded --packet "$(packet "$PKT_SAME")" "$CORE/core_hdr.o"
 	assert_equal "$(jq -c '.globals | [.v_id, .has_delta, .v_delta, .has_opt, .has_kind_b, .kind_b, .has_big_two, .big_two]' <<<"$output")" "[287454020,1,-3,1,1,2,1,8589934592]"
+}
+
+@test "--btf: type ids and type matches: the same layout matches, another or a smaller one does not" {
+	local_id=$(bpftool -j btf dump file "$CORE/core_hdr.o" | jq '[.types[] | select(.kind == "STRUCT" and .name == "hdr")][0].id')
+	for target in same:1 moved:0 missing:0; do
+		run -0 xdpload test -j --btf "$T/${target%:*}.o" --prog hdr_guarded --packet "$(packet "$PKT_SAME")" "$CORE/core_hdr.o"
+		target_id=$(bpftool -j btf dump file "$T/${target%:*}.o" | jq '[.types[] | select(.kind == "STRUCT" and .name == "hdr")][0].id')
+		assert_equal "$(jq -c '.globals | [.hdr_local_id, .hdr_target_id, .hdr_matches]' <<<"$output")" "[$local_id,$target_id,${target#*:}]"
+	done
 }
 
 @test "--btf: a missing field read unguarded fails at its instruction, named in the log (exit 3)" {

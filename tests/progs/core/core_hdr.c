@@ -34,7 +34,7 @@ struct hdr_opt {
 __u64 v_version, v_flags_lo, v_flags_hi, v_len, v_id, v_arr2, v_kind;
 __s64 v_delta;
 __u64 off_id, size_len, size_hdr, has_delta, has_opt, kind_b, has_kind_b, big_two, has_big_two;
-__u64 flags_hi_signed;
+__u64 flags_hi_signed, hdr_local_id, hdr_target_id, hdr_matches;
 
 #define HDR_ROOM 64
 
@@ -82,6 +82,9 @@ int hdr_guarded(struct xdp_md *ctx)
 	has_big_two = bpf_core_enum_value_exists(enum hdr_big, BIG_TWO);
 	if (has_big_two)
 		big_two = bpf_core_enum_value(enum hdr_big, BIG_TWO);
+	hdr_local_id = bpf_core_type_id_local(struct hdr);
+	hdr_target_id = bpf_core_type_id_kernel(struct hdr);
+	hdr_matches = bpf_core_type_matches(struct hdr);
 	return XDP_PASS;
 }
 
