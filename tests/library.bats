@@ -75,6 +75,9 @@ declared() {
 	grep -q musl-gcc "$ROOT/build/xdpload.cc" ||
 		skip "the figure is the musl build's; this one was built with: $(cat "$ROOT/build/xdpload.cc")"
 	run -0 make -s -C "$ROOT" size
-	# 190120 bytes stripped before the split (git 0824c38, musl 1.2.3).
-	[ "$output" -le $((190120 * 105 / 100)) ]
+	# 190120 bytes stripped before the split (git 0824c38, musl 1.2.3).  CO-RE
+	# (issue 14: lib/core.c, lib/core_prog.c, lib/btf_target.c, cli/core_show.c
+	# and their messages) came after it, and is allowed what it measured when it
+	# was merged: 28,672 bytes (194,216 -> 222,888).
+	[ "$output" -le $((190120 * 105 / 100 + 28672)) ]
 }
