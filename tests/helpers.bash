@@ -83,6 +83,9 @@ xdp_id_b() {
 	ip -n "$NS_B" -d link show dev "$IF_B" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p'
 }
 
+# Whether B's interface runs an XDP program (for wait_until).
+xdp_attached_b() { [ -n "$(xdp_id_b 2>/dev/null)" ]; }
+
 # ---- bounded waits: a test that waits, waits for so long and then fails ----
 
 # wait_until SECONDS CMD...: CMD, every 0.1 s until it succeeds; fails,
@@ -173,13 +176,13 @@ bpf_build() {
 		-o "$BATS_TEST_TMPDIR/$name.o"
 }
 
-# own_prog SRC FUNCTION NAME: tests/progs/SRC.c built into NAME.o, in the
-# test's temporary directory (the file's, in setup_file), with its program
-# FUNCTION renamed NAME (from own_name).  Prints the object's path.
+# own_prog SRC FUNCTION NAME: tests/progs/SRC.c (or the path SRC) built into
+# NAME.o, in the test's temporary directory (the file's, in setup_file),
+# with its program FUNCTION renamed NAME (from own_name).  Prints its path.
 own_prog() {
-	local out="${BATS_TEST_TMPDIR:-$BATS_FILE_TMPDIR}/$3.o"
-	clang -O2 -g -target bpf -nostdinc -I"$ROOT" -D"$2=$3" -c "$PROGS/$1.c" -o "$out" &&
-		echo "$out"
+	local src="$PROGS/$1.c" out="${BATS_TEST_TMPDIR:-$BATS_FILE_TMPDIR}/$3.o"
+	[[ "$1" != */* ]] || src=$1
+	clang -O2 -g -target bpf -nostdinc -I"$ROOT" -D"$2=$3" -c "$src" -o "$out" && echo "$out"
 }
 
 # ---- valgrind ----
