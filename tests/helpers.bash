@@ -83,8 +83,9 @@ xdp_id_b() {
 	ip -n "$NS_B" -d link show dev "$IF_B" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p'
 }
 
-# Whether B's interface runs an XDP program (for wait_until).
+# Whether B's interface runs an XDP program, or none (for wait_until).
 xdp_attached_b() { [ -n "$(xdp_id_b 2>/dev/null)" ]; }
+xdp_none_b() { [ -z "$(xdp_id_b 2>/dev/null)" ]; }
 
 # ---- bounded waits: a test that waits, waits for so long and then fails ----
 
