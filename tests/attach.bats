@@ -5,11 +5,7 @@ load helpers
 setup_file() {
 	require_root
 	netns_create at
-	# A quiet wire: no ARP (B's address is a permanent neighbour of A's) and
-	# no IPv6 from A, so B's XDP sees exactly the packets a test sends.
-	ip -n "$NS_A" neigh replace "$IP_B" lladdr "$(ip -n "$NS_B" -j link show dev "$IF_B" | jq -r '.[0].address')" \
-		dev "$IF_A" nud permanent
-	ip netns exec "$NS_A" sysctl -q -w "net.ipv6.conf.$IF_A.disable_ipv6=1"
+	netns_quiet
 	# A program named for this run only, for loads refused after the
 	# program is in the kernel: xdpload never prints its id.
 	PASS=$(own_name xdpl_pass)

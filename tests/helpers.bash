@@ -67,6 +67,17 @@ netns_create() {
 	ip -n "$NS_B" link set lo up
 }
 
+# A quiet wire: A and B know each other's addresses for good (no ARP) and A
+# sends no IPv6, so B's XDP sees exactly the packets a test sends it.
+netns_quiet() {
+	local mac_a mac_b
+	mac_a=$(ip -n "$NS_A" -j link show dev "$IF_A" | jq -r '.[0].address')
+	mac_b=$(ip -n "$NS_B" -j link show dev "$IF_B" | jq -r '.[0].address')
+	ip -n "$NS_A" neigh replace "$IP_B" lladdr "$mac_b" dev "$IF_A" nud permanent
+	ip -n "$NS_B" neigh replace "$IP_A" lladdr "$mac_a" dev "$IF_B" nud permanent
+	ip netns exec "$NS_A" sysctl -q -w "net.ipv6.conf.$IF_A.disable_ipv6=1"
+}
+
 netns_destroy() {
 	ip netns del "$NS_A" 2>/dev/null || true
 	ip netns del "$NS_B" 2>/dev/null || true
