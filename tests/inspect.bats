@@ -92,6 +92,27 @@ load helpers
 	[[ "$stderr" == "xdpload: option --prog needs a value"* ]]
 }
 
+@test "an unknown option exits 1 and shows the verb's usage, before anything else is done" {
+	run -1 --separate-stderr xdpload inspect --frobnicate "$ROOT/xdp_kern.o"
+	assert_equal "$output" ""
+	assert_equal "${stderr%%$'\n'*}" "xdpload: unknown option --frobnicate"
+	assert_equal "$(sed -n 2p <<<"$stderr")" "usage: xdpload VERB [ARGS] [OPTIONS]"
+	assert_regex "$stderr" $'\n  inspect OBJ '
+	# Whatever the verb, and wherever the option: even a verb that would
+	# otherwise fail first (no such file) stops at the option.
+	while IFS='|' read -r args first; do
+		run -1 --separate-stderr xdpload $args
+		assert_equal "$output" ""
+		assert_equal "${stderr%%$'\n'*}" "$first"
+	done <<-EOF
+	attach $ROOT/xdp_kern.o lo --nope|xdpload: unknown option --nope
+	test --nope /nonexistent.o|xdpload: unknown option --nope
+	rules --nope --dev lo|xdpload: unknown option --nope
+	status -x|xdpload: unknown option -x
+	--nope|xdpload: unknown verb --nope
+	EOF
+}
+
 @test "--help lists every verb and option; --version prints the version" {
 	run -0 xdpload --help
 	for verb in "run [OBJ] [IFACE]" "attach OBJ IFACE" "detach IFACE" "status [IFACE]" "inspect OBJ"; do
