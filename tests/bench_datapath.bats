@@ -63,8 +63,7 @@ row() { grep -E "^\| $1 \|" "$OUT"; }
 	# Its stage was named after BENCH_ID (the flood ran over its veth pair)...
 	run -0 grep -c "^datapath: drops over xdplbd${BENCH_ID}a -> xdplbd${BENCH_ID}b: " "$ERR"
 	# ...and none of it is left.
-	run -0 ip netns list
-	refute_line --regexp "^xdpl-bdp-$BENCH_ID( |$)"
+	assert_equal "$(ip netns list | grep -cE "^xdpl-bdp-$BENCH_ID( |$)")" 0
 	run -0 cat /proc/mounts
 	refute_output --partial " /tmp/xdpl-bdp.$BENCH_ID."
 	run -0 find /tmp -maxdepth 1 -name "xdpl-bdp.$BENCH_ID.*"
