@@ -225,8 +225,10 @@ teardown() {
 	wait_until 5 xdp_attached_b
 	id=$(xdp_id_b)
 	run -4 --separate-stderr xdpload_b detach "$IF_B"
-	[[ "$stderr" == *"kernel says: Can't replace active BPF XDP link"* ]]
-	[[ "$stderr" == *"hint: a bpf_link holds it"* ]]
+	assert_equal "$stderr" "$(printf '%s\n' \
+		"xdpload: detach: xdp_drop (id $id) from $IF_B (native mode): RTM_SETLINK refused: EBUSY (Device or resource busy)" \
+		"xdpload: kernel says: Can't replace active BPF XDP link" \
+		"xdpload: hint: a bpf_link holds it (\`xdpload run\` or another loader); stop that process to detach")"
 	assert_equal "$(xdp_id_b)" "$id"
 	kill -INT $pid
 	wait_exit $pid 10

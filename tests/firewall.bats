@@ -346,18 +346,21 @@ dry run: nothing changed$"
 }
 
 @test "rules load: a UTF-8 byte-order mark is skipped; orphan hit counters are swept up" {
-	local f="$BATS_TEST_TMPDIR/bom.txt"
+	local f="$BATS_TEST_TMPDIR/bom.txt" n hits
+	n=$(fw rules --dev "$IF_B" -j | jq '.rules | length')
+	hits=$(fw_hits "$BLOCKED4")
+	[ "$hits" -gt 0 ]
 	fw rules --dev "$IF_B" >"$f.plain"
 	printf '\xef\xbb\xbf' | cat - "$f.plain" >"$f"
 	run -0 fw rules load "$f" --dev "$IF_B"
-	assert_output --regexp "[0-9]+ kept, 0 added, 0 removed"
+	assert_output --regexp "^rules $f on $IF_B: $n rules: $n kept, 0 added, 0 removed "
 	# A counter for rule 12345, which does not exist: what a packet racing an unblock leaves.
 	bpftool map update pinned "$FWDIR/fw_hits" key 0x39 0x30 0 0 value 1 0 0 0 0 0 0 0 64 0 0 0 0 0 0 0
 	run -0 bpftool map lookup pinned "$FWDIR/fw_hits" key 0x39 0x30 0 0
 	run -0 fw rules load "$f" --dev "$IF_B"
 	run bpftool map lookup pinned "$FWDIR/fw_hits" key 0x39 0x30 0 0
 	assert_failure
-	[ "$(fw_hits "$BLOCKED4")" -gt 0 ] # the live rules' counters stay
+	assert_equal "$(fw_hits "$BLOCKED4")" "$hits" # the live rules' counters stay
 }
 
 @test "rules load: a bad line names the file and line, and nothing changes" {
@@ -682,9 +685,11 @@ xdpload: hint: $dir was made by another version of xdpload's firewall. Export it
 	new=$(echo "$output" | sed 's/.*-> \([0-9]*\).*/\1/')
 	run -0 in_m "$XDPLOAD" status "$IF_M"
 	assert_output --regexp "$new +xdp_firewall .* link"
-	run -4 in_m "$XDPLOAD" firewall detach "$IF_M" --pin-maps "$BPFFS"
-	assert_line --regexp "^xdpload: firewall detach: program $new from $IF_M \(native mode\): RTM_SETLINK refused: [A-Z]+ .*"
-	assert_line "xdpload: hint: a bpf_link holds it (\`xdpload run\`); stop that process to detach"
+	run -4 --separate-stderr in_m "$XDPLOAD" firewall detach "$IF_M" --pin-maps "$BPFFS"
+	assert_equal "$stderr" "$(printf '%s\n' \
+		"xdpload: firewall detach: program $new from $IF_M (native mode): RTM_SETLINK refused: EBUSY (Device or resource busy)" \
+		"xdpload: kernel says: Can't replace active BPF XDP link" \
+		"xdpload: hint: a bpf_link holds it (\`xdpload run\`); stop that process to detach")"
 	kill -INT "$pid"
 	wait_exit "$pid" 10
 	prog_gone "$new"
