@@ -121,8 +121,9 @@ run_id() { sed -n 's/^attached .* (id \([0-9]*\)) to .*/\1/p' "$out"; }
 	old=$(xdp_id_b)
 	# veth has no hardware offload, so the link is refused after the old program is removed.
 	run -4 --separate-stderr xdpload_b run --force --mode hw --duration 1 "$ROOT/bench/xdp_pass.o" "$IF_B"
-	[[ "$stderr" == *"BPF_LINK_CREATE (XDP) refused"* ]]
-	[[ "$stderr" == *"put the previous program back on $IF_B (skb mode)"* ]]
+	assert_equal "$stderr" "$(printf '%s\n' \
+		"xdpload: run: xdp_pass to $IF_B: BPF_LINK_CREATE (XDP) refused: EINVAL (Invalid argument)" \
+		"xdpload: put the previous program back on $IF_B (skb mode)")"
 	assert_equal "$(xdp_id_b)" "$old"
 	run ping_b
 	assert_failure
