@@ -40,8 +40,9 @@ run_id() { sed -n 's/^attached .* (id \([0-9]*\)) to .*/\1/p' "$out"; }
 	run_start "$PROGS/xdp_drop.o" "$IF_B"
 	id=$(xdp_id_b)
 	assert_equal "$(cat "$out")" "attached xdp_drop (id $id) to $IF_B (native mode)"
-	run bpftool link show
-	assert_output --regexp "xdp +prog $id"
+	# A bpf_link holds it: one link, an XDP one, to this program.
+	run -0 bpftool link show -j
+	assert_equal "$(jq -c --argjson id "$id" '[.[] | select(.prog_id == $id) | .type]' <<<"$output")" '["xdp"]'
 	run -0 xdpload_b status "$IF_B"
 	assert_line --index 1 --regexp "^$IF_B +native +$id +xdp_drop +[0-9a-f]{16} +link$"
 	run ping_b
