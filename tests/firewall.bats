@@ -646,7 +646,7 @@ xdpload: hint: no firewall was attached to $dev with this --pin-maps; attach one
 	assert_output "$dev runs XDP program $id, not the firewall of $BPFFS/$dev: left alone (\`xdpload detach $dev\` removes it)
 removed $BPFFS/$dev (9 pinned maps: rules, counters, settings)"
 	run ip -n "$NS_M" -d link show dev "$dev"
-	assert_output --partial "prog/xdp id $id"
+	assert_output --partial "prog/xdp id $id name xdp_drop "
 	in_m "$XDPLOAD" detach "$dev" >/dev/null
 }
 
