@@ -183,6 +183,13 @@ struct bpf_prog_load_attr {
 	uint32_t line_info_rec_size;
 	uint64_t line_info;
 	uint32_t line_info_cnt;
+	uint32_t attach_btf_id;
+	uint32_t attach_prog_fd;
+	/* CO-RE relocations the kernel applies itself (5.17); older kernels answer E2BIG. */
+	uint32_t core_relo_cnt;
+	uint64_t fd_array;
+	uint64_t core_relos;
+	uint32_t core_relo_rec_size;
 	uint32_t pad;
 };
 

@@ -235,12 +235,14 @@ enum option_bit {
 	OPT_PURGE = 1 << 16,
 	OPT_COUNT = 1 << 17,
 	OPT_BUILTIN = 1 << 18,
+	OPT_BTF = 1 << 19,
+	OPT_CORE = 1 << 20,
 };
 
 #define MANY (1 << 20) /* arguments a verb like block takes at most */
 #define OPTS_FW_STATE (OPT_DEV | OPT_PIN_MAPS)
 
-#define OPTS_LOAD (OPT_PROG | OPT_SET | OPT_PIN_MAPS)
+#define OPTS_LOAD (OPT_PROG | OPT_SET | OPT_PIN_MAPS | OPT_BTF)
 
 struct verb {
 	const char *name;
@@ -261,7 +263,7 @@ static const struct verb verbs[] = {
 	  "remove the XDP program from IFACE" },
 	{ "status", cmd_status, 0, 1, OPT_JSON, "[IFACE]",
 	  "list interfaces with XDP: mode, program id, name, tag, link or netlink" },
-	{ "inspect", cmd_inspect, 1, 1, OPT_JSON | OPT_SET | OPT_BUILTIN, "OBJ",
+	{ "inspect", cmd_inspect, 1, 1, OPT_JSON | OPT_SET | OPT_BUILTIN | OPT_CORE | OPT_BTF, "OBJ",
 	  "describe an object: programs, maps, BTF, globals (no kernel needed)" },
 	{ "test", cmd_test, 1, 1, OPTS_LOAD | OPT_PACKET | OPT_REPEAT | OPT_JSON | OPT_BUILTIN | OPT_DEV,
 	  "OBJ",
@@ -310,6 +312,8 @@ static const struct {
 	{ "--dry-run", OPT_DRY_RUN, NULL, "rules load: say what would change, change nothing" },
 	{ "--purge", OPT_PURGE, NULL, "firewall detach: also remove the rules and counters" },
 	{ "--count", OPT_COUNT, "N", "events: stop after N events" },
+	{ "--btf", OPT_BTF, "FILE", "CO-RE: relocate against FILE's types (raw BTF or an ELF with .BTF), not the kernel's" },
+	{ "--core", OPT_CORE, NULL, "inspect: show each CO-RE relocation and what it resolves to" },
 	{ "-j", OPT_JSON, NULL, "print JSON" },
 };
 
@@ -402,6 +406,9 @@ static int option_value(const struct verb *v, struct opts *o, unsigned int bit, 
 		break;
 	case OPT_DEV:
 		o->dev = val;
+		break;
+	case OPT_BTF:
+		o->load.target_btf = val;
 		break;
 	case OPT_POLICY:
 		if (!strcmp(val, "deny"))
@@ -534,6 +541,8 @@ int main(int argc, char **argv)
 			o.purge = true;
 		} else if (bit == OPT_BUILTIN) {
 			o.builtin = true;
+		} else if (bit == OPT_CORE) {
+			o.core = true;
 		} else {
 			int code = option_value(v, &o, bit, a, i + 1 < argc ? argv[i + 1] : NULL);
 

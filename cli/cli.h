@@ -4,8 +4,9 @@
  * options and the load every verb shares; report.c the error report and the
  * -v log; attach.c the verbs that attach and detach (run, attach, detach);
  * testrun.c `test`; show.c the verbs that only look (inspect, status, map
- * dump); gen.c `gen skeleton`; fw_cli.c and rules_cli.c the firewall's
- * verbs.  These eight are the only files that print or exit.
+ * dump), with core_show.c for inspect --core; gen.c `gen skeleton`; fw_cli.c
+ * and rules_cli.c the firewall's verbs.  These nine are the only files that
+ * print or exit.
  */
 #ifndef XDPLOAD_CLI_H
 #define XDPLOAD_CLI_H
@@ -15,8 +16,8 @@
 /*
  * The command line is a client of the library: it calls the public API
  * alone.  bpf_sys.h only lends it the kernel's names for program and map
- * kinds.  (show.c's inspect, gen.c and fw_cli.c/rules_cli.c reach further;
- * each says why at its top.)
+ * kinds.  (show.c's inspect, core_show.c, gen.c and fw_cli.c/rules_cli.c
+ * reach further; each says why at its top.)
  */
 #include "bpf_sys.h"
 #include "xdpload.h"
@@ -58,6 +59,7 @@ struct opts {
 	long events_rate;     /* --events-rate, -1 when not given */
 	long count;           /* events --count: stop after this many, -1: never */
 	bool dry_run, purge, builtin, pin_maps_given;
+	bool core;            /* inspect --core */
 };
 
 /* A loaded program, ready to attach or run: what attach, run and test share. */
@@ -93,6 +95,7 @@ int cmd_run(struct opts *o);
 int cmd_detach(struct opts *o);
 int cmd_test(struct opts *o);
 int cmd_inspect(struct opts *o);
+int inspect_core(const struct xdpl_obj *obj, const char *path, const struct opts *o); /* core_show.c */
 int cmd_status(struct opts *o);
 int cmd_map(struct opts *o);
 int cmd_gen(struct opts *o); /* gen.c: gen skeleton */

@@ -12,7 +12,9 @@
  * and resolved as show.c, maps.c and load.c do, every .BTF.ext record is
  * read, and the BTF is rewritten for each older kernel load.c may meet; the
  * rewritten BTF must pass btf_parse() itself, or load.c would hand the kernel
- * BTF that we would have refused.  Nothing here makes a syscall.
+ * BTF that we would have refused.  The CO-RE records are resolved against
+ * the blob (core.c), and the blob is parsed again as split BTF on top of
+ * itself, as a module's continues vmlinux's.  Nothing here makes a syscall.
  *
  *   make fuzz
  *   fuzz/btf_fuzz -dict=fuzz/elf.dict fuzz/corpus-btf-run fuzz/corpus-btf
@@ -23,6 +25,7 @@
 #include <string.h>
 
 #include "lib/btf.h"
+#include "lib/core.h"
 
 /* Make UBSan reports fatal, so libFuzzer keeps the input (see elf_fuzz.c). */
 const char *__ubsan_default_options(void);
@@ -134,6 +137,55 @@ static void fz_ext_info(const struct btf *btf, const struct btf_ext_info *info)
 	}
 }
 
+/*
+ * CO-RE (core.c) on the blob's own records, against a target: every record
+ * resolves or fails with a message, and its decision can be spelled out.
+ */
+static void fz_core(const struct btf *btf, const struct btf *target)
+{
+	const struct btf_ext_info *info = &btf->core_relo;
+	struct xdpl_error e = { 0 };
+	struct core_target t;
+
+	if (!info->nsecs || core_target_index(&t, target, "target", &e))
+		return;
+	for (uint32_t s = 0; s < info->nsecs; s++)
+		for (uint32_t i = 0; i < info->secs[s].count; i++) {
+			struct core_relo r;
+			struct core_decision d;
+			char text[512];
+
+			memcpy(&r, info->secs[s].records + (size_t)i * info->rec_size, sizeof(r));
+			if (core_relo_resolve(btf, &r, &t, 1, "fuzz", &d, &e)) {
+				fz_str(e.msg);
+				continue;
+			}
+			PROMISE(!d.target || d.target_id <= target->nr_types);
+			core_decision_text(btf, &r, &d, text, sizeof(text));
+			fz_str(text);
+		}
+	core_target_free(&t);
+}
+
+/*
+ * The same bytes as split BTF on top of what they parsed to, as a module's
+ * BTF continues vmlinux's: ids and strings continue the base's.
+ */
+static void fz_split(const struct btf *base, const uint8_t *raw, uint32_t n)
+{
+	struct xdpl_error e = { 0 };
+	struct btf *split;
+
+	if (btf_parse_split(&split, base, raw, n, &e)) {
+		fz_str(e.msg);
+		return;
+	}
+	PROMISE(split->nr_types >= base->nr_types && split->start_id == base->nr_types + 1);
+	fz_types(split);
+	fz_core(base, split);
+	btf_free(split);
+}
+
 /* Rewritten for each older kernel: still BTF we would accept. */
 static void fz_sanitized(const struct btf *btf)
 {
@@ -198,6 +250,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_ext_info(btf, &btf->line_info);
 	fz_ext_info(btf, &btf->core_relo);
 	fz_sanitized(btf);
+	fz_core(btf, btf);
+	fz_split(btf, raw, n);
 out:
 	btf_free(btf);
 	free(ext);

@@ -3,8 +3,9 @@
  * elf_fuzz.c - libFuzzer target for everything that reads an object file:
  * elf.c (the container), object.c (functions, programs, relocations), maps.c
  * (map definitions, global data, --set), btf.c (.BTF and .BTF.ext),
- * btf_compat.c (BTF rewritten for older kernels) and reloc.c (the
- * instructions the kernel receives).
+ * btf_compat.c (BTF rewritten for older kernels), reloc.c (the
+ * instructions the kernel receives) and core.c (CO-RE: every record of the
+ * program resolved against the object's own BTF as the target, and patched).
  *
  * They promise that nothing in the file is trusted and that a successful
  * parse yields a description whose every pointer, index and count is safe
@@ -28,6 +29,7 @@
 
 #include "bpf_sys.h"
 #include "lib/btf.h"
+#include "lib/core.h"
 #include "lib/internal.h"
 
 /*
@@ -236,6 +238,43 @@ static void fz_funcs(const struct obj *obj)
 	}
 }
 
+/*
+ * What core_prog.c does with a program's CO-RE records, with the object's
+ * own types standing in for the kernel's: every record lands inside the
+ * image, resolves or fails with a message, and patches within it.
+ */
+static void fz_core(const struct obj *obj, struct prog_image *img)
+{
+	struct xdpl_error e = { 0 };
+	struct core_target t;
+
+	if (!img->core_relo_cnt)
+		return;
+	PROMISE(obj->btf != NULL);
+	if (core_target_index(&t, obj->btf, "self", &e))
+		return;
+	for (uint32_t i = 0; i < img->core_relo_cnt; i++) {
+		const struct core_relo *r = &img->core_relos[i];
+		struct core_decision d;
+		char text[512];
+
+		PROMISE(r->insn_off % BPF_INSN_SIZE == 0 && r->insn_off / BPF_INSN_SIZE < img->insn_cnt);
+		core_relo_describe(obj->btf, r, text, sizeof(text));
+		fz_str(text);
+		if (core_relo_resolve(obj->btf, r, &t, 1, "fuzz", &d, &e)) {
+			fz_str(e.msg);
+			continue;
+		}
+		fz_str(d.spec);
+		fz_str(d.reason);
+		core_decision_text(obj->btf, r, &d, text, sizeof(text));
+		fz_str(text);
+		if (core_insn_patch(img->insns, img->insn_cnt, r->insn_off / BPF_INSN_SIZE, &d, "fuzz", &e))
+			fz_str(e.msg);
+	}
+	core_target_free(&t);
+}
+
 /* What load.c does with a program, short of the syscall. */
 static void fz_image(const struct obj *obj, const struct obj_prog *p, const int *map_fds)
 {
@@ -248,6 +287,7 @@ static void fz_image(const struct obj *obj, const struct obj_prog *p, const int 
 	}
 	PROMISE(img.insn_cnt >= p->insn_cnt);
 	fz_range(img.insns, (uint64_t)img.insn_cnt * BPF_INSN_SIZE);
+	fz_core(obj, &img);
 	fz_range(img.func_info, (uint64_t)img.func_info_cnt * img.func_info_rec_size);
 	fz_range(img.line_info, (uint64_t)img.line_info_cnt * img.line_info_rec_size);
 	reloc_prog_free(&img);

@@ -196,12 +196,21 @@ const char *obj_map_type_name(uint32_t type);
 
 /* ---- one program as the kernel receives it (reloc.c) ---- */
 
+struct core_relo;
+struct core_note;
+
 struct prog_image {
 	struct bpf_insn *insns;
 	uint32_t insn_cnt;
 	uint8_t *func_info, *line_info; /* records as .BTF.ext has them, offsets in instructions */
 	uint32_t func_info_cnt, line_info_cnt;
 	uint32_t func_info_rec_size, line_info_rec_size;
+	/* CO-RE (core.h): the records, insn_off in bytes of the image; the kernel gets them
+	 * when it applies them itself (core_in_kernel), else core_prog.c has patched insns. */
+	struct core_relo *core_relos;
+	uint32_t core_relo_cnt;
+	bool core_in_kernel;
+	struct core_note *core_notes; /* one per record: the decision, for the verifier log */
 };
 
 int reloc_prog_build(const struct obj *obj, const struct obj_prog *prog, const int *map_fds,
@@ -218,9 +227,12 @@ struct load_opts {
 	const char *target_btf; /* CO-RE: relocate against this BTF file, not the kernel's */
 };
 
+struct core_state;
+
 /* The kernel objects of one load but its programs: BTF and maps. */
 struct obj_fds {
 	int btf_fd;   /* -1 when the kernel has none of our BTF */
+	struct core_state *core; /* how CO-RE is done for this load (core_prog.c); NULL: no records */
 	unsigned int btf_missing; /* BTF_FEAT_* rewritten away for this kernel */
 	int *map_fds; /* one per obj->maps */
 	bool *map_pinned_here; /* we pinned it during this load: unpin on failure */
@@ -238,6 +250,14 @@ int load_maps(const struct obj *obj, const struct load_opts *opts, struct obj_fd
 int load_prog(const struct obj *obj, const struct obj_prog *prog, const struct obj_fds *fds,
 	      struct xdpl_error *e);
 void load_close(struct obj_fds *fds);
+
+/* core_prog.c: CO-RE for this load (the relocator itself is core.c, core.h) */
+int core_prepare(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds,
+		 struct xdpl_error *e);
+int core_prog_apply(const struct obj *obj, const struct obj_prog *prog, const struct obj_fds *fds,
+		    struct prog_image *img, struct xdpl_error *e);
+void core_log_annotate(const struct prog_image *img, struct xdpl_error *e);
+void core_state_free(struct core_state *s);
 
 /* pin.c */
 int load_pin_path(char *buf, size_t len, const char *dir, const char *name, struct xdpl_error *e);

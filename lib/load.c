@@ -18,6 +18,7 @@
 
 #include "bpf_sys.h"
 #include "lib/btf.h"
+#include "lib/core.h"
 #include "lib/internal.h"
 
 /* Kernel object names: at most 15 characters from [A-Za-z0-9_.]. */
@@ -217,8 +218,12 @@ int load_prog(const struct obj *obj, const struct obj_prog *prog, const struct o
 			       "load: program %s: section %s is not a program type xdpload supports (XDP sections start with \"xdp\")",
 			       prog->name, prog->section);
 	err = reloc_prog_build(obj, prog, fds->map_fds, img, e);
-	if (err)
+	if (!err)
+		err = core_prog_apply(obj, prog, fds, img, e);
+	if (err) {
+		reloc_prog_free(img);
 		return err;
+	}
 
 	memset(&attr, 0, sizeof(attr));
 	attr.prog_type = prog->type;
@@ -238,6 +243,11 @@ int load_prog(const struct obj *obj, const struct obj_prog *prog, const struct o
 		attr.line_info = bpf_ptr(img->line_info);
 		attr.line_info_cnt = img->line_info_cnt;
 	}
+	if (img->core_in_kernel) {
+		attr.core_relo_cnt = img->core_relo_cnt;
+		attr.core_relos = bpf_ptr(img->core_relos);
+		attr.core_relo_rec_size = CORE_RELO_SIZE;
+	}
 
 	fd = bpf_prog_load(&attr);
 	if (fd == -EPERM && load_memlock_lift())
@@ -248,6 +258,7 @@ int load_prog(const struct obj *obj, const struct obj_prog *prog, const struct o
 		fd = vlog_prog_load(&attr, fd, e);
 		if (e->log)
 			vlog_annotate(obj, img, e);
+		core_log_annotate(img, e);
 	}
 	if (fd < 0)
 		err_sys(e, fd, "load: program %s (section %s, %u instructions%s): BPF_PROG_LOAD failed",
@@ -271,5 +282,6 @@ void load_close(struct obj_fds *fds)
 		close(fds->btf_fd);
 	free(fds->map_fds);
 	free(fds->map_pinned_here);
+	core_state_free(fds->core);
 	load_init(fds);
 }

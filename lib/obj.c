@@ -206,6 +206,8 @@ int xdpl_obj_load(struct xdpl_obj *o, const struct xdpl_load_opts *opts, struct 
 		return err_set(e, -ENOMEM, "load: out of memory");
 	err = load_btf(&o->obj, &o->load, &o->fds, e);
 	if (!err)
+		err = core_prepare(&o->obj, &o->load, &o->fds, e);
+	if (!err)
 		err = load_maps(&o->obj, &o->load, &o->fds, e);
 	for (uint32_t i = 0; !err && i < o->obj.nprogs; i++) {
 		struct xdpl_prog *p = &o->progs[i];
