@@ -95,7 +95,8 @@ xdpload-dbg: $(call objs,build/dbg,$(CLI_SRCS)) build/dbg/libxdpload.a
 	$(CLANG) $(BPF_CFLAGS) -I. -c $< -o $@
 
 # Everything between the file and the kernel: no syscalls, so it can be fuzzed.
-PARSER := elf.c lib/object.c lib/maps.c lib/btf.c lib/btf_compat.c lib/reloc.c
+PARSER := elf.c lib/object.c lib/maps.c lib/btf.c lib/btf_compat.c lib/reloc.c lib/externs.c \
+	lib/kconfig.c
 
 fuzz/elf_fuzz: fuzz/elf_fuzz.c $(PARSER) $(HDRS)
 	$(CLANG) -g -O1 $(CPPFLAGS) -fsanitize=fuzzer,address,undefined -o $@ fuzz/elf_fuzz.c $(PARSER)

@@ -205,6 +205,8 @@ int load_program(struct loaded *l, const char *path, const char *iface, const st
 		 iface ? ", interface " : "", iface ? iface : "");
 	err = load_btf(&l->obj, &o->load, &l->fds, &e);
 	if (!err)
+		err = load_externs(&l->obj, &o->load, &l->fds, &e);
+	if (!err)
 		err = load_maps(&l->obj, &o->load, &l->fds, &e);
 	if (!err)
 		err = load_prog(&l->obj, l->prog, &l->fds, &e);

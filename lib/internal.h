@@ -91,7 +91,7 @@ enum reloc_kind {
 	RELOC_DATA,   /* ld_imm64 of a global variable: the data map's fd and an offset */
 	RELOC_CALL,   /* call of a bpf-to-bpf function */
 	RELOC_FUNC,   /* ld_imm64 of a function's address (callbacks) */
-	RELOC_EXTERN, /* a symbol the object does not define (ksym, kconfig) */
+	RELOC_EXTERN, /* a ksym or kfunc (externs.c); target: its index in obj->externs */
 };
 
 struct obj_reloc {
@@ -136,7 +136,10 @@ struct obj_map {
 	uint64_t offset; /* the definition's offset there */
 	uint8_t *data;   /* MAP_DATA: the initial value, value_size bytes, owned */
 	bool frozen;     /* MAP_DATA .rodata: read-only for programs, frozen once written */
+	bool kconfig;    /* MAP_DATA .kconfig: its value comes from the kernel (externs.c) */
 };
+
+struct obj_extern; /* lib/externs.h */
 
 struct obj {
 	uint8_t *buf; /* the whole file; sections and strings point into it */
@@ -159,6 +162,8 @@ struct obj {
 	struct obj_reloc *relocs; /* sorted by section, then instruction */
 	uint32_t nrelocs;
 	const char *license; /* NULL when the object has no license section */
+	struct obj_extern *externs; /* undefined symbols: kconfig values, ksyms, kfuncs */
+	uint32_t nexterns;
 };
 
 /* elf.c: the container. */
@@ -207,8 +212,11 @@ struct prog_image {
 	uint32_t func_info_rec_size, line_info_rec_size;
 };
 
+struct externs_loaded;
+
 int reloc_prog_build(const struct obj *obj, const struct obj_prog *prog, const int *map_fds,
-		     struct prog_image *img, struct errbuf *e);
+		     const struct externs_loaded *externs, struct prog_image *img,
+		     struct errbuf *e);
 void reloc_prog_free(struct prog_image *img);
 
 /* ---- loading (load.c) ---- */
@@ -218,6 +226,7 @@ struct load_opts {
 	bool pin_reuse_only;   /* reuse pins that exist, but make no new ones (test --dev) */
 	bool pin_none;         /* maps pinned by name are made private to this load (test) */
 	unsigned int btf_lacks; /* BTF_FEAT_* to rewrite as if the kernel lacked them (tests) */
+	const char *kconfig;   /* .kconfig values from this file, not the running kernel's config */
 };
 
 struct obj_fds {
@@ -229,11 +238,14 @@ struct obj_fds {
 	uint32_t nmaps;
 	int prog_fd;
 	struct prog_image img;
+	struct externs_loaded *externs; /* NULL when the object has none (load_externs) */
 };
 
 void load_init(struct obj_fds *fds);
 int load_btf(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds,
 	     struct errbuf *e);
+int load_externs(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds,
+		 struct errbuf *e); /* externs_load.c: before load_maps */
 int load_maps(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds,
 	      struct errbuf *e);
 int load_prog(const struct obj *obj, const struct obj_prog *prog, struct obj_fds *fds,

@@ -25,6 +25,7 @@
 
 #include "bpf_sys.h"
 #include "lib/btf.h"
+#include "lib/externs.h"
 #include "lib/internal.h"
 
 #define LOG_SIZE_FIRST (64U << 10)
@@ -310,13 +311,17 @@ static int map_create(const struct obj_map *m, const struct obj_fds *fds, struct
 	return fd;
 }
 
-/* Global data: write the initial value, then freeze .rodata so it stays so. */
-static int map_fill(const struct obj_map *m, int fd, struct errbuf *e)
+/*
+ * Global data: write the initial value, then freeze .rodata so it stays so.
+ * The .kconfig map's value is what load_externs read from the kernel.
+ */
+static int map_fill(const struct obj_map *m, int fd, const struct obj_fds *fds, struct errbuf *e)
 {
+	uint8_t *value = m->kconfig && fds->externs ? fds->externs->kconfig : m->data;
 	uint32_t zero = 0;
 	int err;
 
-	err = bpf_map_elem(BPF_MAP_UPDATE_ELEM, fd, &zero, m->data, 0);
+	err = bpf_map_elem(BPF_MAP_UPDATE_ELEM, fd, &zero, value, 0);
 	if (err)
 		return err_sys(e, err, "load: map %s: writing its initial value failed", m->name);
 	if (m->frozen) {
@@ -376,7 +381,7 @@ int load_maps(const struct obj *obj, const struct load_opts *opts, struct obj_fd
 		fds->map_fds[i] = fd;
 		xdpl_log("load: map %s (%s) created, fd %d", m->name, obj_map_type_name(m->type), fd);
 		if (m->data) {
-			err = map_fill(m, fd, e);
+			err = map_fill(m, fd, fds, e);
 			if (err)
 				return err;
 		}
@@ -588,7 +593,7 @@ int load_prog(const struct obj *obj, const struct obj_prog *prog, struct obj_fds
 		return err_set(e, -ENOTSUP,
 			       "load: program %s: section %s is not a program type xdpload supports (XDP sections start with \"xdp\")",
 			       prog->name, prog->section);
-	err = reloc_prog_build(obj, prog, fds->map_fds, img, e);
+	err = reloc_prog_build(obj, prog, fds->map_fds, fds->externs, img, e);
 	if (err)
 		return err;
 
@@ -610,6 +615,8 @@ int load_prog(const struct obj *obj, const struct obj_prog *prog, struct obj_fds
 		attr.line_info = bpf_ptr(img->line_info);
 		attr.line_info_cnt = img->line_info_cnt;
 	}
+	if (fds->externs && fds->externs->fd_array_cnt > 1)
+		attr.fd_array = bpf_ptr(fds->externs->fd_array);
 
 	fd = bpf_prog_load(&attr);
 	if (fd == -EPERM && memlock_lift())
@@ -620,6 +627,8 @@ int load_prog(const struct obj *obj, const struct obj_prog *prog, struct obj_fds
 		fd = prog_load_logged(&attr, fd, e);
 		if (e->log)
 			log_annotate(obj, img, e);
+		if (e->log && obj->nexterns)
+			externs_log_explain(obj, e->log, e->where, sizeof(e->where));
 	}
 	if (fd < 0)
 		return err_sys(e, fd, "load: program %s (section %s, %u instructions%s): BPF_PROG_LOAD failed",
@@ -645,5 +654,6 @@ void load_close(struct obj_fds *fds)
 	free(fds->map_fds);
 	free(fds->map_pinned_here);
 	reloc_prog_free(&fds->img);
+	externs_loaded_free(fds->externs);
 	load_init(fds);
 }
