@@ -4,7 +4,8 @@
 #   make demo     attach in a throwaway network namespace and show it working
 #   make fresh-check  make demo and make test on a brand-new Debian 12 root (root)
 #   make asan     ./xdpload-asan, address+undefined sanitizers (the parser tests use it)
-#   make fuzz     build the libFuzzer targets: the whole object parser, BTF alone, rules files
+#   make fuzz     build the libFuzzer targets: the whole object parser, BTF alone, rules files,
+#                 gzip/deflate, kernel config and kallsyms text
 #   make fuzz-smoke  run each for a minute (FUZZ_SECONDS), as CI does
 #   make bench    xdpload against ip, bpftool and xdp-loader (root; bench/README.md)
 #   make size     the size in bytes of ./xdpload, stripped
@@ -41,6 +42,9 @@ CLI_SRCS := loader.c $(wildcard cli/*.c)
 HDRS := bpf_sys.h $(wildcard lib/*.h fw/*.h cli/*.h include/*.h)
 CPPFLAGS += -I. -Iinclude
 TEST_PROGS := $(patsubst %.c,%.o,$(wildcard tests/progs/*.c))
+# Written against libbpf's headers (libbpf-dev, a test-time package), so not
+# part of `make`: `make test` builds them (make extern-progs alone).
+EXTERN_PROGS := $(patsubst %.c,%.o,$(wildcard tests/progs/externs/*.c))
 BENCH_PROGS := bench/xdp_pass.o bench/xdp_count.o
 
 all: $(BIN) xdp_kern.o $(TEST_PROGS) $(BENCH_PROGS)
@@ -94,6 +98,13 @@ xdpload-dbg: $(call objs,build/dbg,$(CLI_SRCS)) build/dbg/libxdpload.a
 %.o: %.c xdp_kern.h fw/firewall.h
 	$(CLANG) $(BPF_CFLAGS) -I. -c $< -o $@
 
+# libbpf-style test objects: the system's headers (uapi, bpf/bpf_helpers.h).
+LIBBPF_BPF_CFLAGS := -O2 -g -target bpf -Wall -Werror \
+	-I/usr/include/$(shell gcc -print-multiarch 2>/dev/null)
+tests/progs/externs/%.o: tests/progs/externs/%.c tests/progs/externs/externs.h
+	$(CLANG) $(LIBBPF_BPF_CFLAGS) -c $< -o $@
+extern-progs: $(EXTERN_PROGS)
+
 # Everything between the file and the kernel: no syscalls, so it can be fuzzed.
 PARSER := elf.c lib/object.c lib/maps.c lib/btf.c lib/btf_compat.c lib/reloc.c lib/externs.c \
 	lib/kconfig.c
@@ -105,11 +116,19 @@ fuzz/elf_fuzz: fuzz/elf_fuzz.c $(PARSER) $(HDRS)
 fuzz/rules_fuzz: fuzz/rules_fuzz.c fw/rules.c $(HDRS)
 	$(CLANG) -g -O1 $(CPPFLAGS) -fsanitize=fuzzer,address,undefined -o $@ fuzz/rules_fuzz.c fw/rules.c
 
-# .BTF and .BTF.ext alone, without an ELF around them.
-fuzz/btf_fuzz: fuzz/btf_fuzz.c lib/btf.c lib/btf_compat.c $(HDRS)
-	$(CLANG) -g -O1 $(CPPFLAGS) -fsanitize=fuzzer,address,undefined -o $@ fuzz/btf_fuzz.c lib/btf.c lib/btf_compat.c
+# .BTF and .BTF.ext alone, without an ELF around them; also read as kernel BTF (ksym.c).
+fuzz/btf_fuzz: fuzz/btf_fuzz.c lib/btf.c lib/btf_compat.c lib/ksym.c $(HDRS)
+	$(CLANG) -g -O1 $(CPPFLAGS) -fsanitize=fuzzer,address,undefined -o $@ fuzz/btf_fuzz.c lib/btf.c lib/btf_compat.c lib/ksym.c
 
-fuzz: fuzz/elf_fuzz fuzz/btf_fuzz fuzz/rules_fuzz
+# gzip and deflate: how /proc/config.gz is read.
+fuzz/inflate_fuzz: fuzz/inflate_fuzz.c lib/inflate.c $(HDRS)
+	$(CLANG) -g -O1 $(CPPFLAGS) -fsanitize=fuzzer,address,undefined -o $@ fuzz/inflate_fuzz.c lib/inflate.c
+
+# A kernel config's text, uname's version strings and /proc/kallsyms lines.
+fuzz/kconfig_fuzz: fuzz/kconfig_fuzz.c lib/kconfig.c lib/kallsyms.c lib/btf.c $(HDRS)
+	$(CLANG) -g -O1 $(CPPFLAGS) -fsanitize=fuzzer,address,undefined -o $@ fuzz/kconfig_fuzz.c lib/kconfig.c lib/kallsyms.c lib/btf.c
+
+fuzz: fuzz/elf_fuzz fuzz/btf_fuzz fuzz/rules_fuzz fuzz/inflate_fuzz fuzz/kconfig_fuzz
 
 # Each target for FUZZ_SECONDS (60) from its seeds, then the kept crashes; CI runs it.
 fuzz-smoke:
@@ -120,7 +139,7 @@ fuzz-smoke:
 # they install it, otherwise they say what to install), before building.
 test:
 	tools/deps.sh test
-	$(MAKE) all xdpload-asan xdpload-dbg
+	$(MAKE) all xdpload-asan xdpload-dbg extern-progs
 	tests/run
 
 demo:
@@ -166,8 +185,9 @@ initramfs-test: all
 
 # build/kernel stays: it is a download, not something make builds.
 clean:
-	rm -f xdpload xdpload-* xdp_kern.o tests/progs/*.o bench/*.o fuzz/elf_fuzz fuzz/btf_fuzz fuzz/rules_fuzz
+	rm -f xdpload xdpload-* xdp_kern.o tests/progs/*.o tests/progs/externs/*.o bench/*.o fuzz/elf_fuzz fuzz/btf_fuzz fuzz/rules_fuzz \
+		fuzz/inflate_fuzz fuzz/kconfig_fuzz
 	rm -rf build/initramfs build/*.cc build/xdp_kern.builtin.o build/xdpload* build/asan build/dbg bench/out
 
-.PHONY: all asan fuzz fuzz-smoke test demo fresh-check bench bench-datapath size install initramfs-test clean FORCE
+.PHONY: all asan extern-progs fuzz fuzz-smoke test demo fresh-check bench bench-datapath size install initramfs-test clean FORCE
 tests/progs/fw_small.o: xdp_kern.c

@@ -29,7 +29,8 @@ make -s fuzz || exit 1
 
 status=0
 # target, seeds, dictionary
-for spec in elf:corpus:elf btf:corpus-btf:elf rules:rules-seeds:rules; do
+for spec in elf:corpus:elf btf:corpus-btf:elf rules:rules-seeds:rules \
+	inflate:inflate-seeds:inflate kconfig:kconfig-seeds:kconfig; do
 	IFS=: read -r target seeds dict <<-EOF
 	$spec
 	EOF
@@ -54,10 +55,23 @@ for spec in elf:corpus:elf btf:corpus-btf:elf rules:rules-seeds:rules; do
 	fi
 done
 
-# Every input a bug was once found with still runs clean.
-if ! fuzz/elf_fuzz fuzz/crashes/* >"$tmp/crashes.log" 2>&1; then
-	echo "fuzz-smoke: a kept crash in fuzz/crashes/ fails again:"
-	tail -n 30 "$tmp/crashes.log"
+# Every input a bug was once found with still runs clean, in the target that
+# found it: inflate-* in inflate_fuzz, kconfig-* and kallsyms-* in
+# kconfig_fuzz, the rest in elf_fuzz.
+crashes_fail=0
+for c in fuzz/crashes/*; do
+	case $(basename "$c") in
+	inflate-*) target=inflate ;;
+	kconfig-* | kallsyms-*) target=kconfig ;;
+	*) target=elf ;;
+	esac
+	if ! fuzz/${target}_fuzz "$c" >"$tmp/crashes.log" 2>&1; then
+		echo "fuzz-smoke: the kept crash $c fails ${target}_fuzz again:"
+		tail -n 30 "$tmp/crashes.log"
+		crashes_fail=1
+	fi
+done
+if [ $crashes_fail -ne 0 ]; then
 	status=1
 else
 	echo "fuzz-smoke: the $(ls fuzz/crashes | wc -l) inputs in fuzz/crashes/ run clean"

@@ -434,7 +434,7 @@ void externs_log_explain(const struct obj *obj, const char *log, char *where, si
 		line--;
 	size_t used = strlen(where);
 
-	snprintf(where + used, len - used, "%sinstruction %ld calls kfunc %s, which this kernel does not have; it is declared __weak, so the call must be unreachable when the kfunc is missing (test for it with bpf_ksym_exists())",
-		 used ? "; " : "", strtol(line, NULL, 10),
-		 obj->externs[value - EXTERN_POISON_KFUNC].name);
+	snprintf(where + used, len - used, "%sinstruction %ld calls kfunc %s, which this kernel does not have: it is __weak, so that call must be unreachable when it is missing (test for it with bpf_ksym_exists())%s",
+		 used ? " (" : "", strtol(line, NULL, 10),
+		 obj->externs[value - EXTERN_POISON_KFUNC].name, used ? ")" : "");
 }

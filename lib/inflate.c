@@ -243,7 +243,8 @@ static int block_stored(struct inflate_state *s)
 
 	if (err)
 		return err;
-	memcpy(s->out + s->out_len, s->in + s->pos, len);
+	if (len)
+		memcpy(s->out + s->out_len, s->in + s->pos, len);
 	s->out_len += len;
 	s->pos += len;
 	return 0;
@@ -376,6 +377,8 @@ int inflate_raw(const uint8_t *in, size_t in_len, size_t max_out, const char *wh
 	struct inflate_state s = { in, in_len, 0, 0, 0, NULL, 0, 0, max_out, what, e };
 	int err = deflate_stream(&s);
 
+	if (!err && !s.out && !(s.out = malloc(1)))
+		err = err_set(e, -ENOMEM, "inflate: %s: out of memory", what);
 	if (err) {
 		free(s.out);
 		return err;
@@ -500,7 +503,9 @@ int gzip_inflate(const uint8_t *in, size_t len, size_t max_out, const char *what
 				      what, s.pos);
 			break;
 		}
-		uint32_t crc = gzip_crc32(0, s.out + member_start, s.out_len - member_start);
+		uint32_t crc = s.out_len > member_start
+				       ? gzip_crc32(0, s.out + member_start, s.out_len - member_start)
+				       : 0;
 		uint32_t want_crc = le32(in + s.pos), want_size = le32(in + s.pos + 4);
 
 		if (crc != want_crc) {
@@ -515,6 +520,8 @@ int gzip_inflate(const uint8_t *in, size_t len, size_t max_out, const char *what
 		}
 		s.pos += 8;
 	} while (s.pos < len);
+	if (!err && !s.out && !(s.out = malloc(1)))
+		err = err_set(e, -ENOMEM, "inflate: %s: out of memory", what);
 	if (err) {
 		free(s.out);
 		return err;

@@ -41,7 +41,7 @@ static void line_match(struct kallsyms_want *want, uint32_t n, const char *name,
 	for (uint32_t i = 0; i < n; i++) {
 		struct kallsyms_want *w = &want[i];
 
-		if (w->name[0] != name[0] || strncmp(w->name, name, len) || w->name[len])
+		if (w->name[0] != name[0] || strlen(w->name) != len || memcmp(w->name, name, len))
 			continue;
 		if (w->seen && w->addr != addr && !w->other)
 			w->other = addr;

@@ -221,6 +221,7 @@ static bool is_enum(uint32_t kind)
  * unions, enums and forward declarations agree by kind alone, integers too
  * unless one is a bitfield; pointers and arrays agree when what they point
  * to or hold does; function prototypes when return and every parameter do.
+ * Nothing else does (floats included, as in libbpf).
  */
 static bool compat(const struct btf *local, uint32_t lid, const struct kernel_btf *kb,
 		   uint32_t tid, int depth)
@@ -243,7 +244,6 @@ static bool compat(const struct btf *local, uint32_t lid, const struct kernel_bt
 	case BTF_KIND_ENUM:
 	case BTF_KIND_ENUM64:
 	case BTF_KIND_FWD:
-	case BTF_KIND_FLOAT:
 		return true;
 	case BTF_KIND_INT:
 		return ((*(const uint32_t *)btf_type_data(l) >> 16) & 0xff) == 0 &&
