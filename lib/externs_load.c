@@ -136,8 +136,10 @@ static int config_read(const char *file, char **text, size_t *len, char *where, 
 
 		err = gzip_inflate(raw, raw_len, INFLATE_MAX_CONFIG, where, &plain, &plain_len, e);
 		free(raw);
-		if (err)
+		if (err) {
+			e->environment = true; /* the config is broken, not the object */
 			return err;
+		}
 		raw = plain;
 		raw_len = plain_len;
 	}

@@ -23,8 +23,8 @@
 #include "lib/btf.h"
 #include "lib/externs.h"
 
-static const char *const type_names[] = { "bool", "enum libbpf_tristate", "char", "integer",
-					  "char array" };
+static const char *const type_names[] = { "a bool", "an enum libbpf_tristate", "a char",
+					  "an integer", "a char array" };
 
 /* The kconfig shape of an extern's BTF type, or -ENOTSUP for one no config value fits. */
 int kconfig_type_of(const struct btf *btf, uint32_t type_id, uint32_t *type, uint32_t *size,
@@ -83,7 +83,7 @@ int kconfig_value_set(const struct obj_extern *x, uint8_t *data, uint32_t data_s
 
 	if (x->kconfig_type != KCONFIG_INT && x->kconfig_type != KCONFIG_CHAR &&
 	    x->kconfig_type != KCONFIG_BOOL)
-		return err_set(e, -EINVAL, "kconfig: %s: %s=%s%llu is a number, but the extern is a %s",
+		return err_set(e, -EINVAL, "kconfig: %s: %s=%s%llu is a number, but the extern is %s",
 			       what, x->name, negative ? "-" : "", (unsigned long long)value,
 			       type_names[x->kconfig_type]);
 	if (x->offset > data_size || x->size > data_size - x->offset || x->size > 8 || !x->size)
@@ -100,10 +100,10 @@ int kconfig_value_set(const struct obj_extern *x, uint8_t *data, uint32_t data_s
 	else
 		fits = bits == 64 || value >> bits == 0;
 	if (!fits)
-		return err_set(e, -ERANGE, "kconfig: %s: %s=%s%llu does not fit the extern, a %s %u-byte %s",
+		return err_set(e, -ERANGE, "kconfig: %s: %s=%s%llu does not fit the extern, %s (%s, %u bytes)",
 			       what, x->name, negative ? "-" : "", (unsigned long long)value,
-			       x->is_signed ? "signed" : "unsigned", x->size,
-			       type_names[x->kconfig_type]);
+			       type_names[x->kconfig_type], x->is_signed ? "signed" : "unsigned",
+			       x->size);
 	if (negative)
 		value = (uint64_t)0 - value;
 	memcpy(data + x->offset, &value, x->size); /* little-endian: the low bytes first */
@@ -131,7 +131,7 @@ static int value_letter(const struct obj_extern *x, uint8_t *data, char letter, 
 		data[x->offset] = (uint8_t)letter;
 		return 0;
 	}
-	return err_set(e, -EINVAL, "kconfig: %s line %u: %s=%c, but the extern is a %s (y, n and m need a bool, a tristate or a char)",
+	return err_set(e, -EINVAL, "kconfig: %s line %u: %s=%c, but the extern is %s (y, n and m need a bool, a tristate or a char)",
 		       what, line, x->name, letter, type_names[x->kconfig_type]);
 }
 
@@ -143,7 +143,7 @@ static int value_string(const struct obj_extern *x, uint8_t *data, const char *v
 	size_t n = 0, i = 1;
 
 	if (x->kconfig_type != KCONFIG_STRING)
-		return err_set(e, -EINVAL, "kconfig: %s line %u: %s is a string, but the extern is a %s, not a char array",
+		return err_set(e, -EINVAL, "kconfig: %s line %u: %s is a string, but the extern is %s, not a char array",
 			       what, line, x->name, type_names[x->kconfig_type]);
 	for (; i < len && v[i] != '"'; i++) {
 		if (v[i] == '\\' && i + 1 < len)
@@ -182,12 +182,10 @@ static int value_number(const struct obj_extern *x, uint8_t *data, uint32_t data
 		return err_set(e, -ERANGE, "kconfig: %s line %u: %s=%.*s is out of range for 64 bits",
 			       what, line, x->name, (int)len, v);
 	{
-		int err = kconfig_value_set(x, data, data_size, value, negative, what, e);
+		char at[320];
 
-		if (err)
-			snprintf(e->msg + strlen(e->msg), sizeof(e->msg) - strlen(e->msg),
-				 " (line %u)", line);
-		return err;
+		snprintf(at, sizeof(at), "%s line %u", what, line);
+		return kconfig_value_set(x, data, data_size, value, negative, at, e);
 	}
 bad:
 	return err_set(e, -EINVAL, "kconfig: %s line %u: %s=%.*s is not y, n, m, a quoted string or a number",
