@@ -55,7 +55,7 @@ bool elf_section_is_code(const struct obj *obj, uint32_t i)
 }
 
 /* Stage 1: the file header and where the section table is. */
-static int check_header(struct obj *obj, const Elf64_Ehdr **out, struct errbuf *e)
+static int check_header(struct obj *obj, const Elf64_Ehdr **out, struct xdpl_error *e)
 {
 	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)obj->buf;
 
@@ -97,7 +97,7 @@ static int check_header(struct obj *obj, const Elf64_Ehdr **out, struct errbuf *
 }
 
 /* Stage 2: every section header, its bytes and its name. */
-static int check_sections(struct obj *obj, const Elf64_Ehdr *eh, struct errbuf *e)
+static int check_sections(struct obj *obj, const Elf64_Ehdr *eh, struct xdpl_error *e)
 {
 	const Elf64_Shdr *sh = (const Elf64_Shdr *)(obj->buf + eh->e_shoff);
 	uint64_t n = eh->e_shnum, strndx = eh->e_shstrndx;
@@ -157,7 +157,7 @@ static int check_sections(struct obj *obj, const Elf64_Ehdr *eh, struct errbuf *
 	return 0;
 }
 
-static int check_string_table(const struct obj *obj, uint32_t i, struct errbuf *e)
+static int check_string_table(const struct obj *obj, uint32_t i, struct xdpl_error *e)
 {
 	const struct obj_section *s = &obj->secs[i];
 
@@ -168,7 +168,7 @@ static int check_string_table(const struct obj *obj, uint32_t i, struct errbuf *
 }
 
 /* Stage 3: the symbol table; every name and section index in range. */
-static int check_symbols(struct obj *obj, uint32_t *symtab_idx, struct errbuf *e)
+static int check_symbols(struct obj *obj, uint32_t *symtab_idx, struct xdpl_error *e)
 {
 	uint32_t idx = 0;
 	int err;
@@ -247,7 +247,7 @@ const char *elf_symbol_name(const struct obj *obj, const void *symbol)
  * (and checked one by one) by object.c.  Tables for other sections (debug
  * info, .BTF.ext) only need to name a section that exists.
  */
-static int check_relocation_tables(const struct obj *obj, struct errbuf *e)
+static int check_relocation_tables(const struct obj *obj, struct xdpl_error *e)
 {
 	for (uint32_t i = 1; i < obj->nsecs; i++) {
 		const struct obj_section *s = &obj->secs[i];
@@ -276,7 +276,7 @@ static int check_relocation_tables(const struct obj *obj, struct errbuf *e)
 	return 0;
 }
 
-int elf_validate(struct obj *obj, struct errbuf *e)
+int elf_validate(struct obj *obj, struct xdpl_error *e)
 {
 	const Elf64_Ehdr *eh = NULL;
 	int err;

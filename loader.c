@@ -10,7 +10,7 @@
  * error report and the -v log; attach.c run, attach and detach; testrun.c
  * `test`; show.c the verbs that only look; fw_cli.c and rules_cli.c the
  * firewall's.  These are the only files that print or exit (cli.h).  Every
- * other step returns -errno with an explanation in struct errbuf.
+ * other step returns -errno with an explanation in struct xdpl_error.
  */
 #include <errno.h>
 #include <net/if.h>
@@ -18,43 +18,37 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/btf.h"
 #include "cli/cli.h"
 
-const char *mode_name(int mode)
-{
-	static const char *const names[] = { "none", "native", "skb", "hw", "multi" };
+/* The run's one rtnetlink handle, opened on first use and closed as main returns. */
+static struct xdpl_nl *nl_handle;
 
-	return mode >= 0 && mode <= XDP_MODE_MULTI ? names[mode] : "?";
-}
-
-uint32_t mode_flag(int mode)
+struct xdpl_nl *cli_nl(void)
 {
-	return mode == XDP_MODE_SKB ? XDP_FLAGS_SKB_MODE
-	       : mode == XDP_MODE_HW ? XDP_FLAGS_HW_MODE
-	       : mode == XDP_MODE_NATIVE ? XDP_FLAGS_DRV_MODE : 0;
+	struct xdpl_error e = { 0 };
+
+	if (!nl_handle && xdpl_nl_open(&nl_handle, &e)) {
+		report(&e, EXIT_ENV);
+		exit(EXIT_ENV);
+	}
+	return nl_handle;
 }
 
 /* Name and tag of a loaded program; "?" when we may not look (not root). */
-void prog_info_by_id(uint32_t id, struct bpf_prog_info *info)
+void prog_info_by_id(uint32_t id, struct xdpl_prog_info *info)
 {
-	int fd = bpf_fd_by_id(BPF_PROG_GET_FD_BY_ID, id);
-
-	memset(info, 0, sizeof(*info));
-	if (fd < 0 || bpf_obj_info(fd, info, sizeof(*info)) < 0)
+	if (xdpl_prog_info_by_id(id, info, NULL))
 		snprintf(info->name, sizeof(info->name), "?");
-	if (fd >= 0)
-		close(fd);
 }
 
-int iface_index(const char *name, struct errbuf *e)
+int iface_index(const char *name, struct xdpl_error *e)
 {
 	int idx;
 
 	if (strlen(name) >= IF_NAMESIZE)
 		return err_set(e, -ENODEV, "attach: interface name %s is longer than %d characters",
 			       name, IF_NAMESIZE - 1);
-	idx = nl_ifindex(name);
+	idx = xdpl_nl_ifindex(cli_nl(), name, e);
 	if (idx < 0)
 		return err_sys(e, idx, "attach: no interface %s in this network namespace", name);
 	return idx;
@@ -69,88 +63,94 @@ const char *obj_display_name(const char *path)
 }
 
 /* Open and describe the object (NULL: the built-in one), then apply every --set. */
-int obj_open_with_sets(struct obj *obj, const char *path, const struct opts *o)
+int obj_open_with_sets(struct xdpl_obj **obj, const char *path, const struct opts *o)
 {
-	struct errbuf e = { 0 };
-	int err = path ? obj_open(obj, path, &e)
-		       : obj_open_mem(obj, obj_display_name(path), xdpl_builtin_obj,
-				      (size_t)(xdpl_builtin_obj_end - xdpl_builtin_obj), &e);
+	struct xdpl_error e = { 0 };
+	struct xdpl_open_opts open = { .sz = sizeof(open), .name = obj_display_name(path) };
+	int err = path ? xdpl_obj_open(obj, path, NULL, &e)
+		       : xdpl_obj_open_mem(obj, xdpl_builtin_obj,
+					   (size_t)(xdpl_builtin_obj_end - xdpl_builtin_obj), &open, &e);
 
 	if (err)
 		return report(&e, EXIT_OBJECT);
-	xdpl_log("elf: %s: %zu bytes, %u sections", obj_display_name(path), obj->size, obj->nsecs);
-	if (xdpl_verbose)
-		obj_sections_log(obj);
 	for (int i = 0; i < o->nsets; i++) {
 		char name[256];
 		const char *eq = strchr(o->sets[i], '=');
 
 		if (!eq || eq == o->sets[i] || (size_t)(eq - o->sets[i]) >= sizeof(name)) {
 			fprintf(stderr, "xdpload: --set %s: expected NAME=VALUE\n", o->sets[i]);
-			obj_free(obj);
+			xdpl_obj_close(*obj);
+			*obj = NULL;
 			return EXIT_USAGE;
 		}
 		memcpy(name, o->sets[i], (size_t)(eq - o->sets[i]));
 		name[eq - o->sets[i]] = '\0';
-		if (obj_var_set(obj, name, eq + 1, &e)) {
-			obj_free(obj);
+		if (xdpl_obj_set_global(*obj, name, eq + 1, &e)) {
+			xdpl_obj_close(*obj);
+			*obj = NULL;
 			return report(&e, EXIT_USAGE);
 		}
-		xdpl_log("set %s = %s", name, eq + 1);
 	}
 	return EXIT_OK;
 }
 
-/* " a b" (XDP programs for an interface), or " a (sec), b (sec)" (all programs). */
-static void list_programs(const struct obj *obj, bool xdp_only)
+/* An XDP program an interface can run: not one for devmap or cpumap entries. */
+static bool prog_for_iface(const struct xdpl_prog *p)
 {
-	for (uint32_t i = 0, n = 0; i < obj->nprogs; i++) {
-		const struct obj_prog *p = &obj->progs[i];
+	return xdpl_prog_type(p) == BPF_PROG_TYPE_XDP && !xdpl_prog_expected_attach_type(p);
+}
 
+/* " a b" (XDP programs for an interface), or " a (sec), b (sec)" (all programs). */
+static void list_programs(const struct xdpl_obj *obj, bool xdp_only)
+{
+	struct xdpl_prog *p;
+
+	for (size_t i = 0, n = 0; (p = xdpl_obj_prog(obj, i)); i++) {
 		if (!xdp_only)
-			fprintf(stderr, "%s %s (%s)", n++ ? "," : "", p->name, p->section);
-		else if (p->type == BPF_PROG_TYPE_XDP && !p->expected_attach_type)
-			fprintf(stderr, " %s", p->name);
+			fprintf(stderr, "%s %s (%s)", n++ ? "," : "", xdpl_prog_name(p),
+				xdpl_prog_section(p));
+		else if (prog_for_iface(p))
+			fprintf(stderr, " %s", xdpl_prog_name(p));
 	}
 }
 
 /* The program to load: --prog, or the object's only XDP program for an interface. */
-static const struct obj_prog *prog_choose(const struct obj *obj, const char *path,
-					  const char *want, bool for_iface, int *code)
+static struct xdpl_prog *prog_choose(const struct xdpl_obj *obj, const char *path,
+				     const char *want, bool for_iface, int *code)
 {
-	const struct obj_prog *p = NULL;
+	struct xdpl_prog *p = NULL, *q;
 	uint32_t n = 0;
 
 	*code = EXIT_OBJECT;
 	if (want) {
-		p = obj_prog_find(obj, want);
+		p = xdpl_obj_prog_find(obj, want);
 		if (!p) {
 			fprintf(stderr, "xdpload: %s has no program or section named %s; it has:",
 				path, want);
-			for (uint32_t i = 0; i < obj->nprogs; i++)
-				fprintf(stderr, " %s (%s)", obj->progs[i].name, obj->progs[i].section);
+			for (size_t i = 0; (q = xdpl_obj_prog(obj, i)); i++)
+				fprintf(stderr, " %s (%s)", xdpl_prog_name(q), xdpl_prog_section(q));
 			fputc('\n', stderr);
 			*code = EXIT_USAGE;
 			return NULL;
 		}
-		if (p->type != BPF_PROG_TYPE_XDP) {
+		if (xdpl_prog_type(p) != BPF_PROG_TYPE_XDP) {
 			fprintf(stderr,
 				"xdpload: %s: program %s is in section %s, which is not XDP (XDP sections start with \"xdp\"); other types are not supported yet\n",
-				path, p->name, p->section);
+				path, xdpl_prog_name(p), xdpl_prog_section(p));
 			return NULL;
 		}
-		if (p->expected_attach_type && for_iface) {
+		if (xdpl_prog_expected_attach_type(p) && for_iface) {
 			fprintf(stderr,
 				"xdpload: %s: program %s (section %s) runs on %s entries and cannot attach to an interface\n",
-				path, p->name, p->section,
-				p->expected_attach_type == BPF_XDP_DEVMAP ? "devmap" : "cpumap");
+				path, xdpl_prog_name(p), xdpl_prog_section(p),
+				xdpl_prog_expected_attach_type(p) == BPF_XDP_DEVMAP ? "devmap" : "cpumap");
 			return NULL;
 		}
 		return p;
 	}
-	for (uint32_t i = 0; i < obj->nprogs; i++) {
-		if (obj->progs[i].type == BPF_PROG_TYPE_XDP && !obj->progs[i].expected_attach_type) {
-			p = &obj->progs[i];
+	for (size_t i = 0; (q = xdpl_obj_prog(obj, i)); i++) {
+		if (prog_for_iface(q)) {
+			p = q;
 			n++;
 		}
 	}
@@ -159,7 +159,7 @@ static const struct obj_prog *prog_choose(const struct obj *obj, const char *pat
 	if (n == 0) {
 		fprintf(stderr, "xdpload: %s: no XDP program (no function in a section whose name starts with \"xdp\")",
 			path);
-		if (obj->nprogs) {
+		if (xdpl_obj_prog_count(obj)) {
 			fprintf(stderr, "; found");
 			list_programs(obj, false);
 		}
@@ -174,25 +174,25 @@ static const struct obj_prog *prog_choose(const struct obj *obj, const char *pat
 }
 
 /* After a failure, pins made by this load go too: nothing is left behind. */
-void loaded_close(struct loaded *l, const struct opts *o, bool failed)
+void loaded_close(struct loaded *l, bool failed)
 {
-	if (failed)
-		load_unpin(&l->obj, &o->load, &l->fds);
-	load_close(&l->fds);
-	obj_free(&l->obj);
+	if (failed && l->obj)
+		xdpl_obj_unpin(l->obj);
+	xdpl_obj_close(l->obj);
+	memset(l, 0, sizeof(*l));
 }
 
 int load_program(struct loaded *l, const char *path, const char *iface, const struct opts *o)
 {
-	struct errbuf e = { 0 };
-	int code, err;
+	struct xdpl_error e = { 0 };
+	struct xdpl_prog *p;
+	int code;
 
 	memset(l, 0, sizeof(*l));
-	load_init(&l->fds);
 	code = obj_open_with_sets(&l->obj, path, o);
 	if (code)
 		return code;
-	l->prog = prog_choose(&l->obj, obj_display_name(path), o->prog, iface != NULL, &code);
+	l->prog = prog_choose(l->obj, obj_display_name(path), o->prog, iface != NULL, &code);
 	if (!l->prog)
 		return code;
 	if (iface) {
@@ -200,21 +200,16 @@ int load_program(struct loaded *l, const char *path, const char *iface, const st
 		if (l->ifindex < 0)
 			return report(&e, EXIT_ENV);
 	}
-	xdpl_log("object %s: program %s (section %s)%s%s", obj_display_name(path), l->prog->name,
-		 l->prog->section,
-		 iface ? ", interface " : "", iface ? iface : "");
-	err = load_btf(&l->obj, &o->load, &l->fds, &e);
-	if (!err)
-		err = load_externs(&l->obj, &o->load, &l->fds, &e);
-	if (!err)
-		err = load_maps(&l->obj, &o->load, &l->fds, &e);
-	if (!err)
-		err = load_prog(&l->obj, l->prog, &l->fds, &e);
+	cli_log("object %s: program %s (section %s)%s%s", obj_display_name(path),
+		xdpl_prog_name(l->prog), xdpl_prog_section(l->prog), iface ? ", interface " : "",
+		iface ? iface : "");
+	/* Only the chosen program: the object's others may be of kinds we do not load. */
+	for (size_t i = 0; (p = xdpl_obj_prog(l->obj, i)); i++)
+		xdpl_prog_set_autoload(p, p == l->prog);
 	/* A fault we found ourselves is in the object; one the kernel found, the kernel's. */
-	if (err)
+	if (xdpl_obj_load(l->obj, &o->load, &e))
 		return report(&e, e.errnum ? EXIT_KERNEL : EXIT_OBJECT);
-	bpf_obj_info(l->fds.prog_fd, &l->info, sizeof(l->info));
-	xdpl_log("load: program %s is id %u", l->prog->name, l->info.id);
+	l->id = xdpl_prog_id(l->prog);
 	return EXIT_OK;
 }
 
@@ -369,11 +364,11 @@ static int option_value(const struct verb *v, struct opts *o, unsigned int bit, 
 		break;
 	case OPT_MODE:
 		if (!strcmp(val, "skb") || !strcmp(val, "generic"))
-			o->mode_flags = XDP_FLAGS_SKB_MODE;
+			o->mode = XDPL_XDP_SKB;
 		else if (!strcmp(val, "native") || !strcmp(val, "drv"))
-			o->mode_flags = XDP_FLAGS_DRV_MODE;
+			o->mode = XDPL_XDP_NATIVE;
 		else if (!strcmp(val, "hw") || !strcmp(val, "offload"))
-			o->mode_flags = XDP_FLAGS_HW_MODE;
+			o->mode = XDPL_XDP_HW;
 		else
 			return usage_error(v, "--mode %s: expected skb, native or hw", val);
 		break;
@@ -471,6 +466,7 @@ int main(int argc, char **argv)
 	bool options_done = false;
 	int exit_code;
 
+	o.load.sz = sizeof(o.load);
 	o.load.pin_dir = o.pin_base = "/sys/fs/bpf/xdpload";
 	/* Positional arguments are gathered in place, in argv after the verb. */
 	o.args = (const char **)argv + 2;
@@ -478,7 +474,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* -v may come before the verb too: `xdpload -v attach ...`. */
 	while (argc > 1 && !strcmp(argv[1], "-v")) {
-		xdpl_verbose = true;
+		verbose_on();
 		argv[1] = argv[0];
 		argv++;
 		argc--;
@@ -518,7 +514,7 @@ int main(int argc, char **argv)
 			return EXIT_OK;
 		}
 		if (!strcmp(a, "-v")) {
-			xdpl_verbose = true;
+			verbose_on();
 			continue;
 		}
 		for (size_t k = 0; k < sizeof(options) / sizeof(options[0]); k++)
@@ -560,6 +556,6 @@ int main(int argc, char **argv)
 	if (o.nargs < v->min_args)
 		return usage_error(v, "%s needs more arguments", v->name);
 	exit_code = v->fn(&o);
-	nl_close();
+	xdpl_nl_close(nl_handle);
 	return exit_code;
 }

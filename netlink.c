@@ -7,7 +7,11 @@
  * and every reply is checked for our sequence number and port id before it is
  * believed.  Attribute walks are bounded by the enclosing length at each step.
  * When the kernel explains a refusal ("Error: ..."), its words are kept in
- * errbuf.kernel for loader.c to print.  Nothing here prints.
+ * xdpl_error.kernel for the caller to print.  A dump the kernel marks as
+ * interrupted (NLM_F_DUMP_INTR: links changed while it ran) is taken again.
+ * The socket and the reply buffer live in the handle the caller owns
+ * (struct xdpl_nl); lib/xdp.c builds the attach policy on these requests.
+ * Nothing here prints.
  *
  *   request:  nlmsghdr | ifinfomsg | IFLA_XDP { IFLA_XDP_FD, IFLA_XDP_FLAGS,
  *                                               IFLA_XDP_EXPECTED_FD }
@@ -72,6 +76,7 @@ struct nl_sockaddr {
 #define NLM_F_REQUEST 0x01
 #define NLM_F_MULTI 0x02
 #define NLM_F_ACK 0x04
+#define NLM_F_DUMP_INTR 0x10
 #define NLM_F_DUMP 0x300
 #define NLM_F_CAPPED 0x100
 #define NLM_F_ACK_TLVS 0x200
@@ -108,30 +113,50 @@ struct nl_request {
 	uint8_t attrs[128];
 };
 
-struct nl_socket {
+/*
+ * One rtnetlink conversation.  The socket opens with the first request, so
+ * a handle costs nothing until it is used, and then serves every request:
+ * attach reads the mode back after setting it, detach reads the state before
+ * clearing it, and a socket each would cost five more syscalls (socket, two
+ * setsockopt, bind, getsockname) and a close.  A request left unfinished by
+ * an error cannot confuse the next one, whose replies are told apart by
+ * their sequence number.  Replies land in the handle's one buffer: no
+ * callback makes a request, so only one request uses it at a time.
+ */
+struct xdpl_nl {
 	int fd;
 	uint32_t port;
 	uint32_t seq;
+	uint8_t buf[NL_RECV_SIZE];
 };
 
-/*
- * The run's one rtnetlink socket, opened by its first request and closed by
- * nl_close() as xdpload exits: attach reads the mode back after setting it,
- * detach reads the state before clearing it, and a second socket would cost
- * five more syscalls (socket, two setsockopt, bind, getsockname) and a close.
- * A request left unfinished by an error cannot confuse the next one, whose
- * replies are told apart by their sequence number.
- */
-static struct nl_socket nl_run = { .fd = -1 };
+int xdpl_nl_open(struct xdpl_nl **out, struct xdpl_error *e)
+{
+	struct xdpl_nl *nl = malloc(sizeof(*nl));
 
-static int nl_socket_get(struct nl_socket **out, struct errbuf *e)
+	*out = nl;
+	if (!nl)
+		return err_set(e, -ENOMEM, "netlink: out of memory for a handle");
+	nl->fd = -1;
+	nl->port = nl->seq = 0;
+	return 0;
+}
+
+void xdpl_nl_close(struct xdpl_nl *nl)
+{
+	if (!nl)
+		return;
+	if (nl->fd >= 0)
+		close(nl->fd);
+	free(nl);
+}
+
+static int nl_connect(struct xdpl_nl *nl, struct xdpl_error *e)
 {
 	struct nl_sockaddr sa = { .nl_family = AF_NETLINK };
-	struct nl_socket *nl = &nl_run;
 	socklen_t len = sizeof(sa);
 	int one = 1;
 
-	*out = nl;
 	if (nl->fd >= 0)
 		return 0;
 	nl->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
@@ -144,7 +169,8 @@ static int nl_socket_get(struct nl_socket **out, struct errbuf *e)
 	    getsockname(nl->fd, (struct sockaddr *)&sa, &len) < 0) {
 		int err = -errno;
 
-		nl_close();
+		close(nl->fd);
+		nl->fd = -1;
 		return err_sys(e, err, "netlink: cannot bind the rtnetlink socket");
 	}
 	nl->port = sa.nl_pid;
@@ -153,34 +179,26 @@ static int nl_socket_get(struct nl_socket **out, struct errbuf *e)
 	return 0;
 }
 
-void nl_close(void)
-{
-	if (nl_run.fd >= 0)
-		close(nl_run.fd);
-	nl_run.fd = -1;
-}
-
 /*
- * The index of the interface called name, or -errno.  Any socket answers
- * SIOCGIFINDEX for its network namespace; asking the run's socket saves the
- * socket if_nametoindex() opens for this one question, and its close.
+ * The index of the interface called name.  Any socket answers SIOCGIFINDEX
+ * for its network namespace; asking the handle's socket saves the socket
+ * if_nametoindex() opens for this one question, and its close.
  */
-int nl_ifindex(const char *name)
+int xdpl_nl_ifindex(struct xdpl_nl *nl, const char *name, struct xdpl_error *e)
 {
-	struct errbuf e = { 0 };
-	struct nl_socket *nl;
 	struct ifreq ifr;
 	int err;
 
 	if (strlen(name) >= sizeof(ifr.ifr_name))
-		return -ENODEV;
-	err = nl_socket_get(&nl, &e);
+		return err_set(e, -ENODEV, "netlink: interface name %s is longer than %zu characters",
+			       name, sizeof(ifr.ifr_name) - 1);
+	err = nl_connect(nl, e);
 	if (err)
 		return err;
 	memset(&ifr, 0, sizeof(ifr));
 	memcpy(ifr.ifr_name, name, strlen(name));
 	if (ioctl(nl->fd, SIOCGIFINDEX, &ifr) < 0)
-		return -errno;
+		return err_sys(e, -errno, "netlink: no interface %s in this network namespace", name);
 	xdpl_log("netlink: interface %s is ifindex %d", name, ifr.ifr_ifindex);
 	return ifr.ifr_ifindex;
 }
@@ -230,14 +248,14 @@ static void attrs_walk(const uint8_t *p, size_t len,
 
 static void extack_attr(const struct nlattr *a, const uint8_t *data, size_t n, void *ctx)
 {
-	struct errbuf *e = ctx;
+	struct xdpl_error *e = ctx;
 
 	if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG && n > 0 && memchr(data, '\0', n))
 		snprintf(e->kernel, sizeof(e->kernel), "%s", (const char *)data);
 }
 
 /* An NLMSG_ERROR: 0 for an ACK, -errno otherwise; extack text into e->kernel. */
-static int error_read(const struct nlmsghdr *h, struct errbuf *e)
+static int error_read(const struct nlmsghdr *h, struct xdpl_error *e)
 {
 	const uint8_t *p = (const uint8_t *)h + NL_HDRLEN;
 	size_t len = h->nlmsg_len - NL_HDRLEN, skip;
@@ -259,19 +277,22 @@ static int error_read(const struct nlmsghdr *h, struct errbuf *e)
 
 /*
  * Send one request and read replies until its ACK (or NLMSG_DONE for a dump),
- * handing each RTM_NEWLINK to fn.  Replies land in one static buffer (no
- * callback makes a request, so only one call uses it at a time): a 64 KiB
- * malloc per request cost an mmap and a munmap each time.
+ * handing each RTM_NEWLINK to fn.  *interrupted tells whether the kernel
+ * marked any reply of a dump NLM_F_DUMP_INTR (the list changed under it).
  */
-static int nl_talk(struct nl_socket *nl, struct nl_request *req, const char *what,
+static int nl_talk(struct xdpl_nl *nl, struct nl_request *req, const char *what,
 		   int (*fn)(const struct ifinfomsg *ifi, const uint8_t *attrs, size_t len, void *ctx),
-		   void *ctx, struct errbuf *e)
+		   void *ctx, bool *interrupted, struct xdpl_error *e)
 {
-	static uint8_t buf[NL_RECV_SIZE];
+	uint8_t *buf = nl->buf;
 	struct nl_sockaddr kernel = { .nl_family = AF_NETLINK };
+	struct xdpl_error scratch = { 0 };
 	uint32_t replies = 0;
 	int err = 0;
 	bool done = false;
+
+	if (!e)
+		e = &scratch; /* the caller does not want the explanation; we still need room for it */
 
 	req->hdr.nlmsg_seq = ++nl->seq;
 	req->hdr.nlmsg_pid = nl->port;
@@ -304,6 +325,8 @@ static int nl_talk(struct nl_socket *nl, struct nl_request *req, const char *wha
 			}
 			step = NL_ALIGN(h->nlmsg_len);
 			if (h->nlmsg_seq == req->hdr.nlmsg_seq && h->nlmsg_pid == nl->port) {
+				if ((h->nlmsg_flags & NLM_F_DUMP_INTR) && interrupted)
+					*interrupted = true;
 				if (h->nlmsg_type == NLMSG_ERROR) {
 					err = error_read(h, e);
 					if (err) {
@@ -369,15 +392,15 @@ static void request_init(struct nl_request *req, uint16_t type, uint16_t flags, 
  * Set (prog_fd >= 0) or clear (prog_fd == -1) the XDP program of an interface.
  * With XDP_FLAGS_REPLACE, expected_fd is the program we expect to replace.
  */
-int nl_xdp_set(int ifindex, int prog_fd, uint32_t flags, int expected_fd, struct errbuf *e)
+int nl_xdp_set(struct xdpl_nl *nl, int ifindex, int prog_fd, uint32_t flags, int expected_fd,
+	       struct xdpl_error *e)
 {
-	struct nl_socket *nl;
 	struct nl_request req;
 	struct nlattr *nest;
 	int32_t fd = prog_fd;
 	int err;
 
-	err = nl_socket_get(&nl, e);
+	err = nl_connect(nl, e);
 	if (err)
 		return err;
 	request_init(&req, RTM_SETLINK, NLM_F_ACK, ifindex);
@@ -391,8 +414,17 @@ int nl_xdp_set(int ifindex, int prog_fd, uint32_t flags, int expected_fd, struct
 		attr_put(&req, IFLA_XDP_EXPECTED_FD, &expected, sizeof(expected));
 	}
 	nest_end(&req, nest);
-	return nl_talk(nl, &req, "RTM_SETLINK (IFLA_XDP)", NULL, NULL, e);
+	return nl_talk(nl, &req, "RTM_SETLINK (IFLA_XDP)", NULL, NULL, NULL, e);
 }
+
+/* What IFLA_XDP says, before state_parse() sorts it by mode. */
+struct xdp_state {
+	struct xdpl_xdp_info *info;
+	uint8_t attached; /* IFLA_XDP_ATTACHED: the mode, or XDP_ATTACHED_MULTI */
+	uint32_t prog_id; /* IFLA_XDP_PROG_ID: the program when only one is attached */
+};
+
+#define XDP_ATTACHED_MULTI 4
 
 static void xdp_attr(const struct nlattr *a, const uint8_t *data, size_t n, void *ctx)
 {
@@ -409,13 +441,13 @@ static void xdp_attr(const struct nlattr *a, const uint8_t *data, size_t n, void
 		st->prog_id = v;
 		break;
 	case IFLA_XDP_DRV_PROG_ID:
-		st->mode_ids[XDP_MODE_NATIVE] = v;
+		st->info->prog_id[XDPL_XDP_NATIVE] = v;
 		break;
 	case IFLA_XDP_SKB_PROG_ID:
-		st->mode_ids[XDP_MODE_SKB] = v;
+		st->info->prog_id[XDPL_XDP_SKB] = v;
 		break;
 	case IFLA_XDP_HW_PROG_ID:
-		st->mode_ids[XDP_MODE_HW] = v;
+		st->info->prog_id[XDPL_XDP_HW] = v;
 		break;
 	}
 }
@@ -427,7 +459,7 @@ static void link_attr(const struct nlattr *a, const uint8_t *data, size_t n, voi
 	switch (a->nla_type & NLA_TYPE_MASK) {
 	case IFLA_IFNAME:
 		if (n > 0 && memchr(data, '\0', n))
-			snprintf(st->ifname, sizeof(st->ifname), "%s", (const char *)data);
+			snprintf(st->info->ifname, sizeof(st->info->ifname), "%s", (const char *)data);
 		break;
 	case IFLA_XDP:
 		attrs_walk(data, n, xdp_attr, st);
@@ -435,15 +467,17 @@ static void link_attr(const struct nlattr *a, const uint8_t *data, size_t n, voi
 	}
 }
 
-static void state_parse(struct xdp_state *st, const struct ifinfomsg *ifi, const uint8_t *attrs,
-			size_t len)
+static void state_parse(struct xdpl_xdp_info *info, const struct ifinfomsg *ifi,
+			const uint8_t *attrs, size_t len)
 {
-	memset(st, 0, sizeof(*st));
-	st->ifindex = ifi->ifi_index;
-	attrs_walk(attrs, len, link_attr, st);
+	struct xdp_state st = { info, 0, 0 };
+
+	memset(info, 0, sizeof(*info));
+	info->ifindex = ifi->ifi_index;
+	attrs_walk(attrs, len, link_attr, &st);
 	/* With one program attached the kernel reports its id only as PROG_ID. */
-	if (st->attached > XDP_MODE_NONE && st->attached < XDP_MODE_MULTI)
-		st->mode_ids[st->attached] = st->prog_id;
+	if (st.attached >= XDPL_XDP_NATIVE && st.attached <= XDPL_XDP_HW)
+		info->prog_id[st.attached] = st.prog_id;
 }
 
 static int one_link(const struct ifinfomsg *ifi, const uint8_t *attrs, size_t len, void *ctx)
@@ -452,34 +486,34 @@ static int one_link(const struct ifinfomsg *ifi, const uint8_t *attrs, size_t le
 	return 0;
 }
 
-int nl_xdp_get(int ifindex, struct xdp_state *st, struct errbuf *e)
+int xdpl_xdp_query(struct xdpl_nl *nl, int ifindex, struct xdpl_xdp_info *info,
+		   struct xdpl_error *e)
 {
-	struct nl_socket *nl;
 	struct nl_request req;
 	uint32_t mask = RTEXT_FILTER_SKIP_STATS;
 	int err;
 
-	memset(st, 0, sizeof(*st));
-	err = nl_socket_get(&nl, e);
+	memset(info, 0, sizeof(*info));
+	err = nl_connect(nl, e);
 	if (err)
 		return err;
 	request_init(&req, RTM_GETLINK, NLM_F_ACK, ifindex);
 	attr_put(&req, IFLA_EXT_MASK, &mask, sizeof(mask));
-	return nl_talk(nl, &req, "RTM_GETLINK", one_link, st, e);
+	return nl_talk(nl, &req, "RTM_GETLINK", one_link, info, NULL, e);
 }
 
 struct link_list {
-	struct xdp_state *items;
+	struct xdpl_xdp_info *items;
 	size_t count;
 };
 
 static int list_link(const struct ifinfomsg *ifi, const uint8_t *attrs, size_t len, void *ctx)
 {
 	struct link_list *list = ctx;
-	struct xdp_state st, *grown;
+	struct xdpl_xdp_info st, *grown;
 
 	state_parse(&st, ifi, attrs, len);
-	if (st.attached == XDP_MODE_NONE)
+	if (!st.prog_id[XDPL_XDP_NATIVE] && !st.prog_id[XDPL_XDP_SKB] && !st.prog_id[XDPL_XDP_HW])
 		return 0;
 	grown = realloc(list->items, (list->count + 1) * sizeof(*grown));
 	if (!grown)
@@ -489,21 +523,39 @@ static int list_link(const struct ifinfomsg *ifi, const uint8_t *attrs, size_t l
 	return 0;
 }
 
-/* Every interface of this network namespace that has an XDP program. */
-int nl_xdp_list(struct xdp_state **items, size_t *count, struct errbuf *e)
+#define DUMP_TRIES 8
+
+/*
+ * Every interface of this network namespace that has an XDP program.  A
+ * dump the kernel marks interrupted (links came or went while it ran) may
+ * have missed or doubled an interface: it is taken again, a few times.
+ */
+int xdpl_xdp_list(struct xdpl_nl *nl, struct xdpl_xdp_info **items, size_t *count,
+		  struct xdpl_error *e)
 {
 	struct link_list list = { NULL, 0 };
-	struct nl_socket *nl;
 	struct nl_request req;
 	uint32_t mask = RTEXT_FILTER_SKIP_STATS;
-	int err;
+	bool interrupted = true;
+	int err, tries;
 
-	err = nl_socket_get(&nl, e);
+	err = nl_connect(nl, e);
 	if (err)
 		return err;
-	request_init(&req, RTM_GETLINK, NLM_F_DUMP, 0);
-	attr_put(&req, IFLA_EXT_MASK, &mask, sizeof(mask));
-	err = nl_talk(nl, &req, "RTM_GETLINK (dump)", list_link, &list, e);
+	for (tries = 0; !err && interrupted && tries < DUMP_TRIES; tries++) {
+		interrupted = false;
+		free(list.items);
+		list.items = NULL;
+		list.count = 0;
+		request_init(&req, RTM_GETLINK, NLM_F_DUMP, 0);
+		attr_put(&req, IFLA_EXT_MASK, &mask, sizeof(mask));
+		err = nl_talk(nl, &req, "RTM_GETLINK (dump)", list_link, &list, &interrupted, e);
+		if (!err && interrupted)
+			xdpl_log("netlink: the dump was interrupted by a change of links; taking it again");
+	}
+	if (!err && interrupted)
+		err = err_set(e, -EAGAIN, "netlink: RTM_GETLINK (dump): interrupted %d times in a row by changing links",
+			      DUMP_TRIES);
 	if (err) {
 		free(list.items);
 		return err;

@@ -20,29 +20,28 @@
 
 #include "cli/cli.h"
 
-/* The attachment mode holding prog_id, or XDP_MODE_NONE. */
-static int mode_of(const struct xdp_state *st, uint32_t prog_id)
+/* The mode is the one asked for, or, when the kernel chose it, asked back. */
+void print_attached(const struct loaded *l, const char *iface, enum xdpl_xdp_mode mode)
 {
-	for (int m = XDP_MODE_NATIVE; m <= XDP_MODE_HW; m++)
-		if (st->mode_ids[m] && st->mode_ids[m] == prog_id)
-			return m;
-	return XDP_MODE_NONE;
+	struct xdpl_xdp_info info;
+
+	if (mode == XDPL_XDP_AUTO && xdpl_xdp_query(cli_nl(), l->ifindex, &info, NULL) == 0)
+		mode = xdpl_xdp_mode_of(&info, l->id);
+	printf("attached %s (id %u) to %s (%s mode)\n", xdpl_prog_name(l->prog), l->id, iface,
+	       mode == XDPL_XDP_AUTO ? "none" : xdpl_xdp_mode_name(mode));
 }
 
-/* The mode is the one asked for in mode_flags, or, when the kernel chose it, asked back. */
-void print_attached(const struct loaded *l, const char *iface, uint32_t mode_flags)
+/* The program an interface runs (the first mode that has one), or 0. */
+static uint32_t attached_id(const struct xdpl_xdp_info *info, enum xdpl_xdp_mode *mode)
 {
-	struct xdp_state st;
-	struct errbuf e = { 0 };
-	int mode = XDP_MODE_NONE;
-
-	for (int m = XDP_MODE_NATIVE; m <= XDP_MODE_HW; m++)
-		if (mode_flags & mode_flag(m))
-			mode = m;
-	if (mode == XDP_MODE_NONE && nl_xdp_get(l->ifindex, &st, &e) == 0)
-		mode = mode_of(&st, l->info.id);
-	printf("attached %s (id %u) to %s (%s mode)\n", l->prog->name, l->info.id, iface,
-	       mode_name(mode));
+	for (int m = XDPL_XDP_NATIVE; m <= XDPL_XDP_HW; m++) {
+		if (info->prog_id[m]) {
+			if (mode)
+				*mode = (enum xdpl_xdp_mode)m;
+			return info->prog_id[m];
+		}
+	}
+	return 0;
 }
 
 /*
@@ -51,10 +50,9 @@ void print_attached(const struct loaded *l, const char *iface, uint32_t mode_fla
  */
 static bool iface_gone(int ifindex, const char *iface)
 {
-	struct errbuf e = { 0 };
-	struct xdp_state st;
+	struct xdpl_xdp_info info;
 
-	if (nl_xdp_get(ifindex, &st, &e) != -ENODEV)
+	if (xdpl_xdp_query(cli_nl(), ifindex, &info, NULL) != -ENODEV)
 		return false;
 	fprintf(stderr, "xdpload: hint: %s (ifindex %d) is gone: it was removed after xdpload looked it up\n",
 		iface, ifindex);
@@ -67,13 +65,11 @@ static bool iface_gone(int ifindex, const char *iface)
  */
 static bool link_holds(int ifindex, const char *iface)
 {
-	struct errbuf e = { 0 };
-	struct xdp_state st;
+	struct xdpl_xdp_info info;
 	uint32_t id;
 
-	if (nl_xdp_get(ifindex, &st, &e) || !st.attached)
+	if (xdpl_xdp_query(cli_nl(), ifindex, &info, NULL) || !(id = attached_id(&info, NULL)))
 		return false;
-	id = st.prog_id ? st.prog_id : st.mode_ids[XDP_MODE_NATIVE];
 	if (strcmp(attached_via(ifindex, id), "link"))
 		return false;
 	fprintf(stderr, "xdpload: hint: %s already has an XDP program (id %u) held by a bpf_link, as `xdpload run` holds one; neither detach nor --force can remove it: it goes when the link's owner ends\n",
@@ -82,41 +78,32 @@ static bool link_holds(int ifindex, const char *iface)
 }
 
 /*
- * RTM_SETLINK for a loaded program: only where no program is (the kernel
- * checks, XDP_FLAGS_UPDATE_IF_NOEXIST), or with --force in place of the one
- * there, swapped atomically (XDP_FLAGS_REPLACE names the program we expect).
+ * RTM_SETLINK for a loaded program: only where no program is, or with
+ * --force in place of the one there, swapped atomically (the library's one
+ * policy, lib/xdp.c).  A --force that asks another mode than the replaced
+ * program's is refused before anything is sent.
  */
 int attach_netlink(struct loaded *l, const char *iface, const struct opts *o)
 {
-	struct errbuf e = { 0 };
-	struct xdp_state st;
-	uint32_t flags = o->mode_flags;
-	int expected_fd = -1, code, err;
+	struct xdpl_xdp_attach_opts at = { .sz = sizeof(at), .mode = o->mode, .replace = o->force };
+	struct xdpl_error e = { 0 };
+	struct xdpl_xdp_info info;
+	enum xdpl_xdp_mode have;
+	uint32_t old;
+	int code, err;
 
-	if (!o->force) {
-		flags |= XDP_FLAGS_UPDATE_IF_NOEXIST;
-	} else if (nl_xdp_get(l->ifindex, &st, &e) == 0 && st.attached) {
-		int mode = st.attached == XDP_MODE_MULTI ? XDP_MODE_NATIVE : st.attached;
-
-		if (flags && flags != mode_flag(mode)) {
-			fprintf(stderr, "xdpload: attach: %s has program %u in %s mode; --force replaces a program in its own mode, so detach it first to use %s mode\n",
-				iface, st.mode_ids[mode], mode_name(mode),
-				flags == XDP_FLAGS_SKB_MODE ? "skb" : flags == XDP_FLAGS_HW_MODE ? "hw" : "native");
-			return EXIT_ATTACH;
-		}
-		flags = mode_flag(mode);
-		expected_fd = bpf_fd_by_id(BPF_PROG_GET_FD_BY_ID, st.mode_ids[mode]);
-		if (expected_fd >= 0)
-			flags |= XDP_FLAGS_REPLACE;
+	if (o->force && o->mode != XDPL_XDP_AUTO &&
+	    xdpl_xdp_query(cli_nl(), l->ifindex, &info, NULL) == 0 &&
+	    (old = attached_id(&info, &have)) && have != o->mode) {
+		fprintf(stderr, "xdpload: attach: %s has program %u in %s mode; --force replaces a program in its own mode, so detach it first to use %s mode\n",
+			iface, old, xdpl_xdp_mode_name(have), xdpl_xdp_mode_name(o->mode));
+		return EXIT_ATTACH;
 	}
-	xdpl_log("attach: RTM_SETLINK IFLA_XDP: ifindex %d, prog fd %d, flags 0x%x%s", l->ifindex,
-		 l->fds.prog_fd, flags, expected_fd >= 0 ? ", replacing the current program" : "");
-	err = nl_xdp_set(l->ifindex, l->fds.prog_fd, flags, expected_fd, &e);
-	if (expected_fd >= 0)
-		close(expected_fd);
+	err = xdpl_xdp_attach(cli_nl(), l->ifindex, xdpl_prog_fd(l->prog), &at, &e);
 	if (err) {
-		snprintf(e.msg, sizeof(e.msg), "attach: %s to %s: RTM_SETLINK refused",
-			 l->prog->name, iface);
+		if (e.errnum)
+			snprintf(e.msg, sizeof(e.msg), "attach: %s to %s: RTM_SETLINK refused",
+				 xdpl_prog_name(l->prog), iface);
 		code = report(&e, EXIT_ATTACH);
 		if ((err == -EBUSY || err == -EEXIST) && !link_holds(l->ifindex, iface))
 			fprintf(stderr, "xdpload: hint: %s already has an XDP program; replace it with --force or remove it with `xdpload detach %s`\n",
@@ -133,10 +120,10 @@ int attach_netlink(struct loaded *l, const char *iface, const struct opts *o)
 int cmd_attach(struct opts *o)
 {
 	const char *iface = o->args[1];
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct loaded l;
 	char dir[4096];
-	int code, err;
+	int code;
 	bool pinned = false;
 
 	/* The built-in firewall keeps its maps where the firewall verbs find them. */
@@ -148,10 +135,9 @@ int cmd_attach(struct opts *o)
 	if (code)
 		goto out;
 	if (o->pin) {
-		err = bpf_obj_pin(l.fds.prog_fd, o->pin);
-		if (err) {
-			err_sys(&e, err, "attach: cannot pin program %s at %s", l.prog->name, o->pin);
-			e.environment = true;
+		if (xdpl_prog_pin(l.prog, o->pin, &e)) {
+			snprintf(e.msg, sizeof(e.msg), "attach: cannot pin program %s at %s",
+				 xdpl_prog_name(l.prog), o->pin);
 			code = report(&e, EXIT_ENV);
 			goto out;
 		}
@@ -160,13 +146,13 @@ int cmd_attach(struct opts *o)
 	code = attach_netlink(&l, iface, o);
 	if (code)
 		goto out;
-	print_attached(&l, iface, o->mode_flags);
+	print_attached(&l, iface, o->mode);
 	if (pinned)
-		printf("pinned %s at %s\n", l.prog->name, o->pin);
+		printf("pinned %s at %s\n", xdpl_prog_name(l.prog), o->pin);
 out:
 	if (code && pinned)
 		unlink(o->pin);
-	loaded_close(&l, o, code != EXIT_OK);
+	loaded_close(&l, code != EXIT_OK);
 	return code;
 }
 
@@ -186,16 +172,23 @@ static int wait_for_stop(long duration)
 	return sig;
 }
 
+/* One program a --force run took off the interface, to put back if the link fails. */
+struct removed {
+	int fd;
+	uint32_t id;
+};
+
 int cmd_run(struct opts *o)
 {
 	const char *path = o->nargs ? o->args[0] : NULL;
 	const char *iface = o->nargs > 1 ? o->args[1] : "eth0";
-	struct errbuf e = { 0 };
-	struct xdp_state st;
+	struct xdpl_error e = { 0 };
+	struct xdpl_xdp_info info;
+	struct removed old[XDPL_XDP_HW + 1] = { { -1, 0 }, { -1, 0 }, { -1, 0 }, { -1, 0 } };
 	struct loaded l;
 	sigset_t set;
 	char dir[4096];
-	int link_fd = -1, old_fds[XDP_MODE_MULTI] = { -1, -1, -1, -1 }, code, sig;
+	int link_fd = -1, code, sig;
 
 	if (!path && (code = fw_builtin_prepare(o, iface, dir, sizeof(dir))))
 		return code;
@@ -211,152 +204,94 @@ int cmd_run(struct opts *o)
 		code = fw_meta_ready(dir, o);
 	if (code)
 		goto out;
-	if (o->force && nl_xdp_get(l.ifindex, &st, &e) == 0 && st.attached) {
+	if (o->force && xdpl_xdp_query(cli_nl(), l.ifindex, &info, &e) == 0) {
 		/*
 		 * A link cannot replace a netlink attachment: remove it first, but
 		 * hold on to it, to put it back if the link fails.
 		 */
-		for (int m = XDP_MODE_NATIVE; m <= XDP_MODE_HW; m++) {
-			if (!st.mode_ids[m])
+		for (int m = XDPL_XDP_NATIVE; m <= XDPL_XDP_HW; m++) {
+			struct xdpl_xdp_detach_opts det = { .sz = sizeof(det),
+							    .expected_prog_id = info.prog_id[m] };
+
+			if (!info.prog_id[m])
 				continue;
-			old_fds[m] = bpf_fd_by_id(BPF_PROG_GET_FD_BY_ID, st.mode_ids[m]);
-			if (nl_xdp_set(l.ifindex, -1, mode_flag(m), -1, &e)) {
+			old[m].id = info.prog_id[m];
+			old[m].fd = xdpl_prog_open_id(old[m].id, NULL);
+			if (xdpl_xdp_detach(cli_nl(), l.ifindex, &det, &e)) {
 				snprintf(e.msg, sizeof(e.msg), "run: removing program %u from %s failed",
-					 st.mode_ids[m], iface);
+					 info.prog_id[m], iface);
 				code = report(&e, EXIT_ATTACH);
 				goto out;
 			}
 		}
 	}
-	xdpl_log("run: BPF_LINK_CREATE: ifindex %d, prog fd %d, flags 0x%x", l.ifindex,
-		 l.fds.prog_fd, o->mode_flags);
-	link_fd = bpf_link_create_xdp(l.fds.prog_fd, l.ifindex, o->mode_flags);
+	link_fd = xdpl_xdp_link(xdpl_prog_fd(l.prog), l.ifindex, o->mode, &e);
 	if (link_fd < 0) {
-		err_sys(&e, link_fd, "run: %s to %s: BPF_LINK_CREATE (XDP) refused", l.prog->name,
-			iface);
+		snprintf(e.msg, sizeof(e.msg), "run: %s to %s: BPF_LINK_CREATE (XDP) refused",
+			 xdpl_prog_name(l.prog), iface);
 		code = report(&e, EXIT_ATTACH);
 		if (iface_gone(l.ifindex, iface))
 			code = EXIT_ENV;
 		if (link_fd == -EBUSY && !link_holds(l.ifindex, iface) &&
-		    nl_xdp_get(l.ifindex, &st, &e) == 0 && st.attached)
+		    xdpl_xdp_query(cli_nl(), l.ifindex, &info, NULL) == 0 && attached_id(&info, NULL))
 			fprintf(stderr, "xdpload: hint: %s already has an XDP program (id %u); remove it with `xdpload detach %s` or pass --force\n",
-				iface, st.prog_id ? st.prog_id : st.mode_ids[XDP_MODE_NATIVE], iface);
-		for (int m = XDP_MODE_NATIVE; m <= XDP_MODE_HW; m++)
-			if (old_fds[m] >= 0 &&
-			    nl_xdp_set(l.ifindex, old_fds[m], mode_flag(m) | XDP_FLAGS_UPDATE_IF_NOEXIST, -1, &e) == 0)
+				iface, attached_id(&info, NULL), iface);
+		for (int m = XDPL_XDP_NATIVE; m <= XDPL_XDP_HW; m++) {
+			struct xdpl_xdp_attach_opts at = { .sz = sizeof(at), .mode = (enum xdpl_xdp_mode)m };
+
+			if (old[m].fd >= 0 &&
+			    xdpl_xdp_attach(cli_nl(), l.ifindex, old[m].fd, &at, NULL) == 0)
 				fprintf(stderr, "xdpload: put the previous program back on %s (%s mode)\n",
-					iface, mode_name(m));
+					iface, xdpl_xdp_mode_name((enum xdpl_xdp_mode)m));
+		}
 		goto out;
 	}
-	xdpl_log("run: bpf_link fd %d holds %s on ifindex %d until it is closed", link_fd,
-		 l.prog->name, l.ifindex);
-	print_attached(&l, iface, o->mode_flags);
+	cli_log("run: bpf_link fd %d holds %s on ifindex %d until it is closed", link_fd,
+		xdpl_prog_name(l.prog), l.ifindex);
+	print_attached(&l, iface, o->mode);
 	fflush(stdout);
 	sig = wait_for_stop(o->duration);
-	xdpl_log("run: closing bpf_link fd %d: the kernel detaches %s", link_fd, l.prog->name);
+	cli_log("run: closing bpf_link fd %d: the kernel detaches %s", link_fd, xdpl_prog_name(l.prog));
 	close(link_fd);
-	printf("detached %s from %s (%s)\n", l.prog->name, iface,
+	printf("detached %s from %s (%s)\n", xdpl_prog_name(l.prog), iface,
 	       sig < 0 ? "duration elapsed" : sig == SIGINT ? "SIGINT" : "SIGTERM");
 out:
-	for (int m = XDP_MODE_NATIVE; m <= XDP_MODE_HW; m++)
-		if (old_fds[m] >= 0)
-			close(old_fds[m]);
-	loaded_close(&l, o, code != EXIT_OK);
+	for (int m = XDPL_XDP_NATIVE; m <= XDPL_XDP_HW; m++)
+		if (old[m].fd >= 0)
+			close(old[m].fd);
+	loaded_close(&l, code != EXIT_OK);
 	return code;
-}
-
-/*
- * The bpf_link holding prog_id on ifindex, as an fd, or -1: netlink holds it,
- * or (*unknown) we may not look at every link (EPERM).
- */
-int xdp_link_find(int ifindex, uint32_t prog_id, bool *unknown)
-{
-	uint32_t id = 0;
-	int err;
-
-	*unknown = false;
-	while ((err = bpf_next_id(BPF_LINK_GET_NEXT_ID, id, &id)) == 0) {
-		struct bpf_link_info info;
-		int fd = bpf_fd_by_id(BPF_LINK_GET_FD_BY_ID, id);
-
-		if (fd < 0) {
-			*unknown |= fd != -ENOENT; /* gone meanwhile is fine; EPERM is not */
-			continue;
-		}
-		if (bpf_obj_info(fd, &info, sizeof(info)) == 0 && info.type == BPF_LINK_TYPE_XDP &&
-		    info.prog_id == prog_id && (int)info.xdp_ifindex == ifindex)
-			return fd;
-		close(fd);
-	}
-	*unknown |= err != -ENOENT;
-	return -1;
-}
-
-/* Whether a pinned file holds a map (true) or a program (false). */
-static int pin_kind(int fd, bool *is_map)
-{
-	char link[64], target[64];
-	ssize_t n;
-
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n < 0)
-		return -errno;
-	target[n] = '\0';
-	*is_map = strstr(target, "bpf-map") != NULL;
-	return strstr(target, "bpf-map") || strstr(target, "bpf-prog") ? 0 : -EINVAL;
-}
-
-/* The maps a program uses (up to MAX_PROG_MAPS), noted before detaching may free it. */
-void prog_maps_get(uint32_t prog_id, struct prog_maps *pm)
-{
-	struct bpf_prog_info info;
-	struct bpf_info_by_fd_attr attr;
-	int fd = bpf_fd_by_id(BPF_PROG_GET_FD_BY_ID, prog_id);
-
-	memset(pm, 0, sizeof(*pm));
-	pm->prog_id = prog_id;
-	if (fd < 0)
-		return;
-	memset(&info, 0, sizeof(info));
-	info.nr_map_ids = MAX_PROG_MAPS;
-	info.map_ids = bpf_ptr(pm->map_ids);
-	memset(&attr, 0, sizeof(attr));
-	attr.bpf_fd = (uint32_t)fd;
-	attr.info_len = sizeof(info);
-	attr.info = bpf_ptr(&info);
-	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr)) == 0)
-		pm->nmaps = info.nr_map_ids < MAX_PROG_MAPS ? info.nr_map_ids : MAX_PROG_MAPS;
-	close(fd);
 }
 
 /*
  * detach --unpin, once the program is off the interface: remove the pins
  * under the pin directory that hold it or one of its maps.
  */
-static void unpin_program(const struct prog_maps *pm, const char *dir)
+static void unpin_program(const struct xdpl_prog_info *pi, const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *ent;
 
 	while (d && (ent = readdir(d))) {
 		char path[4096];
-		struct bpf_map_info info;
-		bool is_map = false, mine = false;
-		int pin;
+		enum xdpl_pin_kind kind;
+		struct xdpl_map_info map;
+		struct xdpl_prog_info prog;
+		bool mine = false;
+		int fd;
 
 		if (ent->d_name[0] == '.' ||
 		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir, ent->d_name) >= sizeof(path))
 			continue;
-		pin = bpf_obj_get(path);
-		if (pin < 0)
+		fd = xdpl_pin_open(path, &kind, NULL);
+		if (fd < 0)
 			continue;
-		if (pin_kind(pin, &is_map) == 0 && bpf_obj_info(pin, &info, sizeof(info)) == 0) {
-			for (uint32_t i = 0; is_map && i < pm->nmaps; i++)
-				mine |= info.id == pm->map_ids[i];
-			mine |= !is_map && info.id == pm->prog_id;
-		}
-		close(pin);
+		if (kind == XDPL_PIN_MAP && xdpl_map_info(fd, &map, NULL) == 0)
+			for (uint32_t i = 0; i < pi->nr_map_ids && i < 64; i++)
+				mine |= map.id == pi->map_ids[i];
+		if (kind == XDPL_PIN_PROG && xdpl_prog_info_by_fd(fd, &prog, NULL) == 0)
+			mine = prog.id == pi->id;
+		close(fd);
 		if (mine && unlink(path) == 0)
 			printf("unpinned %s\n", path);
 	}
@@ -367,37 +302,37 @@ static void unpin_program(const struct prog_maps *pm, const char *dir)
 int cmd_detach(struct opts *o)
 {
 	const char *iface = o->args[0];
-	struct errbuf e = { 0 };
-	struct xdp_state st;
+	struct xdpl_error e = { 0 };
+	struct xdpl_xdp_info info;
 	int ifindex, removed = 0;
 
 	ifindex = iface_index(iface, &e);
 	if (ifindex < 0)
 		return report(&e, EXIT_ENV);
-	if (nl_xdp_get(ifindex, &st, &e))
+	if (xdpl_xdp_query(cli_nl(), ifindex, &info, &e))
 		return report(&e, EXIT_ATTACH);
-	for (int m = XDP_MODE_NATIVE; m <= XDP_MODE_HW; m++) {
-		struct bpf_prog_info info;
-		struct prog_maps pm;
+	for (int m = XDPL_XDP_NATIVE; m <= XDPL_XDP_HW; m++) {
+		struct xdpl_xdp_detach_opts det = { .sz = sizeof(det), .expected_prog_id = info.prog_id[m] };
+		struct xdpl_prog_info pi;
 		int code;
 
-		if (!st.mode_ids[m] || (o->mode_flags && o->mode_flags != mode_flag(m)))
+		if (!info.prog_id[m] || (o->mode != XDPL_XDP_AUTO && (int)o->mode != m))
 			continue;
-		prog_info_by_id(st.mode_ids[m], &info);
-		if (o->unpin)
-			prog_maps_get(st.mode_ids[m], &pm);
-		if (nl_xdp_set(ifindex, -1, mode_flag(m), -1, &e)) {
+		/* What it is and which maps it uses, noted before detaching may free it. */
+		prog_info_by_id(info.prog_id[m], &pi);
+		pi.id = info.prog_id[m];
+		if (xdpl_xdp_detach(cli_nl(), ifindex, &det, &e)) {
 			snprintf(e.msg, sizeof(e.msg), "detach: %s (id %u) from %s (%s mode): RTM_SETLINK refused",
-				 info.name, st.mode_ids[m], iface, mode_name(m));
+				 pi.name, info.prog_id[m], iface, xdpl_xdp_mode_name((enum xdpl_xdp_mode)m));
 			code = report(&e, EXIT_ATTACH);
 			if (strstr(e.kernel, "link"))
 				fprintf(stderr, "xdpload: hint: a bpf_link holds it (`xdpload run` or another loader); stop that process to detach\n");
 			return code;
 		}
-		printf("detached %s (id %u) from %s (%s mode)\n", info.name, st.mode_ids[m], iface,
-		       mode_name(m));
+		printf("detached %s (id %u) from %s (%s mode)\n", pi.name, info.prog_id[m], iface,
+		       xdpl_xdp_mode_name((enum xdpl_xdp_mode)m));
 		if (o->unpin)
-			unpin_program(&pm, o->load.pin_dir);
+			unpin_program(&pi, o->load.pin_dir);
 		removed++;
 	}
 	if (!removed)

@@ -10,8 +10,21 @@
 #ifndef XDPLOAD_CLI_H
 #define XDPLOAD_CLI_H
 
+#include <stdio.h>
+
+/*
+ * The command line is a client of the library: it calls the public API
+ * alone.  bpf_sys.h only lends it the kernel's names for program and map
+ * kinds.  (show.c's inspect and fw_cli.c/rules_cli.c reach further; each
+ * says why at its top.)
+ */
 #include "bpf_sys.h"
-#include "lib/internal.h"
+#include "xdpload.h"
+
+#ifndef XDPLOAD_INTERNAL_H /* show.c has the library's own */
+#define err_set(e, err, ...) xdpl_error_set(e, err, false, __VA_ARGS__)
+#define err_sys(e, err, ...) xdpl_error_set(e, err, true, __VA_ARGS__)
+#endif
 
 enum exit_code {
 	EXIT_OK = 0,
@@ -28,7 +41,7 @@ struct opts {
 	const char **args; /* positional arguments; args[0] is NULL for --builtin */
 	int nargs;
 	const char *prog;
-	uint32_t mode_flags; /* XDP_FLAGS_*_MODE, 0: let the kernel choose */
+	enum xdpl_xdp_mode mode; /* --mode; XDPL_XDP_AUTO: let the kernel choose */
 	bool force, json, unpin;
 	long duration;       /* seconds; -1: until a signal */
 	const char *sets[MAX_SETS];
@@ -36,7 +49,7 @@ struct opts {
 	const char *pin;     /* attach: pin the program here */
 	const char *packet;  /* test: hex bytes or a file */
 	unsigned long repeat;
-	struct load_opts load;
+	struct xdpl_load_opts load;
 	const char *pin_base; /* --pin-maps as given; the firewall keeps IFACE's state in PIN_BASE/IFACE */
 	/* The firewall's verbs. */
 	const char *dev;      /* --dev: whose rules */
@@ -49,42 +62,31 @@ struct opts {
 
 /* A loaded program, ready to attach or run: what attach, run and test share. */
 struct loaded {
-	struct obj obj;
-	const struct obj_prog *prog;
-	struct obj_fds fds;
+	struct xdpl_obj *obj;
+	struct xdpl_prog *prog;
 	int ifindex;
-	struct bpf_prog_info info;
+	uint32_t id; /* the program's */
 };
 
 int load_program(struct loaded *l, const char *path, const char *iface, const struct opts *o);
 const char *obj_display_name(const char *path);
 int attach_netlink(struct loaded *l, const char *iface, const struct opts *o);
-void print_attached(const struct loaded *l, const char *iface, uint32_t mode_flags);
-int xdp_link_find(int ifindex, uint32_t prog_id, bool *unknown);
+void print_attached(const struct loaded *l, const char *iface, enum xdpl_xdp_mode mode);
+void loaded_close(struct loaded *l, bool failed);
+struct xdpl_nl *cli_nl(void); /* the run's rtnetlink handle */
 
-#define MAX_PROG_MAPS 64
-
-/* A program and the maps it uses (attach.c). */
-struct prog_maps {
-	uint32_t prog_id;
-	uint32_t map_ids[MAX_PROG_MAPS];
-	uint32_t nmaps;
-};
-
-void prog_maps_get(uint32_t prog_id, struct prog_maps *pm);
-void loaded_close(struct loaded *l, const struct opts *o, bool failed);
-
-extern bool xdpl_verbose;
-int report(struct errbuf *e, int code);
-uint32_t mode_flag(int mode);
-int iface_index(const char *name, struct errbuf *e);
-const char *mode_name(int mode);
-void prog_info_by_id(uint32_t id, struct bpf_prog_info *info);
+extern bool xdpl_verbose; /* -v */
+void verbose_on(void);   /* -v: the library's log hook prints, and so does cli_log() */
+__attribute__((format(printf, 1, 2))) void cli_log(const char *fmt, ...);
+int report(struct xdpl_error *e, int code);
+int iface_index(const char *name, struct xdpl_error *e);
+void prog_info_by_id(uint32_t id, struct xdpl_prog_info *info);
 const char *attached_via(int ifindex, uint32_t prog_id); /* "link", "netlink" or "?" */
 void json_string(const char *s);
 void hex_print(const uint8_t *p, size_t n, const char *sep);
-int obj_open_with_sets(struct obj *obj, const char *path, const struct opts *o);
-unsigned int globals_print(const struct obj *obj, const int *map_fds, bool json);
+int obj_open_with_sets(struct xdpl_obj **obj, const char *path, const struct opts *o);
+unsigned int globals_print(const struct xdpl_obj *obj, bool json);
+bool obj_has_btf(const struct xdpl_obj *obj);
 
 int cmd_attach(struct opts *o);
 int cmd_run(struct opts *o);

@@ -22,8 +22,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
+/* The firewall's control plane (fw/), until it has a public API of its own. */
 #include "fw/fw.h"
+#include "cli/cli.h"
 
 #define FW_EVENTS_DEFAULT 100 /* drop events per second and CPU */
 
@@ -64,7 +65,7 @@ double seconds_since(const struct timespec *t0)
  */
 int fw_open_iface(struct fw *fw, const struct opts *o, const char *iface, int lock, bool fresh)
 {
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	char dir[4096];
 	int code;
 
@@ -130,7 +131,7 @@ static int fw_settings_conflict(const struct fw *fw, const struct opts *o, const
 /* A fresh firewall's settings: from the options, or the defaults. */
 int fw_meta_ready(const char *dir, const struct opts *o)
 {
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct fw fw;
 	int err = fw_open(&fw, dir, LOCK_EX, &e);
 
@@ -143,7 +144,7 @@ int fw_meta_ready(const char *dir, const struct opts *o)
 		fw.meta.next_rule = 1;
 		err = fw_meta_write(&fw, &e);
 		if (!err)
-			xdpl_log("firewall: %s: layout %d, policy %s, events %u/s per CPU", dir,
+			cli_log("firewall: %s: layout %d, policy %s, events %u/s per CPU", dir,
 				 FW_LAYOUT, policy_name(fw.meta.policy), fw.meta.events_per_sec);
 	}
 	fw_close(&fw);
@@ -163,11 +164,12 @@ int fw_builtin_prepare(struct opts *o, const char *iface, char *dir, size_t len)
 /* Whether program prog_id uses the map map_id: is it the firewall of this state? */
 static bool prog_uses_map(uint32_t prog_id, uint32_t map_id)
 {
-	struct prog_maps pm;
+	struct xdpl_prog_info pi;
 
-	prog_maps_get(prog_id, &pm);
-	for (uint32_t i = 0; i < pm.nmaps; i++)
-		if (pm.map_ids[i] == map_id)
+	if (xdpl_prog_info_by_id(prog_id, &pi, NULL))
+		return false;
+	for (uint32_t i = 0; i < pi.nr_map_ids && i < 64; i++)
+		if (pi.map_ids[i] == map_id)
 			return true;
 	return false;
 }
@@ -202,14 +204,14 @@ static int fw_attach(struct opts *o, const char *iface, const char *path)
 	if (!code)
 		code = attach_netlink(&l, iface, &lo);
 	if (!code && (code = fw_open_iface(&fw, o, iface, 0, false)) == EXIT_OK) {
-		print_attached(&l, iface, lo.mode_flags);
+		print_attached(&l, iface, lo.mode);
 		printf("firewall on %s: policy %s, malformed packets %s, events %u/s per CPU; rules and counters in %s\n",
 		       iface, policy_name(fw.meta.policy),
 		       fw.meta.flags & FW_F_MALFORMED_DROP ? "dropped" : "passed",
 		       fw.meta.events_per_sec, dir);
 		fw_close(&fw);
 	}
-	loaded_close(&l, &lo, code != EXIT_OK);
+	loaded_close(&l, code != EXIT_OK);
 	return code;
 }
 
@@ -235,37 +237,47 @@ static void fw_purge(const char *dir)
  */
 static int fw_meta_map_id(const char *dir, uint32_t *id)
 {
-	struct bpf_map_info info;
+	struct xdpl_map_info info;
 	char path[4200];
 	int fd, err;
 
 	snprintf(path, sizeof(path), "%s/fw_meta", dir);
-	fd = bpf_obj_get(path);
+	fd = xdpl_map_open_pinned(path, NULL);
 	if (fd < 0)
 		return fd;
-	err = bpf_obj_info(fd, &info, sizeof(info));
+	err = xdpl_map_info(fd, &info, NULL);
 	close(fd);
 	*id = info.id;
 	return err;
 }
 
-/* The mode in which IFACE runs a program using map_id, or XDP_MODE_NONE. */
-static int attached_mode_using(const struct xdp_state *st, uint32_t map_id)
+/* The mode in which IFACE runs a program using map_id, or XDPL_XDP_AUTO. */
+static enum xdpl_xdp_mode attached_mode_using(const struct xdpl_xdp_info *info, uint32_t map_id)
 {
-	for (int m = XDP_MODE_NATIVE; m <= XDP_MODE_HW; m++)
-		if (st->mode_ids[m] && prog_uses_map(st->mode_ids[m], map_id))
-			return m;
-	return XDP_MODE_NONE;
+	for (int m = XDPL_XDP_NATIVE; m <= XDPL_XDP_HW; m++)
+		if (info->prog_id[m] && prog_uses_map(info->prog_id[m], map_id))
+			return (enum xdpl_xdp_mode)m;
+	return XDPL_XDP_AUTO;
+}
+
+/* The program an interface runs, in the first mode that has one, or 0. */
+static uint32_t first_prog(const struct xdpl_xdp_info *info)
+{
+	for (int m = XDPL_XDP_NATIVE; m <= XDPL_XDP_HW; m++)
+		if (info->prog_id[m])
+			return info->prog_id[m];
+	return 0;
 }
 
 static int fw_detach(struct opts *o, const char *iface)
 {
-	struct errbuf e = { 0 };
-	struct xdp_state st;
+	struct xdpl_error e = { 0 };
+	struct xdpl_xdp_info info;
+	enum xdpl_xdp_mode mode;
 	struct stat sb;
 	char dir[4096];
 	uint32_t meta_id = 0;
-	int code, ifindex, mode, expected_fd;
+	int code, ifindex;
 
 	code = fw_dir(o, iface, dir, sizeof(dir));
 	if (code)
@@ -275,35 +287,33 @@ static int fw_detach(struct opts *o, const char *iface)
 		return EXIT_ENV;
 	}
 	fw_meta_map_id(dir, &meta_id);
-	ifindex = (int)if_nametoindex(iface);
-	if (!ifindex) {
+	ifindex = xdpl_nl_ifindex(cli_nl(), iface, NULL);
+	if (ifindex < 0) {
 		printf("no interface %s in this network namespace: nothing to detach\n", iface);
-	} else if (nl_xdp_get(ifindex, &st, &e)) {
+	} else if (xdpl_xdp_query(cli_nl(), ifindex, &info, &e)) {
 		return report(&e, EXIT_ATTACH);
-	} else if (!meta_id || (mode = attached_mode_using(&st, meta_id)) == XDP_MODE_NONE) {
-		if (st.attached)
+	} else if (!meta_id || (mode = attached_mode_using(&info, meta_id)) == XDPL_XDP_AUTO) {
+		if (first_prog(&info))
 			printf("%s runs XDP program %u, not the firewall of %s: left alone (`xdpload detach %s` removes it)\n",
-			       iface, st.prog_id ? st.prog_id : st.mode_ids[XDP_MODE_NATIVE], dir, iface);
+			       iface, first_prog(&info), dir, iface);
 		else
 			printf("no firewall attached to %s\n", iface);
 	} else {
-		/* Only if it is still our program: XDP_FLAGS_REPLACE names it. */
-		expected_fd = bpf_fd_by_id(BPF_PROG_GET_FD_BY_ID, st.mode_ids[mode]);
-		if (nl_xdp_set(ifindex, -1, mode_flag(mode) | (expected_fd >= 0 ? XDP_FLAGS_REPLACE : 0),
-			       expected_fd, &e)) {
-			snprintf(e.msg, sizeof(e.msg), "firewall detach: program %u from %s (%s mode): RTM_SETLINK refused",
-				 st.mode_ids[mode], iface, mode_name(mode));
-			if (expected_fd >= 0)
-				close(expected_fd);
+		/* Only if it is still our program: the library names it to the kernel. */
+		struct xdpl_xdp_detach_opts det = { .sz = sizeof(det),
+						    .expected_prog_id = info.prog_id[mode] };
+
+		if (xdpl_xdp_detach(cli_nl(), ifindex, &det, &e)) {
+			if (e.errnum)
+				snprintf(e.msg, sizeof(e.msg), "firewall detach: program %u from %s (%s mode): RTM_SETLINK refused",
+					 info.prog_id[mode], iface, xdpl_xdp_mode_name(mode));
 			code = report(&e, EXIT_ATTACH);
 			if (strstr(e.kernel, "link"))
 				fprintf(stderr, "xdpload: hint: a bpf_link holds it (`xdpload run`); stop that process to detach\n");
 			return code;
 		}
-		if (expected_fd >= 0)
-			close(expected_fd);
-		printf("detached the firewall (id %u) from %s (%s mode)\n", st.mode_ids[mode], iface,
-		       mode_name(mode));
+		printf("detached the firewall (id %u) from %s (%s mode)\n", info.prog_id[mode], iface,
+		       xdpl_xdp_mode_name(mode));
 	}
 	if (o->purge)
 		fw_purge(dir);
@@ -315,13 +325,14 @@ static int fw_detach(struct opts *o, const char *iface)
 
 static int fw_upgrade(struct opts *o, const char *iface, const char *path)
 {
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct opts lo = *o;
-	struct xdp_state st;
+	struct xdpl_xdp_info info;
+	enum xdpl_xdp_mode mode;
 	struct loaded l;
 	struct fw fw;
 	char dir[4096];
-	int code, ifindex, mode, old_fd = -1, link_fd = -1, err;
+	int code, ifindex, link_fd = -1, err;
 	uint32_t old_id;
 
 	code = fw_open_iface(&fw, o, iface, 0, false);
@@ -333,55 +344,57 @@ static int fw_upgrade(struct opts *o, const char *iface, const char *path)
 		fw_close(&fw);
 		return report(&e, EXIT_ENV);
 	}
-	if (nl_xdp_get(ifindex, &st, &e)) {
+	if (xdpl_xdp_query(cli_nl(), ifindex, &info, &e)) {
 		fw_close(&fw);
 		return report(&e, EXIT_ATTACH);
 	}
-	mode = attached_mode_using(&st, fw.map_ids[FW_MAP_META]);
+	mode = attached_mode_using(&info, fw.map_ids[FW_MAP_META]);
 	fw_close(&fw);
-	if (mode == XDP_MODE_NONE) {
+	if (mode == XDPL_XDP_AUTO) {
 		fprintf(stderr, "xdpload: firewall upgrade: no firewall of %s is attached to %s; attach it with `xdpload firewall attach %s`\n",
 			dir, iface, iface);
 		return EXIT_ATTACH;
 	}
-	old_id = st.mode_ids[mode];
+	old_id = info.prog_id[mode];
 	lo.load.pin_dir = dir;
 	code = load_program(&l, path, iface, &lo);
 	if (code)
 		goto out;
-	old_fd = bpf_fd_by_id(BPF_PROG_GET_FD_BY_ID, old_id);
-	link_fd = xdp_link_find(ifindex, old_id, &(bool){ false });
 	/* The kernel swaps only if the old program is still there: never a gap, never a race. */
+	link_fd = xdpl_xdp_link_find(ifindex, old_id, NULL);
 	if (link_fd >= 0) {
-		xdpl_log("upgrade: BPF_LINK_UPDATE: prog %u -> fd %d", old_id, l.fds.prog_fd);
-		err = bpf_link_update(link_fd, l.fds.prog_fd, old_fd);
-		if (err)
-			err_sys(&e, err, "firewall upgrade: %s: BPF_LINK_UPDATE refused", iface);
+		err = xdpl_link_update(link_fd, xdpl_prog_fd(l.prog), old_id, &e);
+		if (err && e.errnum)
+			snprintf(e.msg, sizeof(e.msg), "firewall upgrade: %s: BPF_LINK_UPDATE refused", iface);
 	} else {
-		xdpl_log("upgrade: RTM_SETLINK IFLA_XDP with XDP_FLAGS_REPLACE: prog %u -> fd %d",
-			 old_id, l.fds.prog_fd);
-		err = nl_xdp_set(ifindex, l.fds.prog_fd, mode_flag(mode) | XDP_FLAGS_REPLACE, old_fd, &e);
-		if (err)
+		struct xdpl_xdp_attach_opts at = { .sz = sizeof(at), .expected_prog_id = old_id };
+
+		err = xdpl_xdp_attach(cli_nl(), ifindex, xdpl_prog_fd(l.prog), &at, &e);
+		if (err && e.errnum)
 			snprintf(e.msg, sizeof(e.msg), "firewall upgrade: %s: RTM_SETLINK refused", iface);
+	}
+	if (err == -ENOENT && !e.errnum) {
+		fprintf(stderr, "xdpload: firewall upgrade: %s: the firewall it replaces (program %u) was detached meanwhile; nothing was attached\n",
+			iface, old_id);
+		code = EXIT_ATTACH;
+		goto out;
 	}
 	if (err) {
 		code = report(&e, EXIT_ATTACH);
 		goto out;
 	}
 	printf("upgraded the firewall on %s: program %u -> %u (%s mode, via %s); rules and counters kept in %s\n",
-	       iface, old_id, l.info.id, mode_name(mode), link_fd >= 0 ? "link" : "netlink", dir);
+	       iface, old_id, l.id, xdpl_xdp_mode_name(mode), link_fd >= 0 ? "link" : "netlink", dir);
 out:
-	if (old_fd >= 0)
-		close(old_fd);
 	if (link_fd >= 0)
 		close(link_fd);
-	loaded_close(&l, &lo, code != EXIT_OK);
+	loaded_close(&l, code != EXIT_OK);
 	return code;
 }
 
 static int fw_set(struct opts *o, const char *iface)
 {
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct fw fw;
 	int code;
 

@@ -2,7 +2,7 @@
 /*
  * report.c - how a failure reaches the user, and the -v step log.
  *
- * Every step returns -errno and explains itself in struct errbuf; report()
+ * Every step returns -errno and explains itself in struct xdpl_error; report()
  * turns that into one message naming the step, the object and the broken
  * rule, the errno by name (our own table: musl has no strerrorname_np, and
  * musl and glibc word strerror() differently), the kernel's own words, the
@@ -10,6 +10,7 @@
  * command line: it prints.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -19,7 +20,22 @@
 
 bool xdpl_verbose; /* -v */
 
-void xdpl_log(const char *fmt, ...)
+/* The library's log hook, set by -v: every step as one stderr line. */
+static void log_print(enum xdpl_log_level level, const char *msg, void *ctx)
+{
+	(void)level;
+	(void)ctx;
+	fprintf(stderr, "xdpload: %s\n", msg);
+}
+
+void verbose_on(void)
+{
+	xdpl_verbose = true;
+	xdpl_log_set(log_print, NULL);
+}
+
+/* A -v line of the command line's own. */
+void cli_log(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -30,70 +46,6 @@ void xdpl_log(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
-}
-
-/*
- * Errno names and words of our own: musl has no strerrorname_np, and musl and
- * glibc word strerror() differently, so messages would change with the libc.
- */
-static const struct errno_text {
-	int err;
-	const char *name, *text;
-} errno_texts[] = {
-	{ EPERM, "EPERM", "Operation not permitted" },
-	{ ENOENT, "ENOENT", "No such file or directory" },
-	{ ESRCH, "ESRCH", "No such process" },
-	{ EINTR, "EINTR", "Interrupted system call" },
-	{ EIO, "EIO", "Input/output error" },
-	{ ENXIO, "ENXIO", "No such device or address" },
-	{ E2BIG, "E2BIG", "Argument list too long" },
-	{ ENOEXEC, "ENOEXEC", "Exec format error" },
-	{ EBADF, "EBADF", "Bad file descriptor" },
-	{ EAGAIN, "EAGAIN", "Resource temporarily unavailable" },
-	{ ENOMEM, "ENOMEM", "Cannot allocate memory" },
-	{ EACCES, "EACCES", "Permission denied" },
-	{ EFAULT, "EFAULT", "Bad address" },
-	{ EBUSY, "EBUSY", "Device or resource busy" },
-	{ EEXIST, "EEXIST", "File exists" },
-	{ EXDEV, "EXDEV", "Invalid cross-device link" },
-	{ ENODEV, "ENODEV", "No such device" },
-	{ ENOTDIR, "ENOTDIR", "Not a directory" },
-	{ EISDIR, "EISDIR", "Is a directory" },
-	{ EINVAL, "EINVAL", "Invalid argument" },
-	{ ENFILE, "ENFILE", "Too many open files in system" },
-	{ EMFILE, "EMFILE", "Too many open files" },
-	{ EFBIG, "EFBIG", "File too large" },
-	{ ENOSPC, "ENOSPC", "No space left on device" },
-	{ EROFS, "EROFS", "Read-only file system" },
-	{ ERANGE, "ERANGE", "Numerical result out of range" },
-	{ ENAMETOOLONG, "ENAMETOOLONG", "File name too long" },
-	{ ENOSYS, "ENOSYS", "Function not implemented" },
-	{ ELOOP, "ELOOP", "Too many levels of symbolic links" },
-	{ EBADMSG, "EBADMSG", "Bad message" },
-	{ EOVERFLOW, "EOVERFLOW", "Value too large for defined data type" },
-	{ EPROTO, "EPROTO", "Protocol error" },
-	{ EMSGSIZE, "EMSGSIZE", "Message too long" },
-	{ EOPNOTSUPP, "EOPNOTSUPP", "Operation not supported" },
-	{ EADDRNOTAVAIL, "EADDRNOTAVAIL", "Cannot assign requested address" },
-	{ ENETDOWN, "ENETDOWN", "Network is down" },
-	{ ENOBUFS, "ENOBUFS", "No buffer space available" },
-	{ ETIMEDOUT, "ETIMEDOUT", "Connection timed out" },
-	{ 524, "ENOTSUPP", "Operation not supported by the kernel" },
-};
-
-static const struct errno_text *errno_text(int err)
-{
-	for (size_t i = 0; i < sizeof(errno_texts) / sizeof(errno_texts[0]); i++)
-		if (errno_texts[i].err == err)
-			return &errno_texts[i];
-	return NULL;
-}
-
-const char *xdpl_errno_name(int err)
-{
-	const struct errno_text *t = errno_text(err < 0 ? -err : err);
-
-	return t ? t->name : "E?";
 }
 
 /* Capability numbers (linux/capability.h); CAP_BPF exists since Linux 5.8. */
@@ -150,13 +102,12 @@ static void eperm_hint(void)
 }
 
 /* Print a failure and choose its exit code; EPERM always means the environment. */
-int report(struct errbuf *e, int code)
+int report(struct xdpl_error *e, int code)
 {
 	if (e->errnum) {
-		const struct errno_text *t = errno_text(e->errnum);
-
-		if (t)
-			fprintf(stderr, "xdpload: %s: %s (%s)\n", e->msg, t->name, t->text);
+		if (strcmp(xdpl_errno_name(e->errnum), "E?"))
+			fprintf(stderr, "xdpload: %s: %s (%s)\n", e->msg, xdpl_errno_name(e->errnum),
+				xdpl_errno_text(e->errnum));
 		else
 			fprintf(stderr, "xdpload: %s: errno %d\n", e->msg, e->errnum);
 	} else {

@@ -22,8 +22,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
+/* The firewall's control plane (fw/), until it has a public API of its own. */
 #include "fw/fw.h"
+#include "cli/cli.h"
 
 static int need_dev(const struct opts *o, const char *verb)
 {
@@ -69,7 +70,7 @@ static int rules_from_args(const struct opts *o, const char *verb, struct fw_rul
 static int rules_change_args(struct opts *o, const char *verb, int policy, bool add)
 {
 	struct fw_rules set, none = { 0 };
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct fw fw;
 	int code = need_dev(o, verb);
 
@@ -207,7 +208,7 @@ static void hits_prune_to(struct fw *fw, const struct fw_rules *have, const stru
 static int rules_load(struct opts *o, const char *path)
 {
 	struct fw_rules want = { 0 }, have = { 0 }, add = { 0 }, del = { 0 };
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct timespec t0;
 	struct fw fw;
 	size_t len, kept = 0;
@@ -282,7 +283,7 @@ static int rule_display_cmp(const void *a, const void *b)
 static int rules_list(struct opts *o)
 {
 	struct fw_rules have = { 0 };
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct fw_hit *hits = NULL;
 	struct fw fw;
 	size_t nhits = 0;
@@ -349,7 +350,7 @@ int cmd_stats(struct opts *o)
 	};
 	struct fw_counter stats[FW_STAT_COUNT];
 	struct fw_rules have = { 0 };
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct fw fw;
 	int code = need_dev(o, "stats");
 
@@ -399,15 +400,18 @@ struct events_print {
 	int64_t realtime_offset; /* ns to add to CLOCK_MONOTONIC_COARSE for the wall clock */
 };
 
-static void event_print(const struct fw_event *ev, void *ctx)
+static int event_print(const void *data, uint32_t size, void *ctx)
 {
 	const struct events_print *p = ctx;
+	const struct fw_event *ev = data;
 	int64_t ns = (int64_t)ev->time_ns + p->realtime_offset;
 	time_t secs = (time_t)(ns / 1000000000);
 	struct fw_rule src = { .family = ev->family == 6 ? 6 : 4 };
 	char when[32], addr[FW_CIDR_MAX];
 	struct tm tm;
 
+	if (size < sizeof(*ev))
+		return 0; /* not an event of this layout */
 	src.prefixlen = src.family == 4 ? 32 : 128;
 	memcpy(src.addr, ev->src, sizeof(src.addr));
 	fw_rule_format(&src, addr, sizeof(addr));
@@ -419,6 +423,7 @@ static void event_print(const struct fw_event *ev, void *ctx)
 	else
 		printf("%s.%03dZ drop %-39s rule %-8u %5u bytes  ifindex %u\n", when,
 		       (int)(ns / 1000000 % 1000), addr, ev->rule, ev->len, ev->ifindex);
+	return 0;
 }
 
 int cmd_events(struct opts *o)
@@ -427,8 +432,8 @@ int cmd_events(struct opts *o)
 	struct fw_counter before[FW_STAT_COUNT], after[FW_STAT_COUNT];
 	struct sigaction sa;
 	struct timespec real, mono, t0;
-	struct errbuf e = { 0 };
-	struct fw_ring ring;
+	struct xdpl_error e = { 0 };
+	struct xdpl_ring *ring;
 	struct fw fw;
 	size_t shown = 0;
 	int code = need_dev(o, "events"), err;
@@ -436,13 +441,12 @@ int cmd_events(struct opts *o)
 	if (code || (code = fw_open_iface(&fw, o, o->dev, 0, false)))
 		return code;
 	if (fw_stats_read(&fw, before, &e) ||
-	    fw_ring_open(&ring, fw.fds[FW_MAP_EVENTS], fw.max_entries[FW_MAP_EVENTS], &e)) {
+	    xdpl_ring_open(&ring, fw.fds[FW_MAP_EVENTS], &e)) {
 		fw_close(&fw);
 		return report(&e, EXIT_KERNEL);
 	}
 	/* Like tail -f: from now on; what nobody read before is history. */
-	__atomic_store_n(ring.consumer, __atomic_load_n(ring.producer, __ATOMIC_ACQUIRE),
-			 __ATOMIC_RELEASE);
+	xdpl_ring_skip(ring);
 	if (!fw.meta.events_per_sec)
 		fprintf(stderr, "xdpload: events: the firewall on %s sends no events (rate 0); `xdpload firewall set %s --events-rate N` turns them on\n",
 			o->dev, o->dev);
@@ -455,15 +459,10 @@ int cmd_events(struct opts *o)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!events_stop) {
-		size_t max = o->count >= 0 ? (size_t)o->count - shown : (size_t)-1;
+	for (int wait = 0; !events_stop && !(o->count >= 0 && shown >= (size_t)o->count); wait = 200) {
+		size_t max = o->count >= 0 ? (size_t)o->count - shown : 0;
 
-		shown += fw_ring_drain(&ring, event_print, &p, max);
-		fflush(stdout);
-		if ((o->count >= 0 && shown >= (size_t)o->count) ||
-		    (o->duration >= 0 && seconds_since(&t0) >= (double)o->duration))
-			break;
-		err = fw_ring_wait(&ring, 200);
+		err = xdpl_ring_poll(ring, wait, event_print, &p, max);
 		if (err == -EINTR)
 			break;
 		if (err < 0) {
@@ -471,6 +470,10 @@ int cmd_events(struct opts *o)
 			code = report(&e, EXIT_KERNEL);
 			break;
 		}
+		shown += (size_t)err;
+		fflush(stdout);
+		if (o->duration >= 0 && seconds_since(&t0) >= (double)o->duration)
+			break;
 	}
 	if (fw_stats_read(&fw, after, &e) == 0)
 		fprintf(stderr, "xdpload: events: %zu shown; meanwhile the firewall sent %llu, held back %llu over the rate, lost %llu to a full ring\n",
@@ -478,7 +481,7 @@ int cmd_events(struct opts *o)
 			(unsigned long long)(after[FW_STAT_EVENT_SENT].packets - before[FW_STAT_EVENT_SENT].packets),
 			(unsigned long long)(after[FW_STAT_EVENT_LIMITED].packets - before[FW_STAT_EVENT_LIMITED].packets),
 			(unsigned long long)(after[FW_STAT_EVENT_LOST].packets - before[FW_STAT_EVENT_LOST].packets));
-	fw_ring_close(&ring);
+	xdpl_ring_close(ring);
 	fw_close(&fw);
 	return code;
 }

@@ -3,8 +3,13 @@
  * show.c - the verbs that only look, and how they print: `inspect` (an
  * object, no kernel needed), `status` (XDP on interfaces), `map dump` (a
  * pinned map), and global variables for `inspect` and `test`.  Text for
- * people, -j for programs.  With loader.c, attach.c and testrun.c, the only
- * files that print.
+ * people, -j for programs.  Part of the command line: it prints.
+ *
+ * Unlike the other verbs, inspect shows what the library keeps to itself:
+ * the object's sections, relocations and BTF types, and global values typed
+ * by BTF.  Those are a reader's view of the parse, not an API a program
+ * needs, so this file alone reads the library's internal view (lib/internal.h,
+ * lib/btf.h) instead of growing the public header by all of it.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -12,8 +17,8 @@
 #include <unistd.h>
 
 #include "lib/btf.h"
+#include "lib/internal.h"
 #include "cli/cli.h"
-#include "fw/fw.h"
 
 void json_string(const char *s)
 {
@@ -143,12 +148,19 @@ static void value_print(const struct btf *btf, uint32_t type, const uint8_t *p, 
 	printf(json ? "\"" : "");
 }
 
-/*
- * The global variables of every data map: from the object's bytes, or, when
- * map_fds is given, as the kernel holds them now (after `test` ran).
- */
-unsigned int globals_print(const struct obj *obj, const int *map_fds, bool json)
+bool obj_has_btf(const struct xdpl_obj *o)
 {
+	return o->obj.btf != NULL;
+}
+
+/*
+ * The global variables of every data map: from the object's bytes, or, once
+ * it is loaded, as the kernel holds them now (after `test` ran).
+ */
+unsigned int globals_print(const struct xdpl_obj *o, bool json)
+{
+	const struct obj *obj = &o->obj;
+	const int *map_fds = o->loaded ? o->fds.map_fds : NULL;
 	const struct btf *btf = obj->btf;
 	unsigned int shown = 0;
 
@@ -215,8 +227,9 @@ static uint32_t ext_records(const struct btf_ext_info *info)
 	return n;
 }
 
-static void inspect_text(const struct obj *obj, const char *path)
+static void inspect_text(const struct xdpl_obj *o, const char *path)
 {
+	const struct obj *obj = &o->obj;
 	const struct btf *btf = obj->btf;
 
 	printf("object       %s\nlicense      %s\nrelocations  %u\n", path,
@@ -239,7 +252,7 @@ static void inspect_text(const struct obj *obj, const char *path)
 		printf("  %-20s %-16s %-12s %6u %7u\n", p->name, p->section, obj_prog_type_name(p),
 		       p->insn_cnt, n);
 		for (uint32_t k = 0; k < n; k++, r++)
-			xdpl_log("relocation: %s instruction %u -> %s %s", p->name,
+			cli_log("relocation: %s instruction %u -> %s %s", p->name,
 				 r->insn - p->first_insn,
 				 r->kind == RELOC_MAP	 ? "map"
 				 : r->kind == RELOC_DATA ? "variable"
@@ -283,12 +296,13 @@ static void inspect_text(const struct obj *obj, const char *path)
 	printf("\nglobals (%u)\n", globals_count(obj));
 	if (globals_count(obj)) {
 		printf("  %-10s %-20s %-16s %s\n", "SECTION", "NAME", "TYPE", "VALUE");
-		globals_print(obj, NULL, false);
+		globals_print(o, false);
 	}
 }
 
-static void inspect_json(const struct obj *obj, const char *path)
+static void inspect_json(const struct xdpl_obj *o, const char *path)
 {
+	const struct obj *obj = &o->obj;
 	printf("{\"object\":");
 	json_string(path);
 	printf(",\"license\":");
@@ -316,22 +330,22 @@ static void inspect_json(const struct obj *obj, const char *path)
 		       m->flags, m->pinning);
 	}
 	printf("],\"globals\":{");
-	globals_print(obj, NULL, true);
+	globals_print(o, true);
 	printf("},\"relocations\":%u}\n", obj->nrelocs);
 }
 
 int cmd_inspect(struct opts *o)
 {
-	struct obj obj;
+	struct xdpl_obj *obj;
 	int code = obj_open_with_sets(&obj, o->args[0], o);
 
 	if (code)
 		return code;
 	if (o->json)
-		inspect_json(&obj, obj_display_name(o->args[0]));
+		inspect_json(obj, obj_display_name(o->args[0]));
 	else
-		inspect_text(&obj, obj_display_name(o->args[0]));
-	obj_free(&obj);
+		inspect_text(obj, obj_display_name(o->args[0]));
+	xdpl_obj_close(obj);
 	return EXIT_OK;
 }
 
@@ -341,20 +355,19 @@ int cmd_inspect(struct opts *o)
  */
 const char *attached_via(int ifindex, uint32_t prog_id)
 {
-	bool unknown;
-	int fd = xdp_link_find(ifindex, prog_id, &unknown);
+	int fd = xdpl_xdp_link_find(ifindex, prog_id, NULL);
 
 	if (fd >= 0) {
 		close(fd);
 		return "link";
 	}
-	return unknown ? "?" : "netlink";
+	return fd == -ENOENT ? "netlink" : "?";
 }
 
 int cmd_status(struct opts *o)
 {
-	struct errbuf e = { 0 };
-	struct xdp_state *list = NULL, one;
+	struct xdpl_error e = { 0 };
+	struct xdpl_xdp_info *list = NULL, one;
 	size_t count = 0, rows = 0;
 	int err;
 
@@ -363,13 +376,13 @@ int cmd_status(struct opts *o)
 
 		if (ifindex < 0)
 			return report(&e, EXIT_ENV);
-		err = nl_xdp_get(ifindex, &one, &e);
+		err = xdpl_xdp_query(cli_nl(), ifindex, &one, &e);
 		if (!err) {
 			list = &one;
 			count = 1;
 		}
 	} else {
-		err = nl_xdp_list(&list, &count, &e);
+		err = xdpl_xdp_list(cli_nl(), &list, &count, &e);
 	}
 	if (err)
 		return report(&e, EXIT_ENV);
@@ -380,27 +393,28 @@ int cmd_status(struct opts *o)
 		printf("%-16s %-7s %-7s %-16s %-16s %s\n", "INTERFACE", "MODE", "ID", "NAME", "TAG",
 		       "VIA");
 	for (size_t i = 0; i < count; i++) {
-		for (int m = XDP_MODE_NATIVE; m <= XDP_MODE_HW; m++) {
-			struct bpf_prog_info info;
-			char tag[2 * BPF_TAG_SIZE + 1] = "";
-			const char *via;
+		for (int m = XDPL_XDP_NATIVE; m <= XDPL_XDP_HW; m++) {
+			const char *mode = xdpl_xdp_mode_name((enum xdpl_xdp_mode)m), *via;
+			uint32_t id = list[i].prog_id[m];
+			struct xdpl_prog_info info;
+			char tag[2 * 8 + 1] = "";
 
-			if (!list[i].mode_ids[m])
+			if (!id)
 				continue;
-			prog_info_by_id(list[i].mode_ids[m], &info);
-			via = attached_via(list[i].ifindex, list[i].mode_ids[m]);
-			for (int b = 0; info.id && b < BPF_TAG_SIZE; b++)
-				sprintf(tag + 2 * b, "%02x", info.tag[b]);
+			prog_info_by_id(id, &info);
+			via = attached_via(list[i].ifindex, id);
+			for (int b = 0; info.id && b < 8; b++)
+				snprintf(tag + 2 * b, 3, "%02x", info.tag[b]);
 			if (o->json) {
 				printf("%s{\"ifname\":", rows ? "," : "");
 				json_string(list[i].ifname);
 				printf(",\"ifindex\":%d,\"mode\":\"%s\",\"id\":%u,\"name\":",
-				       list[i].ifindex, mode_name(m), list[i].mode_ids[m]);
+				       list[i].ifindex, mode, id);
 				json_string(info.name);
 				printf(",\"tag\":\"%s\",\"via\":\"%s\"}", tag, via);
 			} else {
-				printf("%-16s %-7s %-7u %-16s %-16s %s\n", list[i].ifname, mode_name(m),
-				       list[i].mode_ids[m], info.name, tag[0] ? tag : "?", via);
+				printf("%-16s %-7s %-7u %-16s %-16s %s\n", list[i].ifname, mode, id,
+				       info.name, tag[0] ? tag : "?", via);
 			}
 			rows++;
 		}
@@ -412,110 +426,87 @@ int cmd_status(struct opts *o)
 	return EXIT_OK;
 }
 
-/* Per-CPU maps hold one value per possible CPU, each rounded up to 8 bytes. */
-static bool map_is_percpu(uint32_t type)
-{
-	return type == 5 || type == 6 || type == 10 || type == 21; /* percpu hash, array, lru hash, cgroup storage */
-}
+struct dump {
+	const struct xdpl_map_info *info;
+	unsigned int cpus;
+	size_t stride;
+	bool json;
+	size_t rows;
+};
 
-static void entry_print(const uint8_t *key, const uint8_t *value, const struct bpf_map_info *info,
-			unsigned int cpus, size_t stride, bool json, size_t row)
+static int entry_print(const void *k, const void *v, void *ctx)
 {
-	if (json) {
-		printf("%s{\"key\":\"", row ? "," : "");
+	struct dump *d = ctx;
+	const struct xdpl_map_info *info = d->info;
+	const uint8_t *key = k, *value = v;
+
+	if (d->json) {
+		printf("%s{\"key\":\"", d->rows++ ? "," : "");
 		hex_print(key, info->key_size, "");
 		printf("\"");
 		if (info->key_size <= 8)
 			printf(",\"key_u\":%llu", (unsigned long long)le_value(key, info->key_size));
 		printf(",\"values\":[");
-		for (unsigned int c = 0; c < cpus; c++) {
+		for (unsigned int c = 0; c < d->cpus; c++) {
 			printf("%s{\"hex\":\"", c ? "," : "");
-			hex_print(value + c * stride, info->value_size, "");
+			hex_print(value + c * d->stride, info->value_size, "");
 			printf("\"");
 			if (info->value_size <= 8)
 				printf(",\"u\":%llu",
-				       (unsigned long long)le_value(value + c * stride, info->value_size));
+				       (unsigned long long)le_value(value + c * d->stride, info->value_size));
 			printf("}");
 		}
 		printf("]}");
-		return;
+		return 0;
 	}
 	printf("key: ");
 	hex_print(key, info->key_size, " ");
 	if (info->key_size <= 8)
 		printf(" (%llu)", (unsigned long long)le_value(key, info->key_size));
-	for (unsigned int c = 0; c < cpus; c++) {
-		printf(cpus > 1 ? "\n  cpu %u: " : "  value: ", c);
-		hex_print(value + c * stride, info->value_size, " ");
+	for (unsigned int c = 0; c < d->cpus; c++) {
+		printf(d->cpus > 1 ? "\n  cpu %u: " : "  value: ", c);
+		hex_print(value + c * d->stride, info->value_size, " ");
 		if (info->value_size <= 8)
-			printf(" (%llu)", (unsigned long long)le_value(value + c * stride, info->value_size));
+			printf(" (%llu)",
+			       (unsigned long long)le_value(value + c * d->stride, info->value_size));
 	}
 	putchar('\n');
+	return 0;
 }
 
 /* map dump PATH: every entry of a pinned map, in hex, with numbers when they fit in 64 bits. */
 int cmd_map(struct opts *o)
 {
-	struct errbuf e = { 0 };
-	struct bpf_map_info info;
-	uint8_t *key = NULL, *next = NULL, *value = NULL;
-	unsigned int cpus = 1;
-	size_t stride, rows = 0;
-	int fd, err, code = EXIT_OK;
+	struct xdpl_error e = { 0 };
+	struct xdpl_map_info info;
+	struct dump d = { &info, 1, 0, o->json, 0 };
+	int fd, code = EXIT_OK;
 
 	if (strcmp(o->args[0], "dump") || o->nargs < 2) {
 		fprintf(stderr, "xdpload: usage: xdpload map dump PIN_PATH\n");
 		return EXIT_USAGE;
 	}
-	fd = bpf_obj_get(o->args[1]);
-	if (fd < 0) {
-		err_sys(&e, fd, "map: cannot open the pinned map %s", o->args[1]);
+	fd = xdpl_map_open_pinned(o->args[1], &e);
+	if (fd < 0 && e.errnum)
+		snprintf(e.msg, sizeof(e.msg), "map: cannot open the pinned map %s", o->args[1]);
+	if (fd < 0)
 		return report(&e, EXIT_ENV);
-	}
-	err = bpf_obj_info(fd, &info, sizeof(info));
-	if (err) {
-		err_sys(&e, err, "map: %s is not a map", o->args[1]);
+	if (xdpl_map_info(fd, &info, &e)) {
 		close(fd);
 		return report(&e, EXIT_ENV);
 	}
-	stride = info.value_size;
-	if (map_is_percpu(info.type)) {
-		int n = fw_possible_cpus(); /* a guess would size the buffer wrong */
-
-		if (n < 0) {
-			err_sys(&e, n, "map: cannot read /sys/devices/system/cpu/possible (is sysfs mounted?)");
-			close(fd);
-			return report(&e, EXIT_ENV);
-		}
-		cpus = (unsigned int)n;
-		stride = (info.value_size + 7) & ~7U;
-	}
-	key = calloc(1, info.key_size + 1);
-	next = calloc(1, info.key_size + 1);
-	value = calloc(cpus, stride + 8);
-	if (!key || !next || !value) {
-		code = report(&(struct errbuf){ .msg = "map: out of memory" }, EXIT_ENV);
-		goto out;
-	}
+	d.stride = info.percpu ? (info.value_size + 7) & ~7U : info.value_size;
+	d.cpus = info.percpu ? info.lookup_size / (unsigned int)d.stride : 1;
 	if (o->json)
 		putchar('[');
-	for (err = bpf_map_elem(BPF_MAP_GET_NEXT_KEY, fd, NULL, next, 0); err == 0;
-	     err = bpf_map_elem(BPF_MAP_GET_NEXT_KEY, fd, key, next, 0)) {
-		memcpy(key, next, info.key_size);
-		if (bpf_map_elem(BPF_MAP_LOOKUP_ELEM, fd, key, value, 0) < 0)
-			continue; /* deleted since we listed it */
-		entry_print(key, value, &info, cpus, stride, o->json, rows++);
-	}
-	if (o->json)
-		printf("]\n");
-	if (err != -ENOENT) {
-		err_sys(&e, err, "map: listing the keys of %s failed", o->args[1]);
+	if (xdpl_map_walk(fd, entry_print, &d, &e)) {
+		if (o->json)
+			printf("]\n");
+		snprintf(e.msg, sizeof(e.msg), "map: listing the keys of %s failed", o->args[1]);
 		code = report(&e, EXIT_KERNEL);
+	} else if (o->json) {
+		printf("]\n");
 	}
-out:
-	free(key);
-	free(next);
-	free(value);
 	close(fd);
 	return code;
 }

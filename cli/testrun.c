@@ -75,11 +75,12 @@ static const char *xdp_verdict(uint32_t ret)
 int cmd_test(struct opts *o)
 {
 	static uint8_t in[65536], out[65536 + 4096];
-	struct bpf_test_run_attr attr;
-	struct errbuf e = { 0 };
+	struct xdpl_test_run run = { .sz = sizeof(run) };
+	struct xdpl_error e = { 0 };
 	struct loaded l;
 	size_t in_len = sizeof(default_packet);
-	int code, err;
+	const char *name;
+	int code;
 
 	if (o->packet && packet_read(o->packet, in, sizeof(in), &in_len)) {
 		fprintf(stderr, "xdpload: --packet %s: neither a readable file nor at least 14 bytes of hex\n",
@@ -117,49 +118,46 @@ int cmd_test(struct opts *o)
 	code = load_program(&l, o->args[0], NULL, o);
 	if (code)
 		goto out;
-	if (l.prog->expected_attach_type) {
+	name = xdpl_prog_name(l.prog);
+	if (xdpl_prog_expected_attach_type(l.prog)) {
 		fprintf(stderr, "xdpload: test: %s (section %s) loads, but the kernel cannot test-run programs for %s entries\n",
-			l.prog->name, l.prog->section,
-			l.prog->expected_attach_type == BPF_XDP_DEVMAP ? "devmap" : "cpumap");
+			name, xdpl_prog_section(l.prog),
+			xdpl_prog_expected_attach_type(l.prog) == BPF_XDP_DEVMAP ? "devmap" : "cpumap");
 		code = EXIT_OBJECT;
 		goto out;
 	}
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_fd = (uint32_t)l.fds.prog_fd;
-	attr.data_in = bpf_ptr(in);
-	attr.data_size_in = (uint32_t)in_len;
-	attr.data_out = bpf_ptr(out);
-	attr.data_size_out = sizeof(out);
-	attr.repeat = (uint32_t)o->repeat;
-	err = bpf_prog_test_run(&attr);
-	if (err) {
-		err_sys(&e, err, "test: BPF_PROG_TEST_RUN of %s failed", l.prog->name);
+	run.data_in = in;
+	run.size_in = (uint32_t)in_len;
+	run.data_out = out;
+	run.size_out = sizeof(out);
+	run.repeat = (uint32_t)o->repeat;
+	if (xdpl_prog_test_run(xdpl_prog_fd(l.prog), &run, &e)) {
+		snprintf(e.msg, sizeof(e.msg), "test: BPF_PROG_TEST_RUN of %s failed", name);
 		code = report(&e, EXIT_KERNEL);
 		goto out;
 	}
 	if (o->json) {
 		printf("{\"program\":");
-		json_string(l.prog->name);
+		json_string(name);
 		printf(",\"id\":%u,\"retval\":%u,\"result\":\"%s\",\"duration_ns\":%u,\"repeat\":%lu,\"packet_in\":%zu,\"packet_out\":%u,\"data_out\":\"",
-		       l.info.id, attr.retval, xdp_verdict(attr.retval), attr.duration, o->repeat,
-		       in_len, attr.data_size_out);
-		hex_print(out, attr.data_size_out, "");
+		       l.id, run.retval, xdp_verdict(run.retval), run.duration_ns, o->repeat, in_len,
+		       run.size_out);
+		hex_print(out, run.size_out, "");
 		printf("\",\"globals\":{");
-		globals_print(&l.obj, l.fds.map_fds, true);
+		globals_print(l.obj, true);
 		printf("}}\n");
 	} else {
-		bool same = attr.data_size_out == in_len && !memcmp(in, out, in_len);
+		bool same = run.size_out == in_len && !memcmp(in, out, in_len);
 
 		printf("program   %s (id %u)\nresult    %s (%u)\nduration  %u ns per run (%lu run%s)\npacket    %zu bytes in, %u bytes out%s\n",
-		       l.prog->name, l.info.id, xdp_verdict(attr.retval), attr.retval, attr.duration,
-		       o->repeat, o->repeat == 1 ? "" : "s", in_len, attr.data_size_out,
-		       same ? ", unchanged" : ", changed");
-		if (l.obj.btf && l.obj.nmaps)
+		       name, l.id, xdp_verdict(run.retval), run.retval, run.duration_ns, o->repeat,
+		       o->repeat == 1 ? "" : "s", in_len, run.size_out, same ? ", unchanged" : ", changed");
+		if (obj_has_btf(l.obj) && xdpl_obj_map_count(l.obj))
 			printf("globals after the run:\n");
-		if (l.obj.btf)
-			globals_print(&l.obj, l.fds.map_fds, false);
+		if (obj_has_btf(l.obj))
+			globals_print(l.obj, false);
 	}
 out:
-	loaded_close(&l, o, code != EXIT_OK);
+	loaded_close(&l, code != EXIT_OK);
 	return code;
 }

@@ -86,7 +86,7 @@ static uint8_t *fz_copy(const uint8_t *data, size_t len)
 static void fz_probes(void)
 {
 	static int done;
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 
 	if (done++)
 		return;
@@ -158,7 +158,7 @@ static void fz_sanitized(const struct btf *btf)
 	PROMISE((used & ~BTF_FEAT_ALL) == 0);
 	for (unsigned int f = 1; f & BTF_FEAT_ALL; f <<= 1) {
 		unsigned int missing = btf_features_newer(f) & used;
-		struct errbuf e = { 0 };
+		struct xdpl_error e = { 0 };
 		struct btf *again;
 		uint8_t *blob;
 		uint32_t size;
@@ -203,7 +203,7 @@ static void fz_kernel_one(const struct kernel_btf *kb, const struct btf *local)
 static void fz_kernel(const uint8_t *raw, uint32_t n, const struct btf *local)
 {
 	struct kernel_btf vmlinux = { .name = "vmlinux", .fd = -1 }, mod = { .name = "mod", .fd = -1 };
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 
 	vmlinux.data = fz_copy(raw, n);
 	vmlinux.size = n;
@@ -228,7 +228,7 @@ out:
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct btf *btf = NULL;
 	uint8_t *raw, *ext = NULL;
 	uint32_t n;

@@ -186,7 +186,7 @@ static void fz_vars(struct obj *obj)
 		v = btf_type_data(ds);
 		for (uint32_t j = 0; j < btf_vlen(ds); j++) {
 			const struct btf_type *t = btf_type_by_id(btf, v[j].type);
-			struct errbuf e = { 0 };
+			struct xdpl_error e = { 0 };
 			struct obj_var var;
 			const char *name;
 
@@ -259,7 +259,7 @@ static void fz_image(const struct obj *obj, const struct obj_prog *p, const int 
 		     const struct externs_loaded *ext)
 {
 	struct prog_image img;
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 
 	if (reloc_prog_build(obj, p, map_fds, ext, &img, &e)) {
 		fz_str(e.msg);
@@ -352,7 +352,7 @@ static void fz_progs(const struct obj *obj)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	struct obj obj = { 0 };
 	int err;
 

@@ -33,7 +33,7 @@ const char *__ubsan_default_options(void)
 static void check_limit(const uint8_t *data, size_t size, bool gzip, const uint8_t *want,
 			size_t want_len)
 {
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	uint8_t *out = NULL;
 	size_t len = 0, used;
 	int err;
@@ -54,7 +54,7 @@ static void check_limit(const uint8_t *data, size_t size, bool gzip, const uint8
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t *copy = malloc(size ? size : 1), *out = NULL;
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	size_t len = 0, used = 0;
 
 	if (!copy)

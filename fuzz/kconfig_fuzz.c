@@ -53,7 +53,7 @@ static void check_kconfig(const char *text, size_t size)
 {
 	struct kconfig_found found[NEXT];
 	uint8_t *data = malloc(DATA_SIZE); /* exact size: ASan sees a write past it */
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	uint32_t lines = 1;
 
 	if (!data)
@@ -102,7 +102,7 @@ static void check_kallsyms(const char *text, size_t size)
 {
 	struct kallsyms_want want[3] = { { "a", 0, 0, 0 }, { "init_task", 0, 0, 0 },
 					 { "nf_conntrack_in", 0, 0, 0 } };
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	uint64_t nonzero = 0;
 	size_t used = 0;
 

@@ -40,7 +40,7 @@ static void check_rule(const struct fw_rule *r)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fw_rules set, half = { 0 }, add, del;
-	struct errbuf e = { 0 };
+	struct xdpl_error e = { 0 };
 	char *text = malloc(size + 1);
 	struct fw_rule one;
 	char why[160];

@@ -43,47 +43,12 @@ static const struct {
 	[FW_MAP_EVENTS] = { BPF_MAP_TYPE_RINGBUF, 0, 0 },
 };
 
-/*
- * The number of possible CPUs: a per-CPU value is that many copies, each
- * 8-byte aligned.  The kernel counts the CPUs in the mask ("0,2-5" is 5),
- * so do we.
- */
-int fw_possible_cpus(void)
-{
-	char buf[256];
-	int fd = open("/sys/devices/system/cpu/possible", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-	long count = 0;
-	char *p = buf, *end;
-
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
-		return -ENOENT;
-	buf[n] = '\0';
-	while (*p >= '0' && *p <= '9') {
-		long first = strtol(p, &end, 10), last = first;
-
-		p = end;
-		if (*p == '-') {
-			last = strtol(p + 1, &end, 10);
-			p = end;
-		}
-		if (last < first || last > 65535)
-			return -EINVAL;
-		count += last - first + 1;
-		if (*p == ',')
-			p++;
-	}
-	return count > 0 && count <= 65536 ? (int)count : -EINVAL;
-}
-
 static size_t percpu_size(const struct fw *fw, size_t value_size)
 {
 	return ((value_size + 7) & ~(size_t)7) * fw->ncpus;
 }
 
-int fw_open(struct fw *fw, const char *dir, int lock, struct errbuf *e)
+int fw_open(struct fw *fw, const char *dir, int lock, struct xdpl_error *e)
 {
 	uint32_t zero = 0;
 	int cpus, err;
@@ -135,7 +100,7 @@ int fw_open(struct fw *fw, const char *dir, int lock, struct errbuf *e)
 		return err_set(e, -EPROTO,
 			       "firewall: %s/fw_meta says layout %u; this xdpload reads layout %d",
 			       dir, fw->meta.layout, FW_LAYOUT);
-	cpus = fw_possible_cpus();
+	cpus = xdpl_possible_cpus();
 	if (cpus < 0) {
 		e->environment = true;
 		return err_sys(e, cpus, "firewall: cannot read /sys/devices/system/cpu/possible (is sysfs mounted?)");
@@ -155,77 +120,12 @@ void fw_close(struct fw *fw)
 	fw->dir_fd = -1;
 }
 
-int fw_meta_write(struct fw *fw, struct errbuf *e)
+int fw_meta_write(struct fw *fw, struct xdpl_error *e)
 {
 	uint32_t zero = 0;
 	int err = bpf_map_elem(BPF_MAP_UPDATE_ELEM, fw->fds[FW_MAP_META], &zero, &fw->meta, 0);
 
 	return err ? err_sys(e, err, "firewall: %s/fw_meta: cannot write it", fw->dir) : 0;
-}
-
-/* ---- walking a map ---- */
-
-typedef int (*elem_fn)(const void *key, const void *value, void *ctx);
-
-#define BATCH 1024
-
-/*
- * Every element of a map: BPF_MAP_LOOKUP_BATCH where the kernel has it for
- * this map type (hash maps since 5.6), else GET_NEXT_KEY and a lookup each.
- */
-static int map_walk(int fd, uint32_t key_size, size_t value_size, elem_fn fn, void *ctx)
-{
-	uint8_t *keys = malloc(BATCH * (size_t)key_size), *values = malloc(BATCH * value_size);
-	uint8_t token[16], key[32], next[32];
-	struct bpf_map_batch_attr attr;
-	bool first = true;
-	int err = -ENOMEM;
-
-	if (!keys || !values)
-		goto out;
-	for (;;) {
-		memset(&attr, 0, sizeof(attr));
-		attr.in_batch = first ? 0 : bpf_ptr(token);
-		attr.out_batch = bpf_ptr(token);
-		attr.keys = bpf_ptr(keys);
-		attr.values = bpf_ptr(values);
-		attr.count = BATCH;
-		attr.map_fd = (uint32_t)fd;
-		err = bpf_map_batch(BPF_MAP_LOOKUP_BATCH, &attr);
-		if (err && err != -ENOENT)
-			break;
-		for (uint32_t i = 0; i < attr.count; i++) {
-			int stop = fn(keys + i * (size_t)key_size, values + i * value_size, ctx);
-
-			if (stop) {
-				err = stop;
-				goto out;
-			}
-		}
-		first = false;
-		if (err == -ENOENT) {
-			err = 0;
-			goto out;
-		}
-	}
-	if (!first || (err != -EINVAL && err != -EOPNOTSUPP && err != -524))
-		goto out;
-	/* No batches for this map type or kernel: one key at a time. */
-	for (err = bpf_map_elem(BPF_MAP_GET_NEXT_KEY, fd, NULL, next, 0); err == 0;
-	     err = bpf_map_elem(BPF_MAP_GET_NEXT_KEY, fd, key, next, 0)) {
-		memcpy(key, next, key_size);
-		err = bpf_map_elem(BPF_MAP_LOOKUP_ELEM, fd, key, values, 0);
-		if (err == -ENOENT)
-			continue;
-		if (err || (err = fn(key, values, ctx)))
-			goto out;
-	}
-	if (err == -ENOENT)
-		err = 0;
-out:
-	free(keys);
-	free(values);
-	return err;
 }
 
 /* ---- rules in the maps ---- */
@@ -287,7 +187,7 @@ static int rule_collect(const void *key, const void *value, void *ctx)
 	return fw_rules_push(w->out, &r);
 }
 
-int fw_rules_read(struct fw *fw, struct fw_rules *out, struct errbuf *e)
+int fw_rules_read(struct fw *fw, struct fw_rules *out, struct xdpl_error *e)
 {
 	static const struct {
 		enum fw_map map;
@@ -302,7 +202,7 @@ int fw_rules_read(struct fw *fw, struct fw_rules *out, struct errbuf *e)
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
 		struct rules_walk w = { out, maps[i].family, maps[i].prefix };
 		enum fw_map m = maps[i].map;
-		int err = map_walk(fw->fds[m], fw_map_shapes[m].key_size, 4, rule_collect, &w);
+		int err = xdpl_map_walk(fw->fds[m], rule_collect, &w, NULL);
 
 		if (err) {
 			fw_rules_free(out);
@@ -321,7 +221,7 @@ int fw_rules_read(struct fw *fw, struct fw_rules *out, struct errbuf *e)
  * one BPF_MAP_{UPDATE,DELETE}_BATCH when the kernel has it.
  */
 static int rules_change(struct fw *fw, const struct fw_rule *rules, size_t n, bool add,
-			size_t *done, struct errbuf *e)
+			size_t *done, struct xdpl_error *e)
 {
 	uint8_t *keys = NULL;
 	uint32_t *values = NULL;
@@ -402,7 +302,7 @@ failed:
  */
 static void hits_forget(struct fw *fw, const struct fw_rules *del)
 {
-	struct errbuf ignored;
+	struct xdpl_error ignored;
 	struct fw_hit *hits;
 	size_t n;
 
@@ -428,7 +328,7 @@ static int id_cmp(const void *a, const void *b)
  */
 void fw_hits_prune(struct fw *fw, const uint32_t *live, size_t n)
 {
-	struct errbuf ignored;
+	struct xdpl_error ignored;
 	struct fw_hit *hits;
 	size_t nhits;
 
@@ -446,9 +346,9 @@ void fw_hits_prune(struct fw *fw, const uint32_t *live, size_t n)
  * out twice, even if we are killed halfway.
  */
 int fw_rules_apply(struct fw *fw, struct fw_rules *add, const struct fw_rules *del,
-		   struct errbuf *e)
+		   struct xdpl_error *e)
 {
-	struct errbuf ignored = { 0 };
+	struct xdpl_error ignored = { 0 };
 	size_t added = 0, removed = 0, undone;
 	uint32_t next = fw->meta.next_rule ? fw->meta.next_rule : 1;
 	int err;
@@ -524,11 +424,10 @@ static int hit_cmp(const void *a, const void *b)
 }
 
 /* Every rule's hits, summed over CPUs, sorted by rule id. */
-int fw_hits_read(struct fw *fw, struct fw_hit **hits, size_t *n, struct errbuf *e)
+int fw_hits_read(struct fw *fw, struct fw_hit **hits, size_t *n, struct xdpl_error *e)
 {
 	struct hits_walk w = { fw, NULL, 0, 0 };
-	int err = map_walk(fw->fds[FW_MAP_HITS], 4, percpu_size(fw, sizeof(struct fw_counter)),
-			   hit_collect, &w);
+	int err = xdpl_map_walk(fw->fds[FW_MAP_HITS], hit_collect, &w, NULL);
 
 	if (err) {
 		free(w.v);
@@ -548,7 +447,7 @@ const struct fw_hit *fw_hit_find(const struct fw_hit *hits, size_t n, uint32_t r
 	return n ? bsearch(&key, hits, n, sizeof(*hits), hit_cmp) : NULL;
 }
 
-int fw_stats_read(struct fw *fw, struct fw_counter stats[FW_STAT_COUNT], struct errbuf *e)
+int fw_stats_read(struct fw *fw, struct fw_counter stats[FW_STAT_COUNT], struct xdpl_error *e)
 {
 	size_t size = percpu_size(fw, sizeof(struct fw_counter));
 	uint8_t *value = malloc(size);

@@ -37,7 +37,7 @@ void fw_rules_sort(struct fw_rules *set);
 void fw_rules_sort_by(struct fw_rules *set, int (*cmp)(const void *, const void *));
 void fw_rules_free(struct fw_rules *set);
 int fw_rules_parse_text(const char *name, const char *buf, size_t len, struct fw_rules *out,
-			struct errbuf *e);
+			struct xdpl_error *e);
 int fw_rules_diff(const struct fw_rules *have, const struct fw_rules *want, struct fw_rules *add,
 		  struct fw_rules *del, size_t *kept);
 
@@ -73,32 +73,16 @@ struct fw_hit {
 	struct fw_counter total;
 };
 
-int fw_open(struct fw *fw, const char *dir, int lock, struct errbuf *e); /* lock: 0, LOCK_SH, LOCK_EX */
+int fw_open(struct fw *fw, const char *dir, int lock, struct xdpl_error *e); /* lock: 0, LOCK_SH, LOCK_EX */
 void fw_close(struct fw *fw);
-int fw_meta_write(struct fw *fw, struct errbuf *e);
-int fw_rules_read(struct fw *fw, struct fw_rules *out, struct errbuf *e);
+int fw_meta_write(struct fw *fw, struct xdpl_error *e);
+int fw_rules_read(struct fw *fw, struct fw_rules *out, struct xdpl_error *e);
 int fw_rule_find(struct fw *fw, const struct fw_rule *r, uint32_t *id);
 int fw_rules_apply(struct fw *fw, struct fw_rules *add, const struct fw_rules *del,
-		   struct errbuf *e);
-int fw_hits_read(struct fw *fw, struct fw_hit **hits, size_t *n, struct errbuf *e);
+		   struct xdpl_error *e);
+int fw_hits_read(struct fw *fw, struct fw_hit **hits, size_t *n, struct xdpl_error *e);
 void fw_hits_prune(struct fw *fw, const uint32_t *live, size_t n);
 const struct fw_hit *fw_hit_find(const struct fw_hit *hits, size_t n, uint32_t rule);
-int fw_stats_read(struct fw *fw, struct fw_counter stats[FW_STAT_COUNT], struct errbuf *e);
-int fw_possible_cpus(void);
-
-/* ringbuf.c: the ring buffer of drop events, mapped into our memory. */
-struct fw_ring {
-	int fd;
-	size_t page, size;
-	uint64_t *consumer;
-	const uint64_t *producer;
-	const uint8_t *data;
-};
-
-int fw_ring_open(struct fw_ring *ring, int map_fd, uint32_t size, struct errbuf *e);
-int fw_ring_wait(struct fw_ring *ring, int timeout_ms);
-size_t fw_ring_drain(struct fw_ring *ring, void (*fn)(const struct fw_event *ev, void *ctx),
-		     void *ctx, size_t max);
-void fw_ring_close(struct fw_ring *ring);
+int fw_stats_read(struct fw *fw, struct fw_counter stats[FW_STAT_COUNT], struct xdpl_error *e);
 
 #endif

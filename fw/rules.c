@@ -208,7 +208,7 @@ static const char *word_next(const char **pos, const char *end, size_t *len)
 
 /* One line: blank, a comment, "CIDR", "add SET CIDR ..." or "create SET ..." (ipset). */
 static int line_parse(const char *name, uint32_t line, const char *p, const char *end,
-		      struct fw_rules *out, struct errbuf *e)
+		      struct fw_rules *out, struct xdpl_error *e)
 {
 	const char *hash = memchr(p, '#', (size_t)(end - p));
 	const char *word, *cidr;
@@ -269,7 +269,7 @@ static int line_parse(const char *name, uint32_t line, const char *p, const char
  * number.  The result is sorted; a rule given twice is an error naming both lines.
  */
 int fw_rules_parse_text(const char *name, const char *buf, size_t len, struct fw_rules *out,
-			struct errbuf *e)
+			struct xdpl_error *e)
 {
 	const char *p = buf, *end = buf + len;
 	uint32_t line = 0;

@@ -80,7 +80,7 @@ static int64_t kind_data_size(const struct btf_type *t)
 #define TYPE_ARGS(id, t) (id), btf_kind_name(btf_kind(t)), btf_str(btf, (t)->name_off)
 
 static int check_ref(const struct btf *btf, uint32_t id, const struct btf_type *t, uint32_t ref,
-		     const char *what, struct errbuf *e)
+		     const char *what, struct xdpl_error *e)
 {
 	if (ref <= btf->nr_types)
 		return 0;
@@ -89,7 +89,7 @@ static int check_ref(const struct btf *btf, uint32_t id, const struct btf_type *
 }
 
 static int check_name(const struct btf *btf, uint32_t id, const struct btf_type *t, uint32_t off,
-		      const char *what, struct errbuf *e)
+		      const char *what, struct xdpl_error *e)
 {
 	if (off < btf->strs_len)
 		return 0;
@@ -98,7 +98,7 @@ static int check_name(const struct btf *btf, uint32_t id, const struct btf_type 
 }
 
 /* The rules of one type: names and ids in range, sizes that make sense. */
-static int check_type(const struct btf *btf, uint32_t id, struct errbuf *e)
+static int check_type(const struct btf *btf, uint32_t id, struct xdpl_error *e)
 {
 	const struct btf_type *t = btf->types[id];
 	uint32_t vlen = btf_vlen(t), kind = btf_kind(t);
@@ -193,7 +193,7 @@ static int check_type(const struct btf *btf, uint32_t id, struct errbuf *e)
 	return 0;
 }
 
-int btf_parse(struct btf **out, const uint8_t *data, uint64_t size, struct errbuf *e)
+int btf_parse(struct btf **out, const uint8_t *data, uint64_t size, struct xdpl_error *e)
 {
 	struct btf_header h;
 	struct btf *btf;
@@ -286,7 +286,7 @@ nomem:
 
 /* One info block of .BTF.ext: record size, then per section name, count, records. */
 static int ext_info_parse(struct btf *btf, struct btf_ext_info *info, const uint8_t *p,
-			  uint32_t len, uint32_t min_rec, const char *what, struct errbuf *e)
+			  uint32_t len, uint32_t min_rec, const char *what, struct xdpl_error *e)
 {
 	uint32_t off = 4;
 
@@ -328,7 +328,7 @@ static int ext_info_parse(struct btf *btf, struct btf_ext_info *info, const uint
 }
 
 static int ext_records_check(const struct btf *btf, const struct btf_ext_info *info, bool lines,
-			     struct errbuf *e)
+			     struct xdpl_error *e)
 {
 	for (uint32_t i = 0; i < info->nsecs; i++) {
 		const struct btf_ext_section *s = &info->secs[i];
@@ -352,7 +352,7 @@ static int ext_records_check(const struct btf *btf, const struct btf_ext_info *i
 	return 0;
 }
 
-int btf_ext_parse(struct btf *btf, const uint8_t *data, uint64_t size, struct errbuf *e)
+int btf_ext_parse(struct btf *btf, const uint8_t *data, uint64_t size, struct xdpl_error *e)
 {
 	uint32_t h[8] = { 0 }; /* magic/version/flags, hdr_len, func off/len, line off/len, core off/len */
 	const uint8_t *body;

@@ -128,8 +128,8 @@ struct btf {
 	uint8_t *ext; /* our copy of .BTF.ext */
 };
 
-int btf_parse(struct btf **out, const uint8_t *data, uint64_t size, struct errbuf *e);
-int btf_ext_parse(struct btf *btf, const uint8_t *data, uint64_t size, struct errbuf *e);
+int btf_parse(struct btf **out, const uint8_t *data, uint64_t size, struct xdpl_error *e);
+int btf_ext_parse(struct btf *btf, const uint8_t *data, uint64_t size, struct xdpl_error *e);
 void btf_free(struct btf *btf);
 
 const char *btf_str(const struct btf *btf, uint32_t off);

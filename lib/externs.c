@@ -87,7 +87,7 @@ static int btf_datasec_of(const struct btf *btf, uint32_t id)
 
 /* What an undefined symbol is, from its BTF; an error naming the rule when it is no extern we know. */
 static int extern_classify(const struct obj *obj, const char *name, bool weak, struct obj_extern *x,
-			   struct errbuf *e)
+			   struct xdpl_error *e)
 {
 	const struct btf *btf = obj->btf;
 	const struct btf_type *t, *ds;
@@ -142,7 +142,7 @@ static int extern_classify(const struct obj *obj, const char *name, bool weak, s
 static int extern_add(struct obj *obj, const char *name, bool weak)
 {
 	struct obj_extern x, *grown;
-	struct errbuf ignored;
+	struct xdpl_error ignored;
 
 	if (extern_classify(obj, name, weak, &x, &ignored))
 		return 0;
@@ -178,7 +178,7 @@ static uint32_t align_of(const struct btf *btf, uint32_t id)
  * DATASEC .kconfig lists them (so the offsets ascend, as the kernel wants),
  * its VAR made an allocated global.  Zero until load_externs fills it.
  */
-static int kconfig_layout(struct obj *obj, struct errbuf *e)
+static int kconfig_layout(struct obj *obj, struct xdpl_error *e)
 {
 	struct btf *btf = obj->btf;
 	int ds_id = btf ? btf_find(btf, BTF_KIND_DATASEC, ".kconfig") : -1;
@@ -293,7 +293,7 @@ static void ksyms_btf_rewrite(struct obj *obj)
 }
 
 /* Every undefined symbol a program may use, then the .kconfig map and the BTF rewrite. */
-int externs_find(struct obj *obj, struct errbuf *e)
+int externs_find(struct obj *obj, struct xdpl_error *e)
 {
 	int err;
 
@@ -323,7 +323,7 @@ int externs_find(struct obj *obj, struct errbuf *e)
  * r->offset holds the addend (the immediate), which only a value or an
  * untyped address can carry.
  */
-int externs_reloc(const struct obj *obj, bool is_call, struct obj_reloc *r, struct errbuf *e)
+int externs_reloc(const struct obj *obj, bool is_call, struct obj_reloc *r, struct xdpl_error *e)
 {
 	int i = extern_index(obj, r->sym);
 	const struct obj_extern *x;
@@ -365,7 +365,7 @@ int externs_reloc(const struct obj *obj, bool is_call, struct obj_reloc *r, stru
 
 int extern_insn_patch(const struct obj *obj, const struct obj_reloc *r, struct bpf_insn *insn,
 		      const struct externs_loaded *ext, const char *prog, uint32_t at,
-		      struct errbuf *e)
+		      struct xdpl_error *e)
 {
 	const struct obj_extern *x = r->target < obj->nexterns ? &obj->externs[r->target] : NULL;
 	const struct extern_value *v;

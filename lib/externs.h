@@ -61,8 +61,8 @@ struct obj_extern {
 /* Libbpf's constant for a call to a missing weak kfunc: "call unknown#2002000000+index". */
 #define EXTERN_POISON_KFUNC 2002000000
 
-int externs_find(struct obj *obj, struct errbuf *e);
-int externs_reloc(const struct obj *obj, bool is_call, struct obj_reloc *r, struct errbuf *e);
+int externs_find(struct obj *obj, struct xdpl_error *e);
+int externs_reloc(const struct obj *obj, bool is_call, struct obj_reloc *r, struct xdpl_error *e);
 const char *extern_kind_name(uint32_t kind);
 
 /* What load_externs found for each extern, as the instruction patch needs it. */
@@ -84,7 +84,7 @@ struct externs_loaded {
 
 int extern_insn_patch(const struct obj *obj, const struct obj_reloc *r, struct bpf_insn *insn,
 		      const struct externs_loaded *ext, const char *prog, uint32_t at,
-		      struct errbuf *e);
+		      struct xdpl_error *e);
 void externs_log_explain(const struct obj *obj, const char *log, char *where, size_t len);
 
 /* ---- the load step (externs_load.c) ---- */
@@ -96,9 +96,9 @@ void externs_loaded_free(struct externs_loaded *ext);
 #define INFLATE_MAX_CONFIG (64U << 20) /* far above any kernel config (a few hundred KB) */
 
 int inflate_raw(const uint8_t *in, size_t in_len, size_t max_out, const char *what,
-		uint8_t **out, size_t *out_len, size_t *in_used, struct errbuf *e);
+		uint8_t **out, size_t *out_len, size_t *in_used, struct xdpl_error *e);
 int gzip_inflate(const uint8_t *in, size_t len, size_t max_out, const char *what, uint8_t **out,
-		 size_t *out_len, struct errbuf *e);
+		 size_t *out_len, struct xdpl_error *e);
 uint32_t gzip_crc32(uint32_t crc, const uint8_t *p, size_t n);
 
 /* ---- kernel config (kconfig.c) ---- */
@@ -112,9 +112,9 @@ int kconfig_type_of(const struct btf *btf, uint32_t type_id, uint32_t *type, uin
 		    bool *is_signed);
 int kconfig_parse(const char *text, size_t len, const char *what, const struct obj_extern *ext,
 		  uint32_t n, uint8_t *data, uint32_t data_size, struct kconfig_found *found,
-		  struct errbuf *e);
+		  struct xdpl_error *e);
 int kconfig_value_set(const struct obj_extern *x, uint8_t *data, uint32_t data_size,
-		      uint64_t value, bool negative, const char *what, struct errbuf *e);
+		      uint64_t value, bool negative, const char *what, struct xdpl_error *e);
 uint32_t kconfig_kernel_version(const char *signature, const char *release, const char *version);
 
 /* ---- /proc/kallsyms (kallsyms.c) ---- */
@@ -127,7 +127,7 @@ struct kallsyms_want {
 };
 
 int kallsyms_scan(const char *text, size_t len, size_t *used, struct kallsyms_want *want,
-		  uint32_t n, uint64_t *nonzero, struct errbuf *e);
+		  uint32_t n, uint64_t *nonzero, struct xdpl_error *e);
 
 /* ---- the kernel's BTF (ksym.c) ---- */
 
@@ -143,7 +143,7 @@ struct kernel_btf {
 	uint32_t strs_len, strs_first; /* own string offsets start after the base's */
 };
 
-int kernel_btf_parse(struct kernel_btf *kb, const struct kernel_btf *base, struct errbuf *e);
+int kernel_btf_parse(struct kernel_btf *kb, const struct kernel_btf *base, struct xdpl_error *e);
 void kernel_btf_free(struct kernel_btf *kb);
 const struct btf_type *kernel_btf_type(const struct kernel_btf *kb, uint32_t id);
 const char *kernel_btf_str(const struct kernel_btf *kb, uint32_t off);

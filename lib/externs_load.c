@@ -103,7 +103,7 @@ static bool has_prefix(const char *s, const char *prefix)
  * libbpf's gzopen), or the file the caller named.
  */
 static int config_read(const char *file, char **text, size_t *len, char *where, size_t where_len,
-		       struct errbuf *e)
+		       struct xdpl_error *e)
 {
 	struct utsname u;
 	uint8_t *raw;
@@ -149,7 +149,7 @@ static int config_read(const char *file, char **text, size_t *len, char *where, 
 }
 
 static int kconfig_fill_config(const struct obj *obj, const char *file, struct externs_loaded *ext,
-			       struct errbuf *e)
+			       struct xdpl_error *e)
 {
 	struct kconfig_found *found;
 	char where[300], *text = NULL;
@@ -238,11 +238,11 @@ static const char *syscall_prefix(void)
 }
 
 static int kallsyms_lookup(struct kallsyms_want *want, uint32_t n, uint64_t *nonzero,
-			   struct errbuf *e);
+			   struct xdpl_error *e);
 
 /* LINUX_*: values libbpf computes rather than reads from the config. */
 static int kconfig_fill_virtual(const struct obj *obj, struct externs_loaded *ext,
-				struct errbuf *e)
+				struct xdpl_error *e)
 {
 	for (uint32_t i = 0; i < obj->nexterns; i++) {
 		const struct obj_extern *x = &obj->externs[i];
@@ -297,7 +297,7 @@ static int kconfig_fill_virtual(const struct obj *obj, struct externs_loaded *ex
 /* ---- /proc/kallsyms ---- */
 
 static int kallsyms_lookup(struct kallsyms_want *want, uint32_t n, uint64_t *nonzero,
-			   struct errbuf *e)
+			   struct xdpl_error *e)
 {
 	char *buf = malloc(KALLSYMS_CHUNK + 1);
 	size_t have = 0, used;
@@ -343,7 +343,7 @@ static int kallsyms_lookup(struct kallsyms_want *want, uint32_t n, uint64_t *non
 }
 
 static int ksyms_resolve_untyped(const struct obj *obj, struct externs_loaded *ext,
-				 struct errbuf *e)
+				 struct xdpl_error *e)
 {
 	struct kallsyms_want *want = calloc(obj->nexterns, sizeof(*want));
 	uint64_t nonzero = 0;
@@ -415,7 +415,7 @@ static int btf_info_get(int fd, struct bpf_btf_info *info, char *name, uint32_t 
 }
 
 /* Every module's BTF, by walking the kernel's BTF objects: its name, raw data and fd. */
-static int modules_read(struct kernel_btfs *k, struct errbuf *e)
+static int modules_read(struct kernel_btfs *k, struct xdpl_error *e)
 {
 	uint32_t id = 0;
 	int err = 0;
@@ -482,7 +482,7 @@ static void kernel_btfs_free(struct kernel_btfs *k)
 
 /* A module BTF's fd, moved into fd_array on first use; its index there. */
 static int module_fd_index(struct kernel_btfs *k, uint32_t m, struct externs_loaded *ext,
-			   struct errbuf *e)
+			   struct xdpl_error *e)
 {
 	int *grown;
 
@@ -505,7 +505,7 @@ static int module_fd_index(struct kernel_btfs *k, uint32_t m, struct externs_loa
 }
 
 static int ksym_resolve_one(const struct obj *obj, uint32_t i, struct kernel_btfs *k,
-			    struct externs_loaded *ext, struct errbuf *e)
+			    struct externs_loaded *ext, struct xdpl_error *e)
 {
 	const struct obj_extern *x = &obj->externs[i];
 	bool func = x->kind == EXTERN_KFUNC;
@@ -578,7 +578,7 @@ static int ksym_resolve_one(const struct obj *obj, uint32_t i, struct kernel_btf
 }
 
 static int ksyms_resolve_typed(const struct obj *obj, struct externs_loaded *ext,
-			       struct errbuf *e)
+			       struct xdpl_error *e)
 {
 	struct kernel_btfs k;
 	size_t size;
@@ -620,7 +620,7 @@ void externs_loaded_free(struct externs_loaded *ext)
 }
 
 int load_externs(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds,
-		 struct errbuf *e)
+		 struct xdpl_error *e)
 {
 	struct externs_loaded *ext;
 	bool config = false, virtual = false, untyped = false, typed = false;

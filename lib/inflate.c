@@ -50,7 +50,7 @@ struct inflate_state {
 	uint8_t *out;
 	size_t out_len, out_cap, max_out;
 	const char *what;
-	struct errbuf *e;
+	struct xdpl_error *e;
 };
 
 static int truncated(struct inflate_state *s)
@@ -372,7 +372,7 @@ static int deflate_stream(struct inflate_state *s)
 }
 
 int inflate_raw(const uint8_t *in, size_t in_len, size_t max_out, const char *what,
-		uint8_t **out, size_t *out_len, size_t *in_used, struct errbuf *e)
+		uint8_t **out, size_t *out_len, size_t *in_used, struct xdpl_error *e)
 {
 	struct inflate_state s = { in, in_len, 0, 0, 0, NULL, 0, 0, max_out, what, e };
 	int err = deflate_stream(&s);
@@ -421,7 +421,7 @@ static uint32_t le32(const uint8_t *p)
 
 /* The header of the member at *pos; *pos ends where its deflate data starts. */
 static int gzip_header(const uint8_t *in, size_t len, size_t *pos, const char *what,
-		       struct errbuf *e)
+		       struct xdpl_error *e)
 {
 	size_t start = *pos, p = start + 10;
 	uint8_t flags;
@@ -483,7 +483,7 @@ cut:
  * end exactly after the last member's trailer.
  */
 int gzip_inflate(const uint8_t *in, size_t len, size_t max_out, const char *what, uint8_t **out,
-		 size_t *out_len, struct errbuf *e)
+		 size_t *out_len, struct xdpl_error *e)
 {
 	struct inflate_state s = { in, len, 0, 0, 0, NULL, 0, 0, max_out, what, e };
 	int err = 0;

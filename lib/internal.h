@@ -13,12 +13,12 @@
  *   loader.c   the command line: calls the steps in order (report.c reports)
  *
  * Every step returns 0 (or an fd) on success and a negative errno on failure,
- * and explains a failure in a caller-provided struct errbuf.  Only the
+ * and explains a failure in a caller-provided struct xdpl_error.  Only the
  * command-line files print (cli.h); the one exception is xdpl_log(), the -v
  * step log report.c provides.
  */
-#ifndef XDPLOAD_H
-#define XDPLOAD_H
+#ifndef XDPLOAD_INTERNAL_H
+#define XDPLOAD_INTERNAL_H
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -26,27 +26,22 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "include/xdpload.h"
+
 struct bpf_insn;
 
-#define XDPLOAD_VERSION "0.1.0"
+#define ENOTSUPP 524 /* the kernel's "not supported", which no libc names */
 
-/* ---- errors ---- */
+/* ---- errors and the log ---- */
 
-struct errbuf {
-	char msg[512];    /* "step: object: broken rule" */
-	int errnum;       /* errno of the failing syscall; 0 when we found the fault */
-	char kernel[512]; /* the kernel's own words (netlink extended ack) */
-	char *log;        /* verifier log, malloc'd; report() prints and frees it */
-	char where[512];  /* the source line the verifier stopped at, from BTF line info */
-	bool environment; /* the fault lies around us (pins, bpffs), not in object or kernel */
-	/* Otherwise: errnum 0 means we found the fault in the object, else the kernel refused. */
-};
-
-__attribute__((format(printf, 3, 4))) static inline int err_set(struct errbuf *e, int err,
+/* Explain a failure we found ourselves (errnum 0): "step: object: rule". */
+__attribute__((format(printf, 3, 4))) static inline int err_set(struct xdpl_error *e, int err,
 								const char *fmt, ...)
 {
 	va_list ap;
 
+	if (!e)
+		return err;
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
@@ -55,11 +50,13 @@ __attribute__((format(printf, 3, 4))) static inline int err_set(struct errbuf *e
 }
 
 /* Like err_set() for a failed syscall: err is -errno and is reported by name. */
-__attribute__((format(printf, 3, 4))) static inline int err_sys(struct errbuf *e, int err,
+__attribute__((format(printf, 3, 4))) static inline int err_sys(struct xdpl_error *e, int err,
 								const char *fmt, ...)
 {
 	va_list ap;
 
+	if (!e)
+		return err;
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
@@ -67,11 +64,11 @@ __attribute__((format(printf, 3, 4))) static inline int err_sys(struct errbuf *e
 	return err;
 }
 
-/* The -v step log; report.c prints it when asked, everyone else calls it. */
+/* The step log (lib/log.c): to the caller's hook, at XDPL_LOG_INFO, or nowhere. */
 __attribute__((format(printf, 1, 2))) void xdpl_log(const char *fmt, ...);
-
-/* "EPERM": the errno's name from report.c's own table, for -v log lines. */
-const char *xdpl_errno_name(int err);
+__attribute__((format(printf, 2, 3))) void xdpl_log_at(enum xdpl_log_level level,
+							const char *fmt, ...);
+bool xdpl_log_enabled(void); /* a hook is set: worth building a costly message */
 
 /* ---- the object (elf.c validates the ELF, object.c describes the BPF in it) ---- */
 
@@ -167,7 +164,7 @@ struct obj {
 };
 
 /* elf.c: the container. */
-int elf_validate(struct obj *obj, struct errbuf *e);
+int elf_validate(struct obj *obj, struct xdpl_error *e);
 int elf_section_find(const struct obj *obj, const char *name);
 const char *elf_section_name(const struct obj *obj, uint32_t sec);
 bool elf_section_is_code(const struct obj *obj, uint32_t sec);
@@ -175,14 +172,14 @@ int elf_symbol_find(const struct obj *obj, uint32_t sec, const char *name, uint6
 const char *elf_symbol_name(const struct obj *obj, const void *sym); /* an Elf64_Sym */
 
 /* maps.c: map definitions and global variables. */
-int maps_find(struct obj *obj, struct errbuf *e);
+int maps_find(struct obj *obj, struct xdpl_error *e);
 bool obj_section_is_data(const struct obj_section *s);
 
 /* object.c: what the container holds. */
-int obj_open(struct obj *obj, const char *path, struct errbuf *e);
+int obj_open(struct obj *obj, const char *path, struct xdpl_error *e);
 int obj_open_mem(struct obj *obj, const char *name, const uint8_t *bytes, size_t size,
-		 struct errbuf *e);
-int obj_parse(struct obj *obj, struct errbuf *e); /* obj->buf, obj->size set */
+		 struct xdpl_error *e);
+int obj_parse(struct obj *obj, struct xdpl_error *e); /* obj->buf, obj->size set */
 void obj_free(struct obj *obj);
 void obj_sections_log(const struct obj *obj); /* -v: what each section is */
 const struct obj_prog *obj_prog_find(const struct obj *obj, const char *name);
@@ -198,7 +195,7 @@ struct obj_var {
 };
 
 int obj_var_find(const struct obj *obj, const char *name, struct obj_var *var);
-int obj_var_set(struct obj *obj, const char *name, const char *value, struct errbuf *e);
+int obj_var_set(struct obj *obj, const char *name, const char *value, struct xdpl_error *e);
 const char *obj_prog_type_name(const struct obj_prog *prog);
 const char *obj_map_type_name(uint32_t type);
 
@@ -216,19 +213,21 @@ struct externs_loaded;
 
 int reloc_prog_build(const struct obj *obj, const struct obj_prog *prog, const int *map_fds,
 		     const struct externs_loaded *externs, struct prog_image *img,
-		     struct errbuf *e);
+		     struct xdpl_error *e);
 void reloc_prog_free(struct prog_image *img);
 
-/* ---- loading (load.c) ---- */
+/* ---- loading (load.c, with btf_load.c, pin.c and vlog.c) ---- */
 
 struct load_opts {
 	const char *pin_dir;   /* where maps with pinning by name live */
 	bool pin_reuse_only;   /* reuse pins that exist, but make no new ones (test --dev) */
 	bool pin_none;         /* maps pinned by name are made private to this load (test) */
 	unsigned int btf_lacks; /* BTF_FEAT_* to rewrite as if the kernel lacked them (tests) */
+	const char *target_btf; /* CO-RE: relocate against this BTF file, not the kernel's */
 	const char *kconfig;   /* .kconfig values from this file, not the running kernel's config */
 };
 
+/* The kernel objects of one load but its programs: BTF and maps. */
 struct obj_fds {
 	int btf_fd;   /* -1 when the kernel has none of our BTF */
 	unsigned int btf_missing; /* BTF_FEAT_* rewritten away for this kernel */
@@ -236,40 +235,65 @@ struct obj_fds {
 	bool *map_pinned_here; /* we pinned it during this load: unpin on failure */
 	unsigned int pin_dir_created; /* levels of the directory made: remove them on failure */
 	uint32_t nmaps;
-	int prog_fd;
-	struct prog_image img;
 	struct externs_loaded *externs; /* NULL when the object has none (load_externs) */
 };
 
 void load_init(struct obj_fds *fds);
+bool load_memlock_lift(void); /* after an EPERM: true when a retry is worth it */
 int load_btf(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds,
-	     struct errbuf *e);
+	     struct xdpl_error *e);
 int load_externs(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds,
-		 struct errbuf *e); /* externs_load.c: before load_maps */
+		 struct xdpl_error *e); /* externs_load.c: before load_maps */
 int load_maps(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds,
-	      struct errbuf *e);
-int load_prog(const struct obj *obj, const struct obj_prog *prog, struct obj_fds *fds,
-	      struct errbuf *e);
-void load_unpin(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds);
+	      struct xdpl_error *e);
+/* One program, relocated against fds' maps: its fd (the caller's), or -errno. */
+int load_prog(const struct obj *obj, const struct obj_prog *prog, const struct obj_fds *fds,
+	      struct xdpl_error *e);
 void load_close(struct obj_fds *fds);
-int load_pin_path(char *buf, size_t len, const char *dir, const char *name, struct errbuf *e);
 
-/* ---- rtnetlink (netlink.c) ---- */
+/* pin.c */
+int load_pin_path(char *buf, size_t len, const char *dir, const char *name, struct xdpl_error *e);
+int pin_dir_ready(const char *dir, int parents, unsigned int *created, struct xdpl_error *e);
+int pin_reuse_check(const struct obj_map *m, const char *path, int fd, struct xdpl_error *e);
+void load_unpin(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds);
 
-enum xdp_mode { XDP_MODE_NONE, XDP_MODE_NATIVE, XDP_MODE_SKB, XDP_MODE_HW, XDP_MODE_MULTI };
+/* vlog.c */
+struct bpf_prog_load_attr;
+int vlog_prog_load(struct bpf_prog_load_attr *attr, int first_err, struct xdpl_error *e);
+void vlog_annotate(const struct obj *obj, const struct prog_image *img, struct xdpl_error *e);
 
-struct xdp_state {
-	int ifindex;
-	char ifname[16];
-	uint8_t attached;  /* enum xdp_mode as the kernel reports it (IFLA_XDP_ATTACHED) */
-	uint32_t prog_id;  /* the program when exactly one is attached */
-	uint32_t mode_ids[4]; /* per mode: [XDP_MODE_NATIVE], [XDP_MODE_SKB], [XDP_MODE_HW] */
+/* ---- the public handles (obj.c): what the CLI's inspect may read through ---- */
+
+struct xdpl_prog {
+	struct xdpl_obj *obj;
+	const struct obj_prog *desc; /* in obj->obj.progs */
+	int fd;                      /* -1 until loaded */
+	uint32_t id;
+	bool autoload;
 };
 
-int nl_ifindex(const char *name);
-int nl_xdp_set(int ifindex, int prog_fd, uint32_t flags, int expected_fd, struct errbuf *e);
-int nl_xdp_get(int ifindex, struct xdp_state *st, struct errbuf *e);
-int nl_xdp_list(struct xdp_state **list, size_t *count, struct errbuf *e);
-void nl_close(void); /* the socket the requests above share; once, at exit */
+struct xdpl_map {
+	struct xdpl_obj *obj;
+	struct obj_map *desc;        /* in obj->obj.maps */
+	uint32_t index;
+};
+
+struct xdpl_obj {
+	struct obj obj;              /* what the file describes */
+	char *name;
+	struct obj_fds fds;          /* BTF and maps, once loaded */
+	struct load_opts load;       /* what the load was given; pin_dir is ours */
+	struct xdpl_prog *progs;     /* one per obj.progs */
+	struct xdpl_map *maps;       /* one per obj.maps */
+	bool loaded;
+};
+
+/* ---- rtnetlink (netlink.c) and the attach policy on it (xdp.c) ---- */
+
+/* RTM_SETLINK IFLA_XDP: prog_fd -1 clears; with XDP_FLAGS_REPLACE,
+ * expected_fd is the program the kernel must find there. */
+int nl_xdp_set(struct xdpl_nl *nl, int ifindex, int prog_fd, uint32_t flags, int expected_fd,
+	       struct xdpl_error *e);
+uint32_t xdp_mode_flag(enum xdpl_xdp_mode mode); /* XDP_FLAGS_*_MODE, 0 for AUTO */
 
 #endif

@@ -52,7 +52,7 @@ static void line_match(struct kallsyms_want *want, uint32_t n, const char *name,
 }
 
 int kallsyms_scan(const char *text, size_t len, size_t *used, struct kallsyms_want *want,
-		  uint32_t n, uint64_t *nonzero, struct errbuf *e)
+		  uint32_t n, uint64_t *nonzero, struct xdpl_error *e)
 {
 	size_t pos = 0;
 

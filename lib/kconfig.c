@@ -76,7 +76,7 @@ int kconfig_type_of(const struct btf *btf, uint32_t type_id, uint32_t *type, uin
 
 /* An integer into an extern of type int, char or bool, if it fits. */
 int kconfig_value_set(const struct obj_extern *x, uint8_t *data, uint32_t data_size,
-		      uint64_t value, bool negative, const char *what, struct errbuf *e)
+		      uint64_t value, bool negative, const char *what, struct xdpl_error *e)
 {
 	uint32_t bits = x->size * 8;
 	bool fits;
@@ -112,7 +112,7 @@ int kconfig_value_set(const struct obj_extern *x, uint8_t *data, uint32_t data_s
 
 /* y, n or m: a bool, a tristate or a char takes it. */
 static int value_letter(const struct obj_extern *x, uint8_t *data, char letter, uint32_t line,
-			const char *what, struct errbuf *e)
+			const char *what, struct xdpl_error *e)
 {
 	uint64_t v;
 
@@ -137,7 +137,7 @@ static int value_letter(const struct obj_extern *x, uint8_t *data, char letter, 
 
 /* "...": unescaped into a char array, cut to fit with its NUL. */
 static int value_string(const struct obj_extern *x, uint8_t *data, const char *v, size_t len,
-			uint32_t line, bool *truncated, const char *what, struct errbuf *e)
+			uint32_t line, bool *truncated, const char *what, struct xdpl_error *e)
 {
 	uint8_t *dst = data + x->offset;
 	size_t n = 0, i = 1;
@@ -163,7 +163,7 @@ static int value_string(const struct obj_extern *x, uint8_t *data, const char *v
 /* A number as Kconfig writes them: decimal, 0x hex (or C octal), perhaps negative. */
 static int value_number(const struct obj_extern *x, uint8_t *data, uint32_t data_size,
 			const char *v, size_t len, uint32_t line, const char *what,
-			struct errbuf *e)
+			struct xdpl_error *e)
 {
 	char buf[32], *end;
 	bool negative = len && v[0] == '-';
@@ -215,7 +215,7 @@ static bool is_name_char(char c)
  */
 int kconfig_parse(const char *text, size_t len, const char *what, const struct obj_extern *ext,
 		  uint32_t n, uint8_t *data, uint32_t data_size, struct kconfig_found *found,
-		  struct errbuf *e)
+		  struct xdpl_error *e)
 {
 	static const char not_set[] = " is not set";
 	uint32_t line = 0;

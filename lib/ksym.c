@@ -61,7 +61,7 @@ static int64_t kind_extra(const struct btf_type *t)
 	return -1;
 }
 
-int kernel_btf_parse(struct kernel_btf *kb, const struct kernel_btf *base, struct errbuf *e)
+int kernel_btf_parse(struct kernel_btf *kb, const struct kernel_btf *base, struct xdpl_error *e)
 {
 	struct btf_header h;
 	const uint8_t *types;

@@ -1,37 +1,25 @@
 // SPDX-License-Identifier: MIT
 /*
- * load.c - turns a described object into kernel objects, in order: its BTF,
- * its maps (created, or reused from bpffs pins after a compatibility check,
- * global data written and .rodata frozen), then one program.
+ * load.c - turns a described object into kernel objects, in order: its BTF
+ * (btf_load.c), its maps (created, or reused from bpffs pins after a
+ * compatibility check (pin.c), global data written and .rodata frozen),
+ * then each program, relocated (reloc.c) and loaded quietly first; only a
+ * refusal loads it again for the verifier's log (vlog.c).
  *
- * Loads are quiet first (no log buffer: the kernel is faster without one);
- * only when one fails do we load again with a log that grows until it fits,
- * and for programs the log is annotated with source lines from BTF.  When
- * the kernel refuses our BTF, we ask it about each newer BTF kind with a tiny
- * probe, rewrite what it lacks into older kinds, and if it still refuses, go
- * on without BTF: the rewrite depends on the kernel's answers, not on its
- * version number.
- *
- * Every fd created here is owned by struct obj_fds and closed by load_close().
+ * Every fd created here is owned by struct obj_fds (BTF, maps) or by the
+ * caller's program slot, and closed by load_close() or the caller.
  * Nothing here prints.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "bpf_sys.h"
 #include "lib/btf.h"
 #include "lib/externs.h"
 #include "lib/internal.h"
-
-#define LOG_SIZE_FIRST (64U << 10)
-#define LOG_SIZE_MAX ((16U << 20) - 1) /* kernels before 5.2 take no more */
-#define LOG_TAIL (64U << 10)             /* what we show of a log larger than that */
-#define BPF_FS_MAGIC 0xcafe4a11
 
 /* Kernel object names: at most 15 characters from [A-Za-z0-9_.]. */
 static void kernel_name(char out[BPF_OBJ_NAME_LEN], const char *name)
@@ -54,7 +42,7 @@ static void kernel_name(char out[BPF_OBJ_NAME_LEN], const char *name)
  * limit, so it is lifted only when the kernel's answer asks for it.  Returns
  * true when the limit changed and the call is worth retrying.
  */
-static bool memlock_lift(void)
+bool load_memlock_lift(void)
 {
 	struct rlimit now, unlimited = { RLIM_INFINITY, RLIM_INFINITY };
 
@@ -72,198 +60,11 @@ void load_init(struct obj_fds *fds)
 {
 	memset(fds, 0, sizeof(*fds));
 	fds->btf_fd = -1;
-	fds->prog_fd = -1;
-}
-
-/* ---- BTF ---- */
-
-static int btf_load_blob(const uint8_t *blob, uint32_t size, char *log, uint32_t log_size)
-{
-	struct bpf_btf_load_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.btf = bpf_ptr(blob);
-	attr.btf_size = size;
-	if (log) {
-		log[0] = '\0';
-		attr.btf_log_buf = bpf_ptr(log);
-		attr.btf_log_size = log_size;
-		attr.btf_log_level = 1;
-	}
-	return bpf_btf_load(&attr);
-}
-
-static unsigned int btf_features_missing(unsigned int used)
-{
-	unsigned int missing = 0;
-
-	for (unsigned int f = 1; f & BTF_FEAT_ALL; f <<= 1) {
-		uint8_t *blob;
-		uint32_t size;
-		int fd;
-
-		if (!(used & f) || btf_feature_blob(f, &blob, &size))
-			continue;
-		fd = btf_load_blob(blob, size, NULL, 0);
-		if (fd < 0)
-			missing |= f;
-		else
-			close(fd);
-		free(blob);
-	}
-	return missing;
-}
-
-/*
- * Load the object's BTF.  A refusal is not fatal: programs load without
- * BTF too, unless they need it (spin locks, for instance), and then their
- * own error says so.
- */
-int load_btf(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds,
-	     struct errbuf *e)
-{
-	const struct btf *btf = obj->btf;
-	unsigned int used, missing;
-	uint8_t *blob = NULL;
-	uint32_t size;
-	char *log;
-	int fd = -EINVAL;
-
-	if (!btf)
-		return 0;
-	used = btf_features_used(btf);
-	missing = btf_features_newer(opts->btf_lacks) & used;
-	if (!missing) {
-		fd = btf_load_blob(btf->data, btf->size, NULL, 0);
-		if (fd == -EPERM && memlock_lift())
-			fd = btf_load_blob(btf->data, btf->size, NULL, 0);
-		if (fd == -EPERM)
-			return err_sys(e, fd, "load: the object's BTF (%u types): BPF_BTF_LOAD failed",
-				       btf->nr_types);
-		if (fd < 0)
-			missing = btf_features_newer(btf_features_missing(used)) & used;
-	}
-	if (fd < 0 && missing) {
-		xdpl_log("load: BTF: rewriting kinds this kernel lacks (mask 0x%x)", missing);
-		if (btf_sanitized(btf, missing, &blob, &size) == 0)
-			fd = btf_load_blob(blob, size, NULL, 0);
-	}
-	if (fd < 0) {
-		const uint8_t *what = blob ? blob : btf->data;
-
-		log = calloc(1, LOG_SIZE_FIRST);
-		fd = log ? btf_load_blob(what, blob ? size : btf->size, log, LOG_SIZE_FIRST) : fd;
-		if (fd >= 0)
-			close(fd); /* accepted once a log was asked for: do not trust it either */
-		xdpl_log("load: BTF refused (%s); loading without BTF. The kernel said:\n%s",
-			 xdpl_errno_name(fd), log ? log : "");
-		free(log);
-	} else {
-		xdpl_log("load: BTF loaded, fd %d (%u types)", fd, btf->nr_types);
-		fds->btf_fd = fd;
-		fds->btf_missing = missing;
-	}
-	free(blob);
-	return 0;
 }
 
 /* ---- maps ---- */
 
-int load_pin_path(char *buf, size_t len, const char *dir, const char *name, struct errbuf *e)
-{
-	e->environment = true;
-	if (strchr(name, '/') || !*name)
-		return err_set(e, -EINVAL, "load: map name %s cannot be a file name under %s", name, dir);
-	if ((size_t)snprintf(buf, len, "%s/%s", dir, name) >= len)
-		return err_set(e, -ENAMETOOLONG, "load: pin path %s/%s is too long", dir, name);
-	e->environment = false;
-	return 0;
-}
-
-/*
- * The pin directory must be on bpffs; create it if it is missing, and its
- * parent too when `parents` allows (/sys/fs/bpf/xdpload/IFACE for the
- * firewall).  `created` counts the levels made, so a failed load can remove
- * them again.
- */
-static int pin_dir_ready(const char *dir, int parents, unsigned int *created, struct errbuf *e)
-{
-	struct statfs fs;
-	char parent[4096];
-	char *slash;
-	int err;
-
-	if (statfs(dir, &fs) == 0) {
-		if ((uint32_t)fs.f_type != BPF_FS_MAGIC)
-			goto not_bpffs;
-		return 0;
-	}
-	e->environment = true;
-	if (errno != ENOENT)
-		return err_sys(e, -errno, "load: pin directory %s", dir);
-	snprintf(parent, sizeof(parent), "%s", dir);
-	slash = strrchr(parent, '/');
-	if (slash && slash != parent)
-		*slash = '\0';
-	if (parents > 0 && statfs(parent, &fs) < 0 && errno == ENOENT) {
-		err = pin_dir_ready(parent, parents - 1, created, e);
-		if (err)
-			return err;
-	}
-	if (statfs(parent, &fs) < 0 || (uint32_t)fs.f_type != BPF_FS_MAGIC)
-		goto not_bpffs;
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return err_sys(e, -errno, "load: cannot create pin directory %s", dir);
-	e->environment = false;
-	(*created)++;
-	return 0;
-not_bpffs:
-	e->environment = true;
-	return err_set(e, -ENOTDIR,
-		       "load: %s is not on a bpf filesystem; mount one with `mount -t bpf bpf /sys/fs/bpf` or choose another --pin-maps",
-		       dir);
-}
-
-/* Reuse a pinned map only if it is the map the object describes. */
-static int map_reuse(const struct obj_map *m, const char *path, int fd, struct errbuf *e)
-{
-	struct bpf_map_info info;
-	char diff[400] = "";
-	size_t n = 0;
-	int err = bpf_obj_info(fd, &info, sizeof(info));
-
-#define CHECK(field, label)                                                                  \
-	if (info.field != m->field)                                                          \
-		n += (size_t)snprintf(diff + n, n < sizeof(diff) ? sizeof(diff) - n : 0,     \
-				      "%s" label " %u (pinned) != %u (object)", n ? ", " : "", \
-				      info.field, m->field);
-	if (err)
-		return err_sys(e, err, "load: map %s: cannot read the pinned map at %s", m->name, path);
-	CHECK(type, "type")
-	CHECK(key_size, "key size")
-	CHECK(value_size, "value size")
-	CHECK(max_entries, "max entries")
-#undef CHECK
-	if (info.map_flags != m->flags)
-		n += (size_t)snprintf(diff + n, n < sizeof(diff) ? sizeof(diff) - n : 0,
-				      "%sflags 0x%x (pinned) != 0x%x (object)", n ? ", " : "",
-				      info.map_flags, m->flags);
-	if (info.map_extra != m->map_extra)
-		n += (size_t)snprintf(diff + n, n < sizeof(diff) ? sizeof(diff) - n : 0,
-				      "%smap_extra %llu (pinned) != %llu (object)", n ? ", " : "",
-				      (unsigned long long)info.map_extra,
-				      (unsigned long long)m->map_extra);
-	if (n) {
-		e->environment = true;
-		return err_set(e, -EEXIST,
-			       "load: map %s: the map pinned at %s does not match the object: %s; remove the pin to start afresh",
-			       m->name, path, diff);
-	}
-	xdpl_log("load: map %s: reusing the map pinned at %s (id %u)", m->name, path, info.id);
-	return 0;
-}
-
-static int map_create(const struct obj_map *m, const struct obj_fds *fds, struct errbuf *e)
+static int map_create(const struct obj_map *m, const struct obj_fds *fds, struct xdpl_error *e)
 {
 	int btf_fd = fds->btf_fd;
 
@@ -288,7 +89,7 @@ static int map_create(const struct obj_map *m, const struct obj_fds *fds, struct
 		attr.btf_value_type_id = m->btf_value_id;
 	}
 	fd = bpf_map_create(&attr);
-	if (fd == -EPERM && memlock_lift())
+	if (fd == -EPERM && load_memlock_lift())
 		fd = bpf_map_create(&attr);
 	if (fd < 0 && attr.btf_fd) {
 		/* Some map types, and older kernels, refuse BTF for keys and values. */
@@ -315,7 +116,8 @@ static int map_create(const struct obj_map *m, const struct obj_fds *fds, struct
  * Global data: write the initial value, then freeze .rodata so it stays so.
  * The .kconfig map's value is what load_externs read from the kernel.
  */
-static int map_fill(const struct obj_map *m, int fd, const struct obj_fds *fds, struct errbuf *e)
+static int map_fill(const struct obj_map *m, int fd, const struct obj_fds *fds,
+		    struct xdpl_error *e)
 {
 	uint8_t *value = m->kconfig && fds->externs ? fds->externs->kconfig : m->data;
 	uint32_t zero = 0;
@@ -333,7 +135,7 @@ static int map_fill(const struct obj_map *m, int fd, const struct obj_fds *fds, 
 }
 
 int load_maps(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds,
-	      struct errbuf *e)
+	      struct xdpl_error *e)
 {
 	char path[4096];
 	bool dir_ready = false;
@@ -365,7 +167,7 @@ int load_maps(const struct obj *obj, const struct load_opts *opts, struct obj_fd
 			fd = bpf_obj_get(path);
 			if (fd >= 0) {
 				fds->map_fds[i] = fd;
-				err = map_reuse(m, path, fd, e);
+				err = pin_reuse_check(m, path, fd, e);
 				if (err)
 					return err;
 				continue;
@@ -398,194 +200,12 @@ int load_maps(const struct obj *obj, const struct load_opts *opts, struct obj_fd
 	return 0;
 }
 
-/* After a failure, remove the pins this load made, so nothing is left behind. */
-void load_unpin(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds)
-{
-	char path[4096];
-	struct errbuf ignored;
-
-	for (uint32_t i = 0; fds->map_pinned_here && i < fds->nmaps; i++) {
-		if (!fds->map_pinned_here[i] ||
-		    load_pin_path(path, sizeof(path), opts->pin_dir, obj->maps[i].name, &ignored))
-			continue;
-		if (unlink(path) == 0)
-			xdpl_log("load: removed the pin %s made by this failed load", path);
-		fds->map_pinned_here[i] = false;
-	}
-	if (fds->pin_dir_created && rmdir(opts->pin_dir) == 0)
-		xdpl_log("load: removed the pin directory %s made by this failed load", opts->pin_dir);
-	if (fds->pin_dir_created == 2) {
-		char parent[4096];
-		char *slash;
-
-		snprintf(parent, sizeof(parent), "%s", opts->pin_dir);
-		slash = strrchr(parent, '/');
-		if (slash && slash != parent) {
-			*slash = '\0';
-			rmdir(parent);
-		}
-	}
-	fds->pin_dir_created = 0;
-}
-
 /* ---- programs ---- */
 
-/*
- * A log that outgrew the largest buffer: the kernel kept its end (since 6.4;
- * older kernels keep its start).  Show only the last LOG_TAIL bytes of it, from
- * a line start, so that a runaway log does not flood the terminal.
- */
-static char *log_tail(char *log)
+int load_prog(const struct obj *obj, const struct obj_prog *prog, const struct obj_fds *fds,
+	      struct xdpl_error *e)
 {
-	size_t n = strlen(log), cap = LOG_TAIL + 200;
-	const char *from;
-	char *tail;
-
-	if (n <= LOG_TAIL || !(tail = malloc(cap)))
-		return log;
-	from = strchr(log + n - LOG_TAIL, '\n');
-	from = from ? from + 1 : log + n - LOG_TAIL;
-	snprintf(tail, cap, "[... %zu bytes left out: the log outgrew its %u MiB buffer; these are the last %zu bytes the kernel kept]\n%s",
-		 (size_t)(from - log), (LOG_SIZE_MAX + 1) >> 20, n - (size_t)(from - log), from);
-	free(log);
-	xdpl_log("load: the verifier log outgrew %u MiB; keeping its last %u KiB", (LOG_SIZE_MAX + 1) >> 20,
-		 LOG_TAIL >> 10);
-	return tail;
-}
-
-/*
- * Load again with a verifier log, growing the buffer until the log fits.
- * The answer stays the first load's: if the log never fits, the kernel says
- * ENOSPC, but the user needs to hear why the verifier refused.
- */
-static int prog_load_logged(struct bpf_prog_load_attr *attr, int first_err, struct errbuf *e)
-{
-	uint32_t size = LOG_SIZE_FIRST;
-	int fd;
-
-	for (;;) {
-		char *log = calloc(1, size); /* zeroed: valgrind cannot see the kernel write it */
-
-		if (!log)
-			return first_err;
-		log[0] = '\0';
-		attr->log_level = 1;
-		attr->log_size = size;
-		attr->log_buf = bpf_ptr(log);
-		fd = bpf_prog_load(attr);
-		attr->log_level = 0;
-		attr->log_size = 0;
-		attr->log_buf = 0;
-		if (fd == -ENOSPC && size < LOG_SIZE_MAX) {
-			free(log);
-			xdpl_log("load: the verifier log needs more than %u KiB; growing the buffer", size >> 10);
-			size = size > LOG_SIZE_MAX / 4 ? LOG_SIZE_MAX : size * 4;
-			continue;
-		}
-		if (fd == -ENOSPC)
-			log = log_tail(log);
-		if (fd < 0 && !log[0] && e->log) {
-			free(log); /* keep the log we already have */
-		} else {
-			free(e->log);
-			e->log = log;
-		}
-		return fd == -ENOSPC ? first_err : fd;
-	}
-}
-
-/* The line_info record covering an image instruction, or NULL. */
-static const struct btf_line_info *line_of(const struct prog_image *img, uint32_t insn)
-{
-	const struct btf_line_info *best = NULL;
-
-	for (uint32_t i = 0; i < img->line_info_cnt; i++) {
-		const struct btf_line_info *l =
-			(const void *)(img->line_info + (size_t)i * img->line_info_rec_size);
-
-		if (l->insn_off <= insn)
-			best = l;
-	}
-	return best;
-}
-
-static const char *trimmed(const char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	return s;
-}
-
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
-
-/*
- * Point at the source line where the verifier stopped: the last instruction
- * its log names ("N: (op) ...").  When the kernel did not interleave source
- * lines itself (it does so only with BTF loaded), add them to the log.
- */
-static void log_annotate(const struct obj *obj, const struct prog_image *img, struct errbuf *e)
-{
-	const struct btf *btf = obj->btf;
-	const struct btf_line_info *l, *shown = NULL;
-	bool kernel_lines = strstr(e->log, "\n; ") || !strncmp(e->log, "; ", 2);
-	size_t lines = 1, cap, used = 0;
-	char *out;
-	long last = -1;
-
-	if (!btf || !img->line_info_cnt)
-		return;
-	for (const char *c = e->log; *c; c++)
-		lines += *c == '\n';
-	/* Room for the log and one bounded (<= 700 bytes) annotation per line of it. */
-	cap = strlen(e->log) + lines * 704 + 1;
-	out = kernel_lines ? NULL : malloc(cap);
-	for (char *line = e->log; *line;) {
-		char *end = strchr(line, '\n') ? strchr(line, '\n') : line + strlen(line);
-		char *after;
-		long insn = strtol(line, &after, 10);
-
-		if (after != line && after[0] == ':' && after[1] == ' ' && after[2] == '(') {
-			last = insn;
-			l = line_of(img, (uint32_t)insn);
-			if (out && l && l != shown) {
-				/* snprintf returns what it wanted to write: count only what it wrote. */
-				int n = snprintf(out + used, cap - used, "; %.512s @ %.128s:%u\n",
-						 trimmed(btf_str(btf, l->line_off)),
-						 base_name(btf_str(btf, l->file_name_off)),
-						 l->line_col >> 10);
-
-				used += n < 0 ? 0 : (size_t)n < cap - used ? (size_t)n : cap - used - 1;
-			}
-			shown = l;
-		}
-		if (out && used + (size_t)(end - line) + 2 < cap) {
-			memcpy(out + used, line, (size_t)(end - line));
-			used += (size_t)(end - line);
-			out[used++] = '\n';
-		}
-		line = *end ? end + 1 : end;
-	}
-	if (out) {
-		out[used] = '\0';
-		free(e->log);
-		e->log = out;
-	}
-	l = last >= 0 ? line_of(img, (uint32_t)last) : NULL;
-	if (l)
-		snprintf(e->where, sizeof(e->where), "the verifier stopped at instruction %ld, %.128s:%u: %.256s",
-			 last, base_name(btf_str(btf, l->file_name_off)), l->line_col >> 10,
-			 trimmed(btf_str(btf, l->line_off)));
-}
-
-int load_prog(const struct obj *obj, const struct obj_prog *prog, struct obj_fds *fds,
-	      struct errbuf *e)
-{
-	struct prog_image *img = &fds->img;
+	struct prog_image image, *img = &image;
 	struct bpf_prog_load_attr attr;
 	int fd, err;
 
@@ -619,33 +239,32 @@ int load_prog(const struct obj *obj, const struct obj_prog *prog, struct obj_fds
 		attr.fd_array = bpf_ptr(fds->externs->fd_array);
 
 	fd = bpf_prog_load(&attr);
-	if (fd == -EPERM && memlock_lift())
+	if (fd == -EPERM && load_memlock_lift())
 		fd = bpf_prog_load(&attr);
 	if (fd < 0 && fd != -EPERM && fd != -ENOMEM) {
 		xdpl_log("load: program %s refused (%s); loading again for the verifier log",
 			 prog->name, xdpl_errno_name(fd));
-		fd = prog_load_logged(&attr, fd, e);
+		fd = vlog_prog_load(&attr, fd, e);
 		if (e->log)
-			log_annotate(obj, img, e);
+			vlog_annotate(obj, img, e);
 		if (e->log && obj->nexterns)
 			externs_log_explain(obj, e->log, e->where, sizeof(e->where));
 	}
 	if (fd < 0)
-		return err_sys(e, fd, "load: program %s (section %s, %u instructions%s): BPF_PROG_LOAD failed",
-			       prog->name, prog->section, img->insn_cnt,
-			       obj->btf && fds->btf_fd < 0
-				       ? "; loaded without BTF, which the kernel refused (see -v), and which spin locks and timers need"
-				       : "");
-	fds->prog_fd = fd;
-	xdpl_log("load: program %s loaded, fd %d (%u instructions%s)", prog->name, fd,
-		 img->insn_cnt, attr.func_info_cnt ? ", with BTF" : "");
-	return 0;
+		err_sys(e, fd, "load: program %s (section %s, %u instructions%s): BPF_PROG_LOAD failed",
+			prog->name, prog->section, img->insn_cnt,
+			obj->btf && fds->btf_fd < 0
+				? "; loaded without BTF, which the kernel refused (see -v), and which spin locks and timers need"
+				: "");
+	else
+		xdpl_log("load: program %s loaded, fd %d (%u instructions%s)", prog->name, fd,
+			 img->insn_cnt, attr.func_info_cnt ? ", with BTF" : "");
+	reloc_prog_free(img);
+	return fd;
 }
 
 void load_close(struct obj_fds *fds)
 {
-	if (fds->prog_fd >= 0)
-		close(fds->prog_fd);
 	for (uint32_t i = 0; fds->map_fds && i < fds->nmaps; i++)
 		if (fds->map_fds[i] >= 0)
 			close(fds->map_fds[i]);
@@ -653,7 +272,6 @@ void load_close(struct obj_fds *fds)
 		close(fds->btf_fd);
 	free(fds->map_fds);
 	free(fds->map_pinned_here);
-	reloc_prog_free(&fds->img);
 	externs_loaded_free(fds->externs);
 	load_init(fds);
 }

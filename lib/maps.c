@@ -35,7 +35,7 @@ static uint32_t read_u32(const uint8_t *p)
 }
 
 static struct obj_map *map_add(struct obj *obj, const char *name, uint32_t origin, uint32_t sec,
-			       uint64_t offset, struct errbuf *e)
+			       uint64_t offset, struct xdpl_error *e)
 {
 	struct obj_map *grown, *m;
 
@@ -67,7 +67,7 @@ static bool is_map_symbol(const Elf64_Sym *sym, uint32_t sec)
  * by the number of symbols, so fields that older loaders appended (id, pinning,
  * inner map index, numa node) are tolerated and ignored.
  */
-static int find_legacy_maps(struct obj *obj, struct errbuf *e)
+static int find_legacy_maps(struct obj *obj, struct xdpl_error *e)
 {
 	int idx = elf_section_find(obj, "maps");
 	const struct obj_section *s;
@@ -142,7 +142,7 @@ static int btf_map_uint(const struct btf *btf, uint32_t type, uint32_t *value)
 
 /* One field of a BTF map definition: __uint(...) numbers, __type(...) types. */
 static int btf_map_field(const struct btf *btf, struct obj_map *m, const char *field,
-			 uint32_t type, struct errbuf *e)
+			 uint32_t type, struct xdpl_error *e)
 {
 	static const struct {
 		const char *name;
@@ -198,7 +198,7 @@ static int btf_map_field(const struct btf *btf, struct obj_map *m, const char *f
 }
 
 /* BTF-defined maps: each variable of DATASEC .maps is a struct whose fields define a map. */
-static int find_btf_maps(struct obj *obj, struct errbuf *e)
+static int find_btf_maps(struct obj *obj, struct xdpl_error *e)
 {
 	int sec = elf_section_find(obj, ".maps"), ds;
 	const struct btf_type *t;
@@ -262,7 +262,7 @@ bool obj_section_is_data(const struct obj_section *s)
  * becomes an array map of one entry holding the whole section, initialised
  * from its bytes.  Programs read .rodata only, and it is frozen once written.
  */
-static int find_data_maps(struct obj *obj, struct errbuf *e)
+static int find_data_maps(struct obj *obj, struct xdpl_error *e)
 {
 	for (uint32_t i = 1; i < obj->nsecs; i++) {
 		const struct obj_section *s = &obj->secs[i];
@@ -295,7 +295,7 @@ static int find_data_maps(struct obj *obj, struct errbuf *e)
 	return 0;
 }
 
-int maps_find(struct obj *obj, struct errbuf *e)
+int maps_find(struct obj *obj, struct xdpl_error *e)
 {
 	int err = find_legacy_maps(obj, e);
 
@@ -335,7 +335,7 @@ int obj_var_find(const struct obj *obj, const char *name, struct obj_var *var)
 }
 
 static int set_integer(uint8_t *dst, uint32_t size, bool is_signed, const char *name,
-		       const char *value, struct errbuf *e)
+		       const char *value, struct xdpl_error *e)
 {
 	char *end;
 	uint64_t u;
@@ -370,7 +370,7 @@ static int set_integer(uint8_t *dst, uint32_t size, bool is_signed, const char *
  * shaped by its BTF type: integers (range-checked for their size and
  * signedness), bools, enums (by enumerator name or number), char arrays.
  */
-int obj_var_set(struct obj *obj, const char *name, const char *value, struct errbuf *e)
+int obj_var_set(struct obj *obj, const char *name, const char *value, struct xdpl_error *e)
 {
 	const struct btf *btf = obj->btf;
 	const struct btf_type *t;

@@ -59,7 +59,7 @@ static void prog_type_from_section(struct obj_prog *p)
 }
 
 static int func_add(struct obj *obj, uint32_t sec, const char *name, uint64_t off, uint64_t size,
-		    struct errbuf *e)
+		    struct xdpl_error *e)
 {
 	struct obj_func *grown;
 
@@ -77,7 +77,7 @@ static int func_add(struct obj *obj, uint32_t sec, const char *name, uint64_t of
 	return 0;
 }
 
-static int prog_add(struct obj *obj, const struct obj_func *f, struct errbuf *e)
+static int prog_add(struct obj *obj, const struct obj_func *f, struct xdpl_error *e)
 {
 	struct obj_prog *grown, *p;
 
@@ -97,7 +97,7 @@ static int prog_add(struct obj *obj, const struct obj_func *f, struct errbuf *e)
 }
 
 /* One section's functions, from `first` on, may not share instructions. */
-static int check_overlaps(const struct obj *obj, uint32_t first, struct errbuf *e)
+static int check_overlaps(const struct obj *obj, uint32_t first, struct xdpl_error *e)
 {
 	for (uint32_t i = first; i < obj->nfuncs; i++)
 		for (uint32_t j = i + 1; j < obj->nfuncs; j++) {
@@ -119,7 +119,7 @@ static int check_overlaps(const struct obj *obj, uint32_t first, struct errbuf *
  * section without function symbols, as old hand-written objects have, is one
  * program named after its section.
  */
-static int find_functions(struct obj *obj, struct errbuf *e)
+static int find_functions(struct obj *obj, struct xdpl_error *e)
 {
 	int err;
 
@@ -167,7 +167,7 @@ static int find_functions(struct obj *obj, struct errbuf *e)
  * ELF section and the symbol table know them.  The kernel wants them right
  * and in ascending order.
  */
-static int btf_fixup_datasecs(struct obj *obj, struct errbuf *e)
+static int btf_fixup_datasecs(struct obj *obj, struct xdpl_error *e)
 {
 	struct btf *btf = obj->btf;
 
@@ -224,7 +224,7 @@ static int btf_fixup_datasecs(struct obj *obj, struct errbuf *e)
 	return 0;
 }
 
-static int find_btf(struct obj *obj, struct errbuf *e)
+static int find_btf(struct obj *obj, struct xdpl_error *e)
 {
 	int sec = elf_section_find(obj, ".BTF"), ext = elf_section_find(obj, ".BTF.ext");
 	int err;
@@ -257,7 +257,7 @@ static int map_at(const struct obj *obj, uint32_t sec, uint64_t offset, bool dat
 
 /* Classify one relocation entry of an executable section. */
 static int reloc_add(struct obj *obj, uint32_t rsec, uint32_t n, const Elf64_Rel *rel,
-		     struct errbuf *e)
+		     struct xdpl_error *e)
 {
 	uint32_t tsec = obj->secs[rsec].info;
 	const struct obj_section *t = &obj->secs[tsec];
@@ -364,7 +364,7 @@ static int reloc_compare(const void *a, const void *b)
 	return x->insn < y->insn ? -1 : x->insn > y->insn;
 }
 
-static int find_relocs(struct obj *obj, struct errbuf *e)
+static int find_relocs(struct obj *obj, struct xdpl_error *e)
 {
 	uint64_t total = 0;
 	int err;
@@ -399,7 +399,7 @@ static int find_relocs(struct obj *obj, struct errbuf *e)
 	return 0;
 }
 
-static int find_license(struct obj *obj, struct errbuf *e)
+static int find_license(struct obj *obj, struct xdpl_error *e)
 {
 	int i = elf_section_find(obj, "license");
 	const struct obj_section *s;
@@ -413,7 +413,7 @@ static int find_license(struct obj *obj, struct errbuf *e)
 	return 0;
 }
 
-int obj_parse(struct obj *obj, struct errbuf *e)
+int obj_parse(struct obj *obj, struct xdpl_error *e)
 {
 	int err = elf_validate(obj, e);
 
@@ -432,7 +432,7 @@ int obj_parse(struct obj *obj, struct errbuf *e)
 	return err;
 }
 
-int obj_open(struct obj *obj, const char *path, struct errbuf *e)
+int obj_open(struct obj *obj, const char *path, struct xdpl_error *e)
 {
 	struct stat st;
 	size_t got = 0;
@@ -480,7 +480,7 @@ out:
 
 /* An object already in memory (the built-in firewall): copied, then parsed like a file. */
 int obj_open_mem(struct obj *obj, const char *name, const uint8_t *bytes, size_t size,
-		 struct errbuf *e)
+		 struct xdpl_error *e)
 {
 	int err;
 

@@ -43,7 +43,7 @@ struct image_build {
 
 /* Where a function lands in the image, appending it on first use. */
 static int piece_for(struct image_build *b, uint32_t sec, uint32_t insn, uint32_t *image_insn,
-		     struct errbuf *e)
+		     struct xdpl_error *e)
 {
 	const struct obj_func *f = obj_func_at(b->obj, sec, insn);
 	struct bpf_insn *grown_insns;
@@ -85,7 +85,7 @@ static int piece_for(struct image_build *b, uint32_t sec, uint32_t insn, uint32_
 
 /* Point a call or function address at its target's place in the image. */
 static int patch_call(struct image_build *b, uint32_t at, uint32_t sec, uint64_t target,
-		      struct errbuf *e)
+		      struct xdpl_error *e)
 {
 	uint32_t to;
 	int err;
@@ -101,7 +101,7 @@ static int patch_call(struct image_build *b, uint32_t at, uint32_t sec, uint64_t
 	return 0;
 }
 
-static int patch_piece(struct image_build *b, uint32_t index, const int *map_fds, struct errbuf *e)
+static int patch_piece(struct image_build *b, uint32_t index, const int *map_fds, struct xdpl_error *e)
 {
 	struct piece p = b->pieces[index];
 	const struct obj_reloc *r;
@@ -286,7 +286,7 @@ static bool has_core_relos(const struct image_build *b)
 
 int reloc_prog_build(const struct obj *obj, const struct obj_prog *prog, const int *map_fds,
 		     const struct externs_loaded *externs, struct prog_image *img,
-		     struct errbuf *e)
+		     struct xdpl_error *e)
 {
 	struct image_build b = { obj, prog->name, img, externs, NULL, 0, 0 };
 	uint32_t start;

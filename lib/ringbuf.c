@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * ringbuf.c - a BPF ring buffer read from user space, in place: the
- * firewall's drop events come this way (`xdpload events`).  No copy through
+ * firewall's drop events come this way (`xdpload events`), and any
+ * program's ring buffer map through xdpl_ring_open().  No copy through
  * a syscall: the kernel maps the buffer into our memory, the program writes
  * records, we read them and move the consumer position on.
  *
@@ -15,81 +16,122 @@
  * Nothing here prints.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "fw/fw.h"
+#include "bpf_sys.h"
+#include "lib/internal.h"
 
 #define RING_BUSY (1U << 31)
 #define RING_DISCARD (1U << 30)
 #define RING_HEADER 8
 
-int fw_ring_open(struct fw_ring *ring, int map_fd, uint32_t size, struct errbuf *e)
-{
-	void *p;
+struct xdpl_ring {
+	int fd;       /* our own dup of the map's fd */
+	size_t page, size;
+	uint64_t *consumer;
+	const uint64_t *producer;
+	const uint8_t *data;
+};
 
-	memset(ring, 0, sizeof(*ring));
-	ring->fd = map_fd;
+int xdpl_ring_open(struct xdpl_ring **out, int map_fd, struct xdpl_error *e)
+{
+	struct bpf_map_info info;
+	struct xdpl_ring *ring;
+	void *p;
+	int err;
+
+	*out = NULL;
+	err = bpf_obj_info(map_fd, &info, sizeof(info));
+	if (err)
+		return err_sys(e, err, "ring: cannot read the map's info");
+	if (info.type != BPF_MAP_TYPE_RINGBUF)
+		return err_set(e, -EINVAL, "ring: map %s (id %u) is a %s, not a ring buffer", info.name,
+			       info.id, obj_map_type_name(info.type));
+	ring = calloc(1, sizeof(*ring));
+	if (!ring)
+		return err_set(e, -ENOMEM, "ring: out of memory");
+	ring->fd = fcntl(map_fd, F_DUPFD_CLOEXEC, 0);
+	if (ring->fd < 0) {
+		err = err_sys(e, -errno, "ring: cannot duplicate the map's fd");
+		free(ring);
+		return err;
+	}
 	ring->page = (size_t)sysconf(_SC_PAGESIZE);
-	ring->size = size;
-	p = mmap(NULL, ring->page, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
-	if (p == MAP_FAILED)
-		return err_sys(e, -errno, "events: cannot map the ring buffer's consumer page");
+	ring->size = info.max_entries;
+	p = mmap(NULL, ring->page, PROT_READ | PROT_WRITE, MAP_SHARED, ring->fd, 0);
+	if (p == MAP_FAILED) {
+		err = err_sys(e, -errno, "ring: cannot map the ring buffer's consumer page");
+		goto fail;
+	}
 	ring->consumer = p;
-	p = mmap(NULL, ring->page + 2 * (size_t)size, PROT_READ, MAP_SHARED, map_fd,
+	/* The data follows the producer page twice, so a record that wraps reads in one piece. */
+	p = mmap(NULL, ring->page + 2 * ring->size, PROT_READ, MAP_SHARED, ring->fd,
 		 (off_t)ring->page);
 	if (p == MAP_FAILED) {
-		int err = -errno;
-
-		munmap(ring->consumer, ring->page);
-		ring->consumer = NULL;
-		return err_sys(e, err, "events: cannot map the ring buffer's data");
+		err = err_sys(e, -errno, "ring: cannot map the ring buffer's data");
+		goto fail;
 	}
 	ring->producer = p;
 	ring->data = (const uint8_t *)p + ring->page;
+	*out = ring;
 	return 0;
+fail:
+	xdpl_ring_close(ring);
+	return err;
 }
 
-/* 1: there may be events, 0: timeout, -EINTR: a signal came. */
-int fw_ring_wait(struct fw_ring *ring, int timeout_ms)
+int xdpl_ring_fd(const struct xdpl_ring *ring)
+{
+	return ring->fd;
+}
+
+void xdpl_ring_skip(struct xdpl_ring *ring)
+{
+	__atomic_store_n(ring->consumer, __atomic_load_n(ring->producer, __ATOMIC_ACQUIRE),
+			 __ATOMIC_RELEASE);
+}
+
+int xdpl_ring_poll(struct xdpl_ring *ring, int timeout_ms, xdpl_ring_fn fn, void *ctx, size_t max)
 {
 	struct pollfd pfd = { ring->fd, POLLIN, 0 };
-	int n = poll(&pfd, 1, timeout_ms);
-
-	return n < 0 ? -errno : n;
-}
-
-size_t fw_ring_drain(struct fw_ring *ring, void (*fn)(const struct fw_event *ev, void *ctx),
-		     void *ctx, size_t max)
-{
-	uint64_t cons = __atomic_load_n(ring->consumer, __ATOMIC_ACQUIRE);
+	uint64_t cons;
 	size_t n = 0;
+	bool stop = false;
 
-	while (n < max && cons < __atomic_load_n(ring->producer, __ATOMIC_ACQUIRE)) {
+	if (timeout_ms && poll(&pfd, 1, timeout_ms) < 0)
+		return -errno;
+	cons = __atomic_load_n(ring->consumer, __ATOMIC_ACQUIRE);
+	while (!stop && (!max || n < max) &&
+	       cons < __atomic_load_n(ring->producer, __ATOMIC_ACQUIRE)) {
 		const uint32_t *header = (const uint32_t *)(ring->data + (cons & (ring->size - 1)));
 		uint32_t len = __atomic_load_n(header, __ATOMIC_ACQUIRE);
-		struct fw_event ev;
 
 		if (len & RING_BUSY)
-			break;
-		if (!(len & RING_DISCARD) && (len & ~RING_DISCARD) >= sizeof(ev)) {
-			memcpy(&ev, (const uint8_t *)header + RING_HEADER, sizeof(ev));
-			fn(&ev, ctx);
+			break; /* the producer is still writing it */
+		if (!(len & RING_DISCARD)) {
+			stop = fn((const uint8_t *)header + RING_HEADER, len, ctx) != 0;
 			n++;
 		}
 		cons += ((len & ~RING_DISCARD) + RING_HEADER + 7) & ~7ULL;
 		__atomic_store_n(ring->consumer, cons, __ATOMIC_RELEASE);
 	}
-	return n;
+	return (int)n;
 }
 
-void fw_ring_close(struct fw_ring *ring)
+void xdpl_ring_close(struct xdpl_ring *ring)
 {
+	if (!ring)
+		return;
 	if (ring->consumer)
 		munmap(ring->consumer, ring->page);
 	if (ring->producer)
 		munmap((void *)ring->producer, ring->page + 2 * ring->size);
-	memset(ring, 0, sizeof(*ring));
+	if (ring->fd >= 0)
+		close(ring->fd);
+	free(ring);
 }

@@ -205,9 +205,11 @@ without() {
 		# Its first bpf() call, just after the lookup, waits a second; the
 		# interface goes meanwhile.
 		(sleep 0.4 && ip -n "$NS_B" link del xdplgone0) &
+		remover=$!
 		run -5 --separate-stderr nsenter --net="/run/netns/$NS_B" strace -o /dev/null -e trace=bpf \
 			-e inject=bpf:delay_enter=1s:when=1 "$XDPLOAD" $verb "$PROGS/xdp_drop.o" xdplgone0
-		wait
+		# Not a bare wait: that would also wait for bats' own per-test timer.
+		wait "$remover"
 		if [ $verb = attach ]; then
 			refusal="attach: xdp_drop to xdplgone0: RTM_SETLINK refused: ENODEV (No such device)"
 		else

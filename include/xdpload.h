@@ -1,0 +1,426 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * xdpload.h - libxdpload, an eBPF/XDP loader with no dependencies: the one
+ * public header.  Link libxdpload.a (`pkg-config --static --cflags --libs
+ * xdpload`); nothing else is needed at build time or at run time.
+ *
+ * The story of a load, as the calls below tell it:
+ *
+ *   xdpl_obj_open()        read and validate a `clang -target bpf` object
+ *   xdpl_obj_prog_find()   take a program by function or section name
+ *   xdpl_obj_set_global()  set `const volatile` globals before the load
+ *   xdpl_obj_load()        BTF, maps (or their pins), then the programs
+ *   xdpl_xdp_link()        attach for as long as the returned fd is open
+ *     or xdpl_xdp_attach() attach over rtnetlink, to stay after the process
+ *   xdpl_obj_close()       close every fd the object made
+ *
+ * The Aya book's first program in C (examples/hello_xdp.c is the whole of it):
+ *
+ *   struct xdpl_error err = { 0 };
+ *   struct xdpl_obj *obj;
+ *   struct xdpl_prog *prog;
+ *   int link;
+ *
+ *   if (xdpl_obj_open(&obj, "hello.o", NULL, &err) ||
+ *       !(prog = xdpl_obj_prog_find(obj, "xdp_hello")) ||
+ *       xdpl_obj_load(obj, NULL, &err) ||
+ *       (link = xdpl_xdp_link(xdpl_prog_fd(prog), if_nametoindex("eth0"), 0, &err)) < 0)
+ *           fprintf(stderr, "%s\n", err.msg);
+ *
+ * Conventions, for every function here:
+ * - It returns 0 (or a count, an fd, an index) on success and a negative
+ *   errno on failure, and then explains the failure in the struct xdpl_error
+ *   the caller passed (NULL is allowed where the caller does not want it).
+ * - It never prints, never exits and keeps no state outside the handles it
+ *   gives out; the only global is the log hook the caller sets.
+ * - Every fd it makes has one owner, named where it is made: a handle's
+ *   fds close with the handle; an fd returned to the caller is the caller's.
+ * - Options structs begin with `sz`, which the caller sets to the struct's
+ *   sizeof, so fields can be added later without breaking older callers.
+ *   A NULL options pointer means every default.
+ * - The header is C99 without extensions; the library is thread-compatible
+ *   (distinct handles may be used from distinct threads).
+ */
+#ifndef XDPLOAD_H
+#define XDPLOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define XDPLOAD_VERSION_MAJOR 0
+#define XDPLOAD_VERSION_MINOR 2
+#define XDPLOAD_VERSION_PATCH 0
+#define XDPLOAD_VERSION "0.2.0"
+
+/* The version of the library linked, (MAJOR << 16) | (MINOR << 8) | PATCH:
+ * compare it with the XDPLOAD_VERSION_* this header was compiled with. */
+unsigned int xdpl_version(void);
+
+/* ---- errors and the log ---- */
+
+/* A failure, explained: what the library tells a caller beside the -errno. */
+struct xdpl_error {
+	char msg[512];    /* "step: object: the rule broken", e.g. "load: map counts: ..." */
+	int errnum;       /* errno of the system call that failed; 0 when the library found the fault */
+	char kernel[512]; /* the kernel's own words (netlink extended ack), or "" */
+	char *log;        /* the verifier's log, malloc'd, or NULL: free with xdpl_error_clear() */
+	char where[512];  /* the source line where the verifier stopped (BTF line info), or "" */
+	bool environment; /* the fault lies around the caller (bpffs, pins, capabilities) */
+};
+
+/*
+ * Fill e as the library does, for a caller's own steps: msg from fmt, and
+ * errnum -err when sys says the failure is a system call's (else 0).
+ * Returns err.  e may be NULL.
+ */
+int xdpl_error_set(struct xdpl_error *e, int err, bool sys, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+
+/* Free what an error holds (its verifier log) and zero it for reuse. */
+void xdpl_error_clear(struct xdpl_error *e);
+
+/* The errno's name, "EPERM", for err or -err; "E?" for a number not in the
+ * library's table.  The same on every libc. */
+const char *xdpl_errno_name(int err);
+
+/* A short description of the errno ("Operation not permitted"), the same on
+ * every libc; "unknown error" for a number not in the table. */
+const char *xdpl_errno_text(int err);
+
+enum xdpl_log_level {
+	XDPL_LOG_WARN,  /* something was given up on and the load went on (BTF refused) */
+	XDPL_LOG_INFO,  /* each step of a load, attach or detach (what `xdpload -v` prints) */
+	XDPL_LOG_DEBUG, /* finer detail: each netlink message, each relocation */
+};
+
+/* Called with one line (no trailing newline), valid only during the call. */
+typedef void (*xdpl_log_fn)(enum xdpl_log_level level, const char *msg, void *ctx);
+
+/* Send the library's log to fn (NULL: silence, the default).  Set it before
+ * other calls: it is the library's one global, and is not locked. */
+void xdpl_log_set(xdpl_log_fn fn, void *ctx);
+
+/* ---- objects, programs and maps ---- */
+
+struct xdpl_obj;  /* an object file read and validated, and what it loaded */
+struct xdpl_prog; /* one program of an object; lives as long as its object */
+struct xdpl_map;  /* one map of an object; lives as long as its object */
+
+struct xdpl_open_opts {
+	size_t sz;        /* sizeof(struct xdpl_open_opts) */
+	const char *name; /* how messages name the object (xdpl_obj_open_mem: default "object") */
+};
+
+/*
+ * Read the object at path and validate all of it (ELF, BTF, maps,
+ * relocations) without a system call beyond reading the file.  On success
+ * *obj is the caller's, to close with xdpl_obj_close().
+ */
+int xdpl_obj_open(struct xdpl_obj **obj, const char *path, const struct xdpl_open_opts *opts,
+		  struct xdpl_error *e);
+
+/* The same for an object already in memory; the bytes are copied. */
+int xdpl_obj_open_mem(struct xdpl_obj **obj, const void *bytes, size_t size,
+		      const struct xdpl_open_opts *opts, struct xdpl_error *e);
+
+/* Close every fd the object made (programs, maps, BTF) and free it.  A
+ * program stays attached only where something else holds it: an rtnetlink
+ * attachment, a pin, or a bpf_link fd the caller keeps.  NULL is allowed. */
+void xdpl_obj_close(struct xdpl_obj *obj);
+
+/* The path it was opened from, or its open_mem name. */
+const char *xdpl_obj_name(const struct xdpl_obj *obj);
+
+/* Its programs: every function in an executable section other than .text. */
+size_t xdpl_obj_prog_count(const struct xdpl_obj *obj);
+struct xdpl_prog *xdpl_obj_prog(const struct xdpl_obj *obj, size_t i); /* NULL past the end */
+
+/* A program by function name, or by section name when that is unique; NULL if none. */
+struct xdpl_prog *xdpl_obj_prog_find(const struct xdpl_obj *obj, const char *name);
+
+/* Its maps: legacy `maps`, BTF `.maps`, and one per global data section. */
+size_t xdpl_obj_map_count(const struct xdpl_obj *obj);
+struct xdpl_map *xdpl_obj_map(const struct xdpl_obj *obj, size_t i);
+struct xdpl_map *xdpl_obj_map_find(const struct xdpl_obj *obj, const char *name);
+
+/*
+ * Set a global variable's initial value from text before the load, shaped
+ * by its BTF type: integers range-checked for their size and signedness,
+ * bools (true, false, 1, 0), enums by enumerator name or number, char arrays
+ * as strings.  -ENOENT when there is no such variable, -EINVAL or -ERANGE
+ * when the value does not fit, -EBUSY after the load.
+ */
+int xdpl_obj_set_global(struct xdpl_obj *obj, const char *name, const char *value,
+			struct xdpl_error *e);
+
+/* Where a global variable lives: its data map and the byte offset and size
+ * within that map's one value.  -ENOENT when there is none of that name. */
+struct xdpl_global {
+	struct xdpl_map *map;
+	uint32_t offset, size;
+};
+int xdpl_obj_global_find(const struct xdpl_obj *obj, const char *name, struct xdpl_global *g);
+
+struct xdpl_load_opts {
+	size_t sz;               /* sizeof(struct xdpl_load_opts) */
+	const char *pin_dir;     /* maps with pinning by name live here (default /sys/fs/bpf/xdpload) */
+	bool pin_none;           /* maps pinned by name are made private to this load instead */
+	bool pin_reuse_only;     /* reuse the pins that exist, make no new ones or directories */
+	const char *target_btf;  /* CO-RE: a BTF file to relocate against (default: the kernel's) */
+	unsigned int btf_lacks;  /* tests: rewrite BTF as for a kernel lacking these BTF_FEAT_* */
+	const char *kconfig;     /* __kconfig externs from this kernel config file (gzip or not),
+				  * not the running kernel's /proc/config.gz or /boot/config-* */
+};
+
+/*
+ * Load the object: its BTF (rewritten for a kernel that lacks newer kinds),
+ * its maps (created, or a pin reused once it matches), global data written
+ * and .rodata frozen, then every program whose autoload is on, each
+ * relocated and linked with the functions it calls.  Programs the kernel
+ * refuses come back with the verifier's log in e->log.  On failure
+ * everything this call made is closed again and its pins removed; the
+ * object may then be closed, or loaded again.
+ */
+int xdpl_obj_load(struct xdpl_obj *obj, const struct xdpl_load_opts *opts, struct xdpl_error *e);
+
+/* Remove the pins xdpl_obj_load() made (not the ones it reused): to undo a
+ * load whose next step, an attach for instance, failed. */
+int xdpl_obj_unpin(struct xdpl_obj *obj);
+
+const char *xdpl_prog_name(const struct xdpl_prog *prog);    /* its function's name */
+const char *xdpl_prog_section(const struct xdpl_prog *prog); /* "xdp", "xdp.frags", ... */
+uint32_t xdpl_prog_type(const struct xdpl_prog *prog);       /* BPF_PROG_TYPE_*; 0: not one we load */
+const char *xdpl_prog_type_name(const struct xdpl_prog *prog); /* "xdp", "xdp (devmap)", ... */
+uint32_t xdpl_prog_expected_attach_type(const struct xdpl_prog *prog);
+int xdpl_prog_fd(const struct xdpl_prog *prog);    /* -1 until loaded; owned by the object */
+uint32_t xdpl_prog_id(const struct xdpl_prog *prog); /* the kernel's id once loaded, else 0 */
+
+/* Whether xdpl_obj_load() loads this program (default: yes).  Before the load only. */
+int xdpl_prog_set_autoload(struct xdpl_prog *prog, bool autoload);
+bool xdpl_prog_autoload(const struct xdpl_prog *prog);
+
+/* Pin the loaded program at path on a bpffs; the pin holds it after the object closes. */
+int xdpl_prog_pin(const struct xdpl_prog *prog, const char *path, struct xdpl_error *e);
+
+const char *xdpl_map_name(const struct xdpl_map *map);
+uint32_t xdpl_map_type(const struct xdpl_map *map); /* BPF_MAP_TYPE_* */
+uint32_t xdpl_map_key_size(const struct xdpl_map *map);
+uint32_t xdpl_map_value_size(const struct xdpl_map *map);
+uint32_t xdpl_map_max_entries(const struct xdpl_map *map);
+int xdpl_map_fd(const struct xdpl_map *map); /* -1 until loaded; owned by the object */
+
+/* Size a map before the load, for instance one the object declares with
+ * max_entries 0.  -EBUSY after the load. */
+int xdpl_map_set_max_entries(struct xdpl_map *map, uint32_t max_entries);
+
+/* ---- pins ---- */
+
+enum xdpl_pin_kind { XDPL_PIN_MAP, XDPL_PIN_PROG, XDPL_PIN_LINK, XDPL_PIN_OTHER };
+
+/* Open what the pin at path on a bpffs holds: an fd (the caller's), and in
+ * *kind whether it is a map, a program or a link. */
+int xdpl_pin_open(const char *path, enum xdpl_pin_kind *kind, struct xdpl_error *e);
+
+/* ---- maps by fd: an object's, a pinned one's, or one opened by id ---- */
+
+/*
+ * Open the map pinned at path; the fd is the caller's.  A pin that holds a
+ * program instead is refused with -EINVAL, saying so.
+ */
+int xdpl_map_open_pinned(const char *path, struct xdpl_error *e);
+
+struct xdpl_map_info {
+	uint32_t id, type, key_size, value_size, max_entries, flags;
+	char name[16];
+	bool percpu;          /* one value per possible CPU */
+	uint32_t lookup_size; /* the bytes a lookup writes: value_size, or for a per-CPU
+			       * map one value per possible CPU, each rounded up to 8 bytes */
+};
+int xdpl_map_info(int map_fd, struct xdpl_map_info *info, struct xdpl_error *e);
+
+/* The kernel's possible CPUs (/sys/devices/system/cpu/possible): how many
+ * copies of a value a per-CPU map holds.  -errno when it cannot be read. */
+int xdpl_possible_cpus(void);
+
+/* The usual element operations, 0 or -errno (-ENOENT: no such key).  value
+ * has room for the map's lookup_size bytes. */
+int xdpl_map_lookup(int map_fd, const void *key, void *value, struct xdpl_error *e);
+int xdpl_map_update(int map_fd, const void *key, const void *value, uint64_t flags,
+		    struct xdpl_error *e); /* flags: 0 any, 1 only new, 2 only existing */
+int xdpl_map_delete(int map_fd, const void *key, struct xdpl_error *e);
+
+/* The key after key (NULL: the first) into next; -ENOENT after the last. */
+int xdpl_map_next_key(int map_fd, const void *key, void *next, struct xdpl_error *e);
+
+/* Called for each element; a non-zero return stops the walk and is returned. */
+typedef int (*xdpl_map_fn)(const void *key, const void *value, void *ctx);
+
+/*
+ * Every element of the map, in the kernel's order: many at a time
+ * (BPF_MAP_LOOKUP_BATCH) where the kernel has batches for the map's kind,
+ * otherwise key by key.  value is lookup_size bytes.  An element deleted
+ * during the walk may or may not be seen; none is seen twice by a batch.
+ */
+int xdpl_map_walk(int map_fd, xdpl_map_fn fn, void *ctx, struct xdpl_error *e);
+
+/* ---- XDP on interfaces ---- */
+
+struct xdpl_nl; /* an rtnetlink conversation: one socket, opened on first use */
+
+/* A handle for the XDP calls below; close it with xdpl_nl_close(). */
+int xdpl_nl_open(struct xdpl_nl **nl, struct xdpl_error *e);
+void xdpl_nl_close(struct xdpl_nl *nl); /* NULL is allowed */
+
+/* The index of the interface called ifname in this network namespace, or -ENODEV. */
+int xdpl_nl_ifindex(struct xdpl_nl *nl, const char *ifname, struct xdpl_error *e);
+
+enum xdpl_xdp_mode {
+	XDPL_XDP_AUTO,   /* the kernel chooses: native when the driver has it, else skb */
+	XDPL_XDP_NATIVE, /* in the driver */
+	XDPL_XDP_SKB,    /* generic, after the stack has built an skb */
+	XDPL_XDP_HW,     /* offloaded to the NIC */
+};
+
+/* Which programs an interface runs, by mode (prog_id[XDPL_XDP_NATIVE], ...). */
+struct xdpl_xdp_info {
+	int ifindex;
+	char ifname[16];
+	uint32_t prog_id[4]; /* [XDPL_XDP_AUTO] is unused */
+};
+
+/* The XDP state of one interface. */
+int xdpl_xdp_query(struct xdpl_nl *nl, int ifindex, struct xdpl_xdp_info *info,
+		   struct xdpl_error *e);
+
+/* Every interface of this network namespace that runs an XDP program;
+ * *list is malloc'd, the caller's to free(). */
+int xdpl_xdp_list(struct xdpl_nl *nl, struct xdpl_xdp_info **list, size_t *count,
+		  struct xdpl_error *e);
+
+/* The mode in which info shows prog_id, or XDPL_XDP_AUTO when it does not. */
+enum xdpl_xdp_mode xdpl_xdp_mode_of(const struct xdpl_xdp_info *info, uint32_t prog_id);
+
+/* "native", "skb", "hw" ("auto" for XDPL_XDP_AUTO). */
+const char *xdpl_xdp_mode_name(enum xdpl_xdp_mode mode);
+
+struct xdpl_xdp_attach_opts {
+	size_t sz;                /* sizeof(struct xdpl_xdp_attach_opts) */
+	enum xdpl_xdp_mode mode;  /* default: the kernel chooses, or the replaced program's mode */
+	bool replace;             /* replace whatever program is there, atomically, in its mode */
+	uint32_t expected_prog_id; /* replace exactly this program; refused (-ENOENT) once it is
+				    * gone, and by the kernel (-EEXIST) if another took its place */
+};
+
+/*
+ * Attach prog_fd to ifindex over rtnetlink; it stays after the process ends,
+ * until detached.  The one attach policy: a program already there is never
+ * replaced silently (-EBUSY) unless replace or expected_prog_id says so, and
+ * then the swap is one atomic kernel call that names the program it
+ * replaces (XDP_FLAGS_REPLACE), so the interface is never without one.
+ * replace keeps the replaced program's mode: asking another mode is -EINVAL.
+ */
+int xdpl_xdp_attach(struct xdpl_nl *nl, int ifindex, int prog_fd,
+		    const struct xdpl_xdp_attach_opts *opts, struct xdpl_error *e);
+
+struct xdpl_xdp_detach_opts {
+	size_t sz;                 /* sizeof(struct xdpl_xdp_detach_opts) */
+	enum xdpl_xdp_mode mode;   /* the mode to clear; default: the program's own */
+	uint32_t expected_prog_id; /* only this program: left alone once another replaced it */
+};
+
+/*
+ * Remove the XDP program from ifindex (the one in opts->mode, or with
+ * expected_prog_id exactly that one, whatever its mode).  -ENOENT when there
+ * was none to remove; -EBUSY when a bpf_link holds it, since only the link's
+ * owner can end that.
+ */
+int xdpl_xdp_detach(struct xdpl_nl *nl, int ifindex, const struct xdpl_xdp_detach_opts *opts,
+		    struct xdpl_error *e);
+
+/*
+ * Attach with a bpf_link instead: the program stays attached exactly as long
+ * as the returned fd (the caller's) is open, so even a kill -9 detaches it.
+ * mode as for xdpl_xdp_attach(); a link never replaces another program.
+ */
+int xdpl_xdp_link(int prog_fd, int ifindex, enum xdpl_xdp_mode mode, struct xdpl_error *e);
+
+/* Swap the program of an XDP bpf_link atomically, only while it still runs
+ * expected_prog_id; -ENOENT when that program is gone. */
+int xdpl_link_update(int link_fd, int new_prog_fd, uint32_t expected_prog_id,
+		     struct xdpl_error *e);
+
+/* The fd (the caller's) of the bpf_link holding prog_id on ifindex: -ENOENT
+ * when none does (netlink attached it), -EPERM when some links could not be
+ * looked at. */
+int xdpl_xdp_link_find(int ifindex, uint32_t prog_id, struct xdpl_error *e);
+
+/* ---- programs the kernel has ---- */
+
+struct xdpl_prog_info {
+	uint32_t id, type;
+	char name[16];
+	uint8_t tag[8];
+	uint32_t nr_map_ids;   /* how many maps it uses; up to 64 are in map_ids */
+	uint32_t map_ids[64];
+};
+
+/* An fd (the caller's) for the loaded program with this id; -ENOENT once it is gone. */
+int xdpl_prog_open_id(uint32_t id, struct xdpl_error *e);
+
+int xdpl_prog_info_by_fd(int prog_fd, struct xdpl_prog_info *info, struct xdpl_error *e);
+int xdpl_prog_info_by_id(uint32_t id, struct xdpl_prog_info *info, struct xdpl_error *e);
+
+/* ---- running a program on a packet (BPF_PROG_TEST_RUN) ---- */
+
+struct xdpl_test_run {
+	size_t sz;            /* sizeof(struct xdpl_test_run) */
+	const void *data_in;  /* the packet */
+	uint32_t size_in;
+	void *data_out;       /* where the packet as the program left it goes, or NULL */
+	uint32_t size_out;    /* in: room at data_out; out: the bytes the program left */
+	uint32_t repeat;      /* run this many times (0 and 1: once) */
+	uint32_t retval;      /* out: the program's return value (XDP_PASS, ...) */
+	uint32_t duration_ns; /* out: the mean time of one run */
+};
+
+int xdpl_prog_test_run(int prog_fd, struct xdpl_test_run *run, struct xdpl_error *e);
+
+/* ---- BPF ring buffers ---- */
+
+struct xdpl_ring; /* a ring buffer map, mapped into this process */
+
+/* Map the ring buffer map_fd for reading; the handle owns its own fd. */
+int xdpl_ring_open(struct xdpl_ring **ring, int map_fd, struct xdpl_error *e);
+void xdpl_ring_close(struct xdpl_ring *ring); /* NULL is allowed */
+
+/* An fd to poll or epoll for readability: records are waiting. */
+int xdpl_ring_fd(const struct xdpl_ring *ring);
+
+/* Skip every record waiting now: read from here on, like tail -f. */
+void xdpl_ring_skip(struct xdpl_ring *ring);
+
+/* Called for each record, in order; the data is valid only during the call.
+ * A non-zero return stops the reading (the record counts as read). */
+typedef int (*xdpl_ring_fn)(const void *data, uint32_t size, void *ctx);
+
+/*
+ * Wait up to timeout_ms (-1: forever, 0: not at all) for records, then hand
+ * at most max of them (0: all there are) to fn.  Returns how many were read,
+ * or -errno (-EINTR when a signal came).  Every reader of one ring shares
+ * its read position: two readers split the records between them.
+ */
+int xdpl_ring_poll(struct xdpl_ring *ring, int timeout_ms, xdpl_ring_fn fn, void *ctx, size_t max);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
