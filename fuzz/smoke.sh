@@ -55,25 +55,17 @@ for spec in elf:corpus:elf btf:corpus-btf:elf rules:rules-seeds:rules \
 	fi
 done
 
-# Every input a bug was once found with still runs clean, in the target that
-# found it: inflate-* in inflate_fuzz, kconfig-* and kallsyms-* in
-# kconfig_fuzz, the rest in elf_fuzz.
-crashes_fail=0
-for c in fuzz/crashes/*; do
-	case $(basename "$c") in
-	inflate-*) target=inflate ;;
-	kconfig-* | kallsyms-*) target=kconfig ;;
-	*) target=elf ;;
-	esac
-	if ! fuzz/${target}_fuzz "$c" >"$tmp/crashes.log" 2>&1; then
-		echo "fuzz-smoke: the kept crash $c fails ${target}_fuzz again:"
+# Every input a bug was once found with still runs clean: fuzz/crashes/ in
+# elf_fuzz, fuzz/crashes-TARGET/ in that target.
+for dir in fuzz/crashes fuzz/crashes-*; do
+	target=${dir#fuzz/crashes-}
+	[ "$dir" != fuzz/crashes ] || target=elf
+	if ! fuzz/${target}_fuzz "$dir"/* >"$tmp/crashes.log" 2>&1; then
+		echo "fuzz-smoke: a kept crash in $dir/ fails ${target}_fuzz again:"
 		tail -n 30 "$tmp/crashes.log"
-		crashes_fail=1
+		status=1
+	else
+		echo "fuzz-smoke: the $(ls "$dir" | wc -l) inputs in $dir/ run clean"
 	fi
 done
-if [ $crashes_fail -ne 0 ]; then
-	status=1
-else
-	echo "fuzz-smoke: the $(ls fuzz/crashes | wc -l) inputs in fuzz/crashes/ run clean"
-fi
 exit $status
