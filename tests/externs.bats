@@ -258,3 +258,60 @@ global() {
 		rm -f "$BPFFS/$o"
 	done
 }
+
+@test "kfunc: nf_conntrack's bpf_xdp_ct_lookup, wherever its BTF is, says ENOENT for a flow that does not exist" {
+	bpftool btf dump file /sys/kernel/btf/vmlinux | grep -q "FUNC 'bpf_xdp_ct_lookup'" ||
+		skip "this kernel's vmlinux BTF has no bpf_xdp_ct_lookup (nf_conntrack is a module or missing; the qemu test covers a module)"
+	run -0 --separate-stderr xdpload test -v "$EXT/kfunc_module.o"
+	assert_line --regexp "^  \.data +error +int +-2$"
+	assert_line --regexp "^  \.data +found +int +0$"
+	[[ "$stderr" == *"load: kfunc bpf_xdp_ct_lookup: vmlinux BTF id "* ]]
+}
+
+# Debian 12's 6.1 kernel, as tests/initramfs.bats boots it, with the
+# modules and config kernel.sh --fetch unpacks next to it.
+@test "qemu, Debian 12's 6.1: typed ksyms, a kfunc in a module's BTF (fd_array), the config in /boot, Debian's sublevel" {
+	command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed (Debian package qemu-system-x86)"
+	command -v busybox >/dev/null || skip "busybox is not installed (Debian package busybox-static)"
+	read -r vmlinuz veth < <("$ROOT/tests/initramfs/kernel.sh") ||
+		skip "no 6.1 kernel: install linux-image-amd64, or run tests/initramfs/kernel.sh --fetch"
+	release=${vmlinuz##*/vmlinuz-}
+	top=${vmlinuz%/boot/*}
+	mods=$top/lib/modules/$release/kernel
+	config=$top/boot/config-$release
+	extra="$BATS_TEST_TMPDIR/extra"
+	mkdir -p "$extra/boot" "$extra/lib/modules" "$extra/progs/externs"
+	for ko in crypto/crc32c_generic lib/libcrc32c net/ipv4/netfilter/nf_defrag_ipv4 \
+		net/ipv6/netfilter/nf_defrag_ipv6 net/netfilter/nf_conntrack; do
+		[ -f "$mods/$ko.ko" ] ||
+			skip "no $mods/$ko.ko: a kernel fetched before externs were tested; rm -r build/kernel and run tests/initramfs/kernel.sh --fetch"
+		cp "$mods/$ko.ko" "$extra/lib/modules/"
+	done
+	[ -f "$config" ] || skip "no $config next to $vmlinuz"
+	cp "$config" "$extra/boot/"
+	cp "$EXT"/*.o "$extra/progs/externs/"
+	cp "$ROOT/tests/initramfs/externs.sh" "$extra/init.sh"
+	run -0 "$ROOT/tests/initramfs/mkroot.sh" "$BATS_TEST_TMPDIR/vm" "$veth" "$extra"
+	run -0 "$ROOT/tests/initramfs/boot.sh" "$vmlinuz" "$BATS_TEST_TMPDIR/vm/initramfs.cpio"
+	assert_line "XDPLOAD-EXTERNS: END"
+	assert_line "externs: insmod nf_conntrack"
+	assert_line "externs: config.gz absent"
+	# kconfig: from /boot/config-RELEASE; nf_conntrack is m there, TRI_MODULE.
+	assert_line "externs: kconfig: exit 0"
+	assert_line --regexp "^externs: kconfig:   \.data +hz +int +$(sed -n 's/^CONFIG_HZ=//p' "$config")$"
+	assert_line --regexp "^externs: kconfig:   \.data +conntrack +int +2$"
+	assert_line --regexp "^externs: kconfig: xdpload: load: kconfig: CONFIG_HZ from /boot/config-$release line $(grep -n '^CONFIG_HZ=' "$config" | cut -d: -f1)$"
+	# LINUX_KERNEL_VERSION from "Debian 6.1.N-M" in uname -v, not the release's 6.1.0.
+	IFS=. read -r a b c < <(printf '%s\n' "${lines[@]}" | sed -n 's/^externs: uname -v .*Debian \([0-9]*\.[0-9]*\.[0-9]*\).*/\1/p')
+	assert_line --regexp "^externs: kconfig:   \.data +kernel_version +unsigned int +$(((a << 16) + (b << 8) + (c > 255 ? 255 : c)))$"
+	# An untyped ksym and typed ones, against the VM's own kallsyms.
+	put=$(printf '%s\n' "${lines[@]}" | sed -n 's/^externs: kallsyms \([0-9a-f]*\) T bpf_prog_put$/\1/p')
+	assert_line --regexp "^externs: ksym:   \.data +prog_put +unsigned long long +$(printf '%u' "0x$put")$"
+	rq=$(printf '%s\n' "${lines[@]}" | sed -n 's/^externs: kallsyms \([0-9a-f]*\) . runqueues$/\1/p')
+	assert_line "externs: ksym_typed: exit 0"
+	assert_line --regexp "^externs: ksym_typed:   \.data +rq_symbol +unsigned long long +$(printf '%u' "0x$rq")$"
+	# The kfunc found in nf_conntrack's BTF, called with that BTF's fd in fd_array.
+	assert_line --regexp "^externs: kfunc_module: xdpload: load: kfunc bpf_xdp_ct_lookup: nf_conntrack BTF id [0-9]+$"
+	assert_line "externs: kfunc_module: exit 0"
+	assert_line --regexp "^externs: kfunc_module:   \.data +error +int +-2$"
+}

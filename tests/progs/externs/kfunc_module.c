@@ -39,9 +39,13 @@ int xdp_kfunc_module(struct xdp_md *ctx)
 	tuple.ipv4.sport = 1;
 	tuple.ipv4.dport = 1;
 	ct = bpf_xdp_ct_lookup(ctx, &tuple, sizeof(tuple.ipv4), &opts, sizeof(opts));
-	found = ct != NULL;
-	if (ct)
+	/* One test of ct: 6.1's verifier loses a reference across a second one. */
+	if (ct) {
 		bpf_ct_release(ct);
+		found = 1;
+		return XDP_PASS;
+	}
+	found = 0;
 	error = opts.error;
 	return XDP_PASS;
 }
