@@ -237,8 +237,8 @@ static const char *syscall_prefix(void)
 #endif
 }
 
-static int kallsyms_lookup(struct kallsyms_want *want, uint32_t n, uint64_t *nonzero,
-			   struct xdpl_error *e);
+static int kallsyms_lookup(struct kallsyms_want *want, uint32_t n, bool first_only,
+			   uint64_t *nonzero, struct xdpl_error *e);
 
 /* LINUX_*: values libbpf computes rather than reads from the config. */
 static int kconfig_fill_virtual(const struct obj *obj, struct externs_loaded *ext,
@@ -271,7 +271,7 @@ static int kconfig_fill_virtual(const struct obj *obj, struct externs_loaded *ex
 			struct kallsyms_want w = { syscall_prefix(), 0, 0, 0 };
 			uint64_t nonzero = 0;
 
-			err = kallsyms_lookup(&w, 1, &nonzero, e);
+			err = kallsyms_lookup(&w, 1, true, &nonzero, e);
 			if (err)
 				return err;
 			value = w.seen != 0;
@@ -296,8 +296,13 @@ static int kconfig_fill_virtual(const struct obj *obj, struct externs_loaded *ex
 
 /* ---- /proc/kallsyms ---- */
 
-static int kallsyms_lookup(struct kallsyms_want *want, uint32_t n, uint64_t *nonzero,
-			   struct xdpl_error *e)
+/*
+ * The kernel hands /proc/kallsyms out a page per read, slowly (about 0.1 s
+ * for all of it): first_only stops at the first sighting, for a probe that
+ * only asks whether a name is there.
+ */
+static int kallsyms_lookup(struct kallsyms_want *want, uint32_t n, bool first_only,
+			   uint64_t *nonzero, struct xdpl_error *e)
 {
 	char *buf = malloc(KALLSYMS_CHUNK + 1);
 	size_t have = 0, used;
@@ -329,7 +334,7 @@ static int kallsyms_lookup(struct kallsyms_want *want, uint32_t n, uint64_t *non
 			break;
 		memmove(buf, buf + used, have - used);
 		have -= used;
-		if (got == 0)
+		if (got == 0 || (first_only && want[0].seen))
 			break;
 		if (have == KALLSYMS_CHUNK) {
 			err = err_set(e, -EINVAL, "ksym: /proc/kallsyms has a line longer than %u bytes",
@@ -355,7 +360,7 @@ static int ksyms_resolve_untyped(const struct obj *obj, struct externs_loaded *e
 	for (uint32_t i = 0; i < obj->nexterns; i++)
 		if (obj->externs[i].kind == EXTERN_KSYM)
 			want[n++].name = obj->externs[i].name;
-	err = kallsyms_lookup(want, n, &nonzero, e);
+	err = kallsyms_lookup(want, n, false, &nonzero, e);
 	for (uint32_t i = 0, k = 0; !err && i < obj->nexterns; i++) {
 		const struct obj_extern *x = &obj->externs[i];
 		const struct kallsyms_want *w;
