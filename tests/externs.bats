@@ -107,6 +107,17 @@ global() {
 	assert_equal "$(jq -r .globals.bpf_cookie <<<"$output")" "$((cookie > 0))"
 }
 
+@test "kconfig: on Ubuntu, LINUX_KERNEL_VERSION is /proc/version_signature's upstream version, its sublevel clamped to 255" {
+	# A private /proc holding only an Ubuntu signature: the load reads nothing else there.
+	for case in "5.15.0-91.101-generic 5.15.131|$(((5 << 16) + (15 << 8) + 131))" \
+		"4.14.0-1.2-generic 4.14.300|$(((4 << 16) + (14 << 8) + 255))"; do
+		run -0 unshare -m sh -c 'mount -t tmpfs xdpl-proc /proc &&
+			echo "Ubuntu $1" >/proc/version_signature && exec "$2" test -j "$3"' \
+			sh "${case%|*}" "$XDPLOAD" "$EXT/kversion.o"
+		assert_equal "$(jq -r .globals.version <<<"$output")" "${case#*|}"
+	done
+}
+
 @test "kconfig: --kconfig takes another config, gzip or not: m is TRI_MODULE, numbers in any base, strings unescaped and cut to fit" {
 	cfg="$BATS_TEST_TMPDIR/config"
 	cat >"$cfg" <<-'EOF'
