@@ -9,7 +9,9 @@
 #   make fuzz-smoke  run each for a minute (FUZZ_SECONDS), as CI does
 #   make bench    xdpload against ip, bpftool and xdp-loader (root; bench/README.md)
 #   make size     the size in bytes of ./xdpload, stripped
-#   make install  bin/xdpload and share/man/man8/xdpload.8 under $(DESTDIR)$(PREFIX)
+#   make lib      libxdpload.a, the library (include/xdpload.h is its header)
+#   make install  the binary, its manual, the library, its header and xdpload.pc under $(DESTDIR)$(PREFIX)
+#   make examples examples/, built with pkg-config against the library installed in build/stage
 #   make CC=gcc   ./xdpload with glibc instead of musl, static all the same
 #   make CROSS=aarch64-linux-gnu-   ./xdpload-aarch64, static, with Debian's cross gcc
 #   make initramfs-test   the binary in an initramfs, on this kernel and on Debian 12's 6.1 under qemu
@@ -47,7 +49,7 @@ TEST_PROGS := $(patsubst %.c,%.o,$(wildcard tests/progs/*.c))
 EXTERN_PROGS := $(patsubst %.c,%.o,$(wildcard tests/progs/externs/*.c))
 BENCH_PROGS := bench/xdp_pass.o bench/xdp_count.o
 
-all: $(BIN) xdp_kern.o $(TEST_PROGS) $(BENCH_PROGS)
+all: $(BIN) libxdpload.a xdp_kern.o $(TEST_PROGS) $(BENCH_PROGS)
 
 # usage: $(call objs,DIR,SOURCES)
 objs = $(patsubst %.c,$(1)/%.o,$(2))
@@ -71,7 +73,25 @@ build/$(BIN).cc: FORCE
 build/xdp_kern.builtin.o: xdp_kern.o
 	@mkdir -p build
 	$(LLVM_STRIP) --strip-debug -o $@ xdp_kern.o
-$(REL)/fw/builtin.o build/asan/fw/builtin.o build/dbg/fw/builtin.o: build/xdp_kern.builtin.o
+$(REL)/fw/builtin.o build/asan/fw/builtin.o build/dbg/fw/builtin.o build/lib/fw/builtin.o: build/xdp_kern.builtin.o
+
+# libxdpload.a as users link it: built by the system's compiler, for its libc
+# (their programs use that one), whatever builds the binary; position
+# independent, so it links into PIE programs and shared objects alike.
+LIB_CC ?= $(if $(CROSS),$(CROSS)gcc,cc)
+LIB_CFLAGS := -O2 -g -fPIC -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+build/lib/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	$(LIB_CC) $(CPPFLAGS) $(LIB_CFLAGS) -c -o $@ $<
+# One relocatable object whose only global symbols are the functions the
+# public header declares: the library's internal names cannot collide with
+# a user's.
+libxdpload.a: $(call objs,build/lib,$(LIB_SRCS)) include/xdpload.h
+	grep -oE '\bxdpl_[a-z0-9_]+\(' include/xdpload.h | tr -d '(' | sort -u >build/lib/public.syms
+	$(CROSS)ld -r -o build/lib/xdpload.o $(filter %.o,$^)
+	$(CROSS)objcopy --keep-global-symbols=build/lib/public.syms build/lib/xdpload.o
+	rm -f $@ && $(AR) rcs $@ build/lib/xdpload.o
+lib: libxdpload.a
 
 ASAN_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -105,29 +125,23 @@ tests/progs/externs/%.o: tests/progs/externs/%.c tests/progs/externs/externs.h
 	$(CLANG) $(LIBBPF_BPF_CFLAGS) -c $< -o $@
 extern-progs: $(EXTERN_PROGS)
 
-# Everything between the file and the kernel: no syscalls, so it can be fuzzed.
-PARSER := elf.c lib/object.c lib/maps.c lib/btf.c lib/btf_compat.c lib/reloc.c lib/externs.c \
-	lib/kconfig.c
+# The fuzz targets link the library itself, built for them with coverage
+# and sanitizers: the parsers they drive make no syscalls, and the rest of
+# the archive is only linked in.
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer-no-link,address,undefined
+build/fuzz/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CLANG) $(CPPFLAGS) $(FUZZ_CFLAGS) -c -o $@ $<
+build/fuzz/libxdpload.a: $(call objs,build/fuzz,$(LIB_SRCS))
+	rm -f $@ && $(AR) rcs $@ $^
+build/fuzz/fw/builtin.o: build/xdp_kern.builtin.o
 
-fuzz/elf_fuzz: fuzz/elf_fuzz.c $(PARSER) $(HDRS)
-	$(CLANG) -g -O1 $(CPPFLAGS) -fsanitize=fuzzer,address,undefined -o $@ fuzz/elf_fuzz.c $(PARSER)
+# elf_fuzz: the whole object parser; btf_fuzz: .BTF alone; rules_fuzz: rules files.
+fuzz/%_fuzz: fuzz/%_fuzz.c build/fuzz/libxdpload.a $(HDRS)
+	$(CLANG) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< build/fuzz/libxdpload.a
 
-# The firewall's rules files and CIDRs: rules.c alone, no syscalls either.
-fuzz/rules_fuzz: fuzz/rules_fuzz.c fw/rules.c $(HDRS)
-	$(CLANG) -g -O1 $(CPPFLAGS) -fsanitize=fuzzer,address,undefined -o $@ fuzz/rules_fuzz.c fw/rules.c
-
-# .BTF and .BTF.ext alone, without an ELF around them; also read as kernel BTF (ksym.c).
-fuzz/btf_fuzz: fuzz/btf_fuzz.c lib/btf.c lib/btf_compat.c lib/ksym.c $(HDRS)
-	$(CLANG) -g -O1 $(CPPFLAGS) -fsanitize=fuzzer,address,undefined -o $@ fuzz/btf_fuzz.c lib/btf.c lib/btf_compat.c lib/ksym.c
-
-# gzip and deflate: how /proc/config.gz is read.
-fuzz/inflate_fuzz: fuzz/inflate_fuzz.c lib/inflate.c $(HDRS)
-	$(CLANG) -g -O1 $(CPPFLAGS) -fsanitize=fuzzer,address,undefined -o $@ fuzz/inflate_fuzz.c lib/inflate.c
-
-# A kernel config's text, uname's version strings and /proc/kallsyms lines.
-fuzz/kconfig_fuzz: fuzz/kconfig_fuzz.c lib/kconfig.c lib/kallsyms.c lib/btf.c $(HDRS)
-	$(CLANG) -g -O1 $(CPPFLAGS) -fsanitize=fuzzer,address,undefined -o $@ fuzz/kconfig_fuzz.c lib/kconfig.c lib/kallsyms.c lib/btf.c
-
+# inflate_fuzz: gzip and deflate (/proc/config.gz); kconfig_fuzz: kernel
+# configs, /proc/kallsyms lines, uname strings.  The same rule builds them.
 fuzz: fuzz/elf_fuzz fuzz/btf_fuzz fuzz/rules_fuzz fuzz/inflate_fuzz fuzz/kconfig_fuzz
 
 # Each target for FUZZ_SECONDS (60) from its seeds, then the kept crashes; CI runs it.
@@ -171,11 +185,39 @@ size: $(BIN)
 	@t=$$(mktemp) && strip -o $$t $(BIN) && stat -c %s $$t; rm -f $$t
 
 PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
 
-# A cross build installs as xdpload too: it is the binary for that machine.
-install: $(BIN)
+# The binary and its manual; the library, its one header, a pkg-config file
+# (`pkg-config --static --cflags --libs xdpload` is all a user needs) and its
+# reference.  A cross build installs as xdpload too: the binary for that machine.
+install: $(BIN) libxdpload.a
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/xdpload
 	install -D -m 0644 xdpload.8 $(DESTDIR)$(PREFIX)/share/man/man8/xdpload.8
+	install -D -m 0644 libxdpload.a $(DESTDIR)$(LIBDIR)/libxdpload.a
+	install -D -m 0644 include/xdpload.h $(DESTDIR)$(INCLUDEDIR)/xdpload.h
+	install -D -m 0644 docs/api.md $(DESTDIR)$(PREFIX)/share/doc/xdpload/api.md
+	@mkdir -p $(DESTDIR)$(LIBDIR)/pkgconfig
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+		-e "s|@VERSION@|$$(sed -n 's/^#define XDPLOAD_VERSION "\(.*\)"/\1/p' include/xdpload.h)|" \
+		xdpload.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/xdpload.pc
+
+# The examples, built against the library installed into build/stage exactly
+# as a user builds them: with pkg-config, and nothing from this tree.
+STAGE := $(CURDIR)/build/stage
+EXAMPLES := $(patsubst examples/%.c,examples/%,$(filter-out %.bpf.c,$(wildcard examples/*.c)))
+EXAMPLE_OBJS := $(patsubst %.bpf.c,%.bpf.o,$(wildcard examples/*.bpf.c))
+PKG_STAGE := PKG_CONFIG_PATH=$(STAGE)$(LIBDIR)/pkgconfig PKG_CONFIG_SYSROOT_DIR=$(STAGE)
+examples: $(EXAMPLE_OBJS)
+	$(MAKE) --no-print-directory install DESTDIR=$(STAGE) >/dev/null
+	@for e in $(EXAMPLES); do \
+		echo "cc -static -o $$e $$e.c \$$(pkg-config --static --cflags --libs xdpload)"; \
+		cc -std=c99 -Wall -Wextra -Werror -static -o $$e $$e.c \
+			$$($(PKG_STAGE) pkg-config --static --cflags --libs xdpload) || exit 1; \
+	done
+
+examples/%.bpf.o: examples/%.bpf.c
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 # tests/initramfs.bats, with the 6.1 kernel fetched into build/kernel when
 # it is not installed (its test skips, saying why, when there is none).
@@ -185,9 +227,10 @@ initramfs-test: all
 
 # build/kernel stays: it is a download, not something make builds.
 clean:
-	rm -f xdpload xdpload-* xdp_kern.o tests/progs/*.o tests/progs/externs/*.o bench/*.o fuzz/elf_fuzz fuzz/btf_fuzz fuzz/rules_fuzz \
-		fuzz/inflate_fuzz fuzz/kconfig_fuzz
-	rm -rf build/initramfs build/*.cc build/xdp_kern.builtin.o build/xdpload* build/asan build/dbg bench/out
+	rm -f xdpload xdpload-* xdp_kern.o libxdpload.a tests/progs/*.o tests/progs/externs/*.o bench/*.o
+	rm -f fuzz/elf_fuzz fuzz/btf_fuzz fuzz/rules_fuzz fuzz/inflate_fuzz fuzz/kconfig_fuzz
+	rm -f $(EXAMPLES) examples/*.o
+	rm -rf build/initramfs build/*.cc build/xdp_kern.builtin.o build/xdpload* build/asan build/dbg build/lib build/fuzz build/stage bench/out
 
-.PHONY: all asan extern-progs fuzz fuzz-smoke test demo fresh-check bench bench-datapath size install initramfs-test clean FORCE
+.PHONY: all lib examples asan extern-progs fuzz fuzz-smoke test demo fresh-check bench bench-datapath size install initramfs-test clean FORCE
 tests/progs/fw_small.o: xdp_kern.c

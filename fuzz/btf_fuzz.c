@@ -28,18 +28,6 @@
 #include "lib/btf.h"
 #include "lib/externs.h"
 
-/* btf.c and btf_compat.c log nothing, but xdpload.h declares these. */
-void xdpl_log(const char *fmt, ...)
-{
-	(void)fmt;
-}
-
-const char *xdpl_errno_name(int err)
-{
-	(void)err;
-	return "E?";
-}
-
 /* Make UBSan reports fatal, so libFuzzer keeps the input (see elf_fuzz.c). */
 const char *__ubsan_default_options(void);
 const char *__ubsan_default_options(void)

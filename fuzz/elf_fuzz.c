@@ -31,18 +31,6 @@
 #include "lib/externs.h"
 #include "lib/internal.h"
 
-/* The parser logs through loader.c, which is not linked in: stay quiet. */
-void xdpl_log(const char *fmt, ...)
-{
-	(void)fmt;
-}
-
-const char *xdpl_errno_name(int err)
-{
-	(void)err;
-	return "E?";
-}
-
 /*
  * -fsanitize=undefined only warns by default, which libFuzzer does not see;
  * make every UB report fatal so that the input is kept as a crash like ASan's.

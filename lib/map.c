@@ -178,8 +178,9 @@ int xdpl_map_walk(int map_fd, xdpl_map_fn fn, void *ctx, struct xdpl_error *e)
 		return err;
 	/* Batches need a token as large as a key; larger keys go one by one. */
 	if (info.key_size <= 64) {
-		keys = malloc(BATCH * (size_t)(info.key_size ? info.key_size : 1));
-		values = malloc(BATCH * (size_t)(info.lookup_size ? info.lookup_size : 1));
+		/* Zeroed: valgrind does not know the batch commands write them. */
+		keys = calloc(BATCH, (size_t)(info.key_size ? info.key_size : 1));
+		values = calloc(BATCH, (size_t)(info.lookup_size ? info.lookup_size : 1));
 		if (!keys || !values) {
 			err = err_set(e, -ENOMEM, "map: out of memory for a walk of map %u", info.id);
 			goto out;

@@ -48,6 +48,17 @@ doc_trace() {
 	assert_success
 }
 
+@test "docs/life-of-a-load.md: every \`FILE: function()\` it names is defined in that file" {
+	refs=$(tr '\n' ' ' <"$ROOT/docs/life-of-a-load.md" | grep -oE '`[a-z_/]+\.[ch]: +[a-z_0-9]+\(\)`' | sort -u)
+	[ -n "$refs" ]
+	while read -r ref; do
+		file=$(sed -E 's/^`([^:]+):.*/\1/' <<<"$ref")
+		fn=$(sed -E 's/^`[^:]+: +([a-z_0-9]+)\(\)`$/\1/' <<<"$ref")
+		# A definition: the name at the start of a line (static inline in a header too).
+		grep -qE "^([a-z].* )?\**$fn\(" "$ROOT/$file" || fail "docs/life-of-a-load.md names $file: $fn(), which $file does not define"
+	done <<<"$refs"
+}
+
 # ---- the man page ----
 
 # The man page's source as text: hyphens unescaped, font changes dropped.

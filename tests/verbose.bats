@@ -84,7 +84,7 @@ lines_in_order() {
 	lines_in_order "$stderr" \
 		"xdpload: load: program xdp_pass: relocations applied: 0, functions linked: 0, instructions: 2" \
 		"xdpload: load: program xdp_pass is id [0-9]+" \
-		"xdpload: run: BPF_LINK_CREATE: ifindex [0-9]+, prog fd [0-9]+, flags 0x0" \
+		"xdpload: link: BPF_LINK_CREATE: ifindex [0-9]+, prog fd [0-9]+, flags 0x0" \
 		"xdpload: run: bpf_link fd [0-9]+ holds xdp_pass on ifindex [0-9]+ until it is closed" \
 		"xdpload: netlink: sent RTM_GETLINK, [0-9]+ bytes, seq [0-9]+, asking for an ACK" \
 		"xdpload: netlink: ACK for seq [0-9]+ \(RTM_NEWLINK replies: 1\)" \

@@ -47,6 +47,7 @@ valgrind                test         required  valgrind                         
 strace                  test         required  strace                            faults and signals injected at chosen system calls
 python3                 test         required  python3                           the malformed-object corpus
 file                    test         required  file                              what kind of binary the build made
+pkg-config              test         required  pkg-config                        building the examples as a user builds them
 qemu-system-x86         test         optional  qemu-system-x86_64                the initramfs boot on Debian 12's 6.1 kernel
 busybox-static          test         optional  busybox                           the initramfs the boot tests build
 gcc-aarch64-linux-gnu   test         optional  aarch64-linux-gnu-gcc             the arm64 cross build
