@@ -5,7 +5,8 @@
 #   make demo     attach in a throwaway network namespace and show it working
 #   make fresh-check  make demo and make test on a brand-new Debian 12 root (root)
 #   make asan     ./xdpload-asan, address+undefined sanitizers (the parser tests use it)
-#   make fuzz     build the libFuzzer targets: the whole object parser, BTF alone, rules files
+#   make fuzz     build the libFuzzer targets: the whole object parser, BTF alone, rules files,
+#                 gzip/deflate, kernel config and kallsyms text
 #   make fuzz-smoke  run each for a minute (FUZZ_SECONDS), as CI does
 #   make bench    xdpload against ip, bpftool and xdp-loader (root; bench/README.md)
 #   make bench-core  loading CO-RE objects: both relocation paths against libbpf
@@ -45,6 +46,9 @@ CLI_SRCS := loader.c $(wildcard cli/*.c)
 HDRS := bpf_sys.h $(wildcard lib/*.h fw/*.h cli/*.h include/*.h)
 CPPFLAGS += -I. -Iinclude
 TEST_PROGS := $(patsubst %.c,%.o,$(wildcard tests/progs/*.c))
+# Written against libbpf's headers (libbpf-dev, a test-time package), so not
+# part of `make`: `make test` builds them (make extern-progs alone).
+EXTERN_PROGS := $(patsubst %.c,%.o,$(wildcard tests/progs/externs/*.c))
 BENCH_PROGS := bench/xdp_pass.o bench/xdp_count.o
 
 all: $(BIN) libxdpload.a xdp_kern.o $(TEST_PROGS) $(BENCH_PROGS)
@@ -116,6 +120,13 @@ xdpload-dbg: $(call objs,build/dbg,$(CLI_SRCS)) build/dbg/libxdpload.a
 %.o: %.c xdp_kern.h fw/firewall.h
 	$(CLANG) $(BPF_CFLAGS) -I. -c $< -o $@
 
+# libbpf-style test objects: the system's headers (uapi, bpf/bpf_helpers.h).
+LIBBPF_BPF_CFLAGS := -O2 -g -target bpf -Wall -Werror \
+	-I/usr/include/$(shell gcc -print-multiarch 2>/dev/null)
+tests/progs/externs/%.o: tests/progs/externs/%.c tests/progs/externs/externs.h
+	$(CLANG) $(LIBBPF_BPF_CFLAGS) -c $< -o $@
+extern-progs: $(EXTERN_PROGS)
+
 # The fuzz targets link the library itself, built for them with coverage
 # and sanitizers: the parsers they drive make no syscalls, and the rest of
 # the archive is only linked in.
@@ -131,7 +142,9 @@ build/fuzz/fw/builtin.o: build/xdp_kern.builtin.o
 fuzz/%_fuzz: fuzz/%_fuzz.c build/fuzz/libxdpload.a $(HDRS)
 	$(CLANG) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< build/fuzz/libxdpload.a
 
-fuzz: fuzz/elf_fuzz fuzz/btf_fuzz fuzz/rules_fuzz
+# inflate_fuzz: gzip and deflate (/proc/config.gz); kconfig_fuzz: kernel
+# configs, /proc/kallsyms lines, uname strings.  The same rule builds them.
+fuzz: fuzz/elf_fuzz fuzz/btf_fuzz fuzz/rules_fuzz fuzz/inflate_fuzz fuzz/kconfig_fuzz
 
 # Each target for FUZZ_SECONDS (60) from its seeds, then the kept crashes; CI runs it.
 fuzz-smoke:
@@ -165,7 +178,7 @@ core-progs: $(CORE_PROGS) $(CORE_TARGETS)
 # they install it, otherwise they say what to install), before building.
 test:
 	tools/deps.sh test
-	$(MAKE) all xdpload-asan xdpload-dbg core-progs
+	$(MAKE) all xdpload-asan xdpload-dbg core-progs extern-progs
 	tests/run
 
 demo:
@@ -248,10 +261,11 @@ initramfs-test: all
 
 # build/kernel stays: it is a download, not something make builds.
 clean:
-	rm -f xdpload xdpload-* xdp_kern.o libxdpload.a tests/progs/*.o bench/*.o fuzz/elf_fuzz fuzz/btf_fuzz fuzz/rules_fuzz
+	rm -f xdpload xdpload-* xdp_kern.o libxdpload.a tests/progs/*.o tests/progs/externs/*.o bench/*.o
+	rm -f fuzz/elf_fuzz fuzz/btf_fuzz fuzz/rules_fuzz fuzz/inflate_fuzz fuzz/kconfig_fuzz
 	rm -f $(EXAMPLES) examples/*.o examples/*.skel.h
 	rm -f tests/progs/core/*.o tests/progs/core/btf/*.o tests/progs/core/btf/*.btf build/vmlinux.h
 	rm -rf build/initramfs build/*.cc build/xdp_kern.builtin.o build/xdpload* build/asan build/dbg build/lib build/fuzz build/stage bench/out
 
-.PHONY: all lib examples core-progs bench-core asan fuzz fuzz-smoke test demo fresh-check bench bench-datapath size install initramfs-test clean FORCE
+.PHONY: all lib examples core-progs extern-progs bench-core asan fuzz fuzz-smoke test demo fresh-check bench bench-datapath size install initramfs-test clean FORCE
 tests/progs/fw_small.o: xdp_kern.c

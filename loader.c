@@ -237,12 +237,13 @@ enum option_bit {
 	OPT_BUILTIN = 1 << 18,
 	OPT_BTF = 1 << 19,
 	OPT_CORE = 1 << 20,
+	OPT_KCONFIG = 1 << 21,
 };
 
 #define MANY (1 << 20) /* arguments a verb like block takes at most */
 #define OPTS_FW_STATE (OPT_DEV | OPT_PIN_MAPS)
 
-#define OPTS_LOAD (OPT_PROG | OPT_SET | OPT_PIN_MAPS | OPT_BTF)
+#define OPTS_LOAD (OPT_PROG | OPT_SET | OPT_PIN_MAPS | OPT_BTF | OPT_KCONFIG)
 
 struct verb {
 	const char *name;
@@ -300,6 +301,7 @@ static const struct {
 	{ "--duration", OPT_DURATION, "SECONDS", "run: detach after SECONDS" },
 	{ "--set", OPT_SET, "NAME=VALUE", "set a global variable (const volatile) before load" },
 	{ "--pin-maps", OPT_PIN_MAPS, "DIR", "where maps pinned by name live (/sys/fs/bpf/xdpload)" },
+	{ "--kconfig", OPT_KCONFIG, "FILE", "__kconfig externs from FILE (gzip or not), not the running kernel's config" },
 	{ "--pin", OPT_PIN, "PATH", "attach: pin the program at PATH on bpffs" },
 	{ "--unpin", OPT_UNPIN, NULL, "detach: also remove the program's pins under --pin-maps" },
 	{ "--packet", OPT_PACKET, "HEX|FILE", "test: the packet (default: 64-byte IPv4 UDP)" },
@@ -400,6 +402,9 @@ static int option_value(const struct verb *v, struct opts *o, unsigned int bit, 
 		break;
 	case OPT_PIN:
 		o->pin = val;
+		break;
+	case OPT_KCONFIG:
+		o->load.kconfig = val;
 		break;
 	case OPT_PACKET:
 		o->packet = val;

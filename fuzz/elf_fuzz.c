@@ -30,6 +30,7 @@
 #include "bpf_sys.h"
 #include "lib/btf.h"
 #include "lib/core.h"
+#include "lib/externs.h"
 #include "lib/internal.h"
 
 /*
@@ -197,10 +198,15 @@ static void fz_relocs(const struct obj *obj)
 	for (uint32_t i = 0; i < obj->nrelocs; i++) {
 		const struct obj_reloc *r = &obj->relocs[i];
 
+		bool call;
+
 		PROMISE(r->kind <= RELOC_EXTERN);
+		PROMISE(r->kind != RELOC_EXTERN || r->target < obj->nexterns);
 		fz_str(r->sym);
 		/* Calls patch one instruction, ld_imm64 two. */
-		fz_code(obj, r->sec, r->insn, r->kind == RELOC_CALL ? 1 : 2);
+		fz_code(obj, r->sec, r->insn, 1);
+		call = obj->secs[r->sec].data[(size_t)r->insn * BPF_INSN_SIZE] == BPF_OP_CALL;
+		fz_code(obj, r->sec, r->insn, call ? 1 : 2);
 		if (i)
 			PROMISE(r[-1].sec < r->sec ||
 				(r[-1].sec == r->sec && r[-1].insn <= r->insn));
@@ -276,12 +282,13 @@ static void fz_core(const struct obj *obj, struct prog_image *img)
 }
 
 /* What load.c does with a program, short of the syscall. */
-static void fz_image(const struct obj *obj, const struct obj_prog *p, const int *map_fds)
+static void fz_image(const struct obj *obj, const struct obj_prog *p, const int *map_fds,
+		     const struct externs_loaded *ext)
 {
 	struct prog_image img;
 	struct xdpl_error e = { 0 };
 
-	if (reloc_prog_build(obj, p, map_fds, &img, &e)) {
+	if (reloc_prog_build(obj, p, map_fds, ext, &img, &e)) {
 		fz_str(e.msg);
 		return;
 	}
@@ -293,12 +300,45 @@ static void fz_image(const struct obj *obj, const struct obj_prog *p, const int 
 	reloc_prog_free(&img);
 }
 
+/*
+ * What load_externs would find: every other extern present, so that both a
+ * resolved and a poisoned patch run; no module BTF fds.
+ */
+static struct externs_loaded *fz_externs(const struct obj *obj)
+{
+	struct externs_loaded *ext = calloc(1, sizeof(*ext));
+
+	if (!ext || !(ext->values = calloc(obj->nexterns + 1, sizeof(*ext->values)))) {
+		free(ext);
+		return NULL;
+	}
+	for (uint32_t i = 0; i < obj->nexterns; i++) {
+		const struct obj_extern *x = &obj->externs[i];
+
+		fz_str(x->name);
+		PROMISE(x->kind <= EXTERN_KFUNC && x->btf_id && x->btf_id <= obj->btf->nr_types);
+		if (x->kind == EXTERN_KCONFIG)
+			for (uint32_t m = 0; m < obj->nmaps; m++)
+				if (obj->maps[m].kconfig)
+					PROMISE(x->offset + x->size <= obj->maps[m].value_size);
+		ext->values[i] = (struct extern_value){ i % 2 == 0, 0xffffffff81000000ULL + i,
+							1000 + i, 0, 0 };
+	}
+	return ext;
+}
+
 static void fz_progs(const struct obj *obj)
 {
 	int *map_fds = malloc((obj->nmaps + 1) * sizeof(*map_fds));
+	struct externs_loaded *ext = fz_externs(obj);
 
-	if (!map_fds)
+	if (!map_fds || !ext) {
+		free(map_fds);
+		if (ext)
+			free(ext->values);
+		free(ext);
 		return;
+	}
 	for (uint32_t i = 0; i < obj->nmaps; i++)
 		map_fds[i] = 100 + (int)i;
 
@@ -330,9 +370,11 @@ static void fz_progs(const struct obj *obj)
 			PROMISE(!strcmp(found->name, p->section) ||
 				!strcmp(found->section, p->section));
 
-		fz_image(obj, p, map_fds);
+		fz_image(obj, p, map_fds, ext);
 	}
 	free(map_fds);
+	free(ext->values);
+	free(ext);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

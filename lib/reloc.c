@@ -22,6 +22,7 @@
 #include "bpf_sys.h"
 #include "lib/btf.h"
 #include "lib/core.h"
+#include "lib/externs.h"
 #include "lib/internal.h"
 
 #define BPF_PSEUDO_FUNC 4 /* ld_imm64 src_reg: imm is a relative function address */
@@ -36,6 +37,7 @@ struct image_build {
 	const struct obj *obj;
 	const char *prog;
 	struct prog_image *img;
+	const struct externs_loaded *externs;
 	struct piece *pieces;
 	uint32_t npieces;
 	uint32_t applied; /* ELF relocations, for -v */
@@ -129,7 +131,7 @@ static int patch_piece(struct image_build *b, uint32_t index, const int *map_fds
 		b->applied++;
 
 		/* object.c checked this; the image write below depends on it. */
-		if (rel->kind != RELOC_CALL && k + 1 >= p.insn_cnt)
+		if (rel->kind != RELOC_CALL && insn->code != BPF_OP_CALL && k + 1 >= p.insn_cnt)
 			return err_set(e, -ENOEXEC, "load: program %s: ld_imm64 at instruction %u runs past the end of its function",
 				       b->prog, at);
 		switch (rel->kind) {
@@ -159,8 +161,9 @@ static int patch_piece(struct image_build *b, uint32_t index, const int *map_fds
 				return err;
 			break;
 		default: /* RELOC_EXTERN */
-			return err_set(e, -ENOTSUP, "load: program %s: instruction %u uses %s: extern symbols (ksyms, kconfig) are not supported",
-				       b->prog, at, rel->sym);
+			err = extern_insn_patch(b->obj, rel, insn, b->externs, b->prog, at, e);
+			if (err)
+				return err;
 		}
 	}
 	return 0;
@@ -314,9 +317,10 @@ static int core_collect(struct image_build *b, struct xdpl_error *e)
 }
 
 int reloc_prog_build(const struct obj *obj, const struct obj_prog *prog, const int *map_fds,
-		     struct prog_image *img, struct xdpl_error *e)
+		     const struct externs_loaded *externs, struct prog_image *img,
+		     struct xdpl_error *e)
 {
-	struct image_build b = { obj, prog->name, img, NULL, 0, 0 };
+	struct image_build b = { obj, prog->name, img, externs, NULL, 0, 0 };
 	uint32_t start;
 	int err;
 

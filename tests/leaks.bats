@@ -131,3 +131,20 @@ clean_exit() {
 	kill -INT "$holder"
 	wait_exit "$holder" 10
 }
+
+@test "no fd or memory left behind: externs resolved, and each way they fail" {
+	ext="$ROOT/tests/progs/externs"
+	[ -f "$ext/kfunc.o" ] || skip "make extern-progs first (needs libbpf-dev)"
+	clean_exit 0 test "$ext/kconfig.o"
+	clean_exit 0 test "$ext/ksym.o"
+	clean_exit 0 test "$ext/kfunc.o"
+	clean_exit 2 test "$ext/kconfig_missing.o"
+	clean_exit 2 test "$ext/ksym_missing.o"
+	clean_exit 2 test "$ext/ksym_typed_mismatch.o"
+	clean_exit 2 test "$ext/kfunc_missing.o"
+	clean_exit 3 test "$ext/kfunc_weak_reached.o"
+	printf 'CONFIG_HZ=100\nCONFIG_HZ=250\n' >"$BATS_TEST_TMPDIR/config"
+	clean_exit 2 test --kconfig "$BATS_TEST_TMPDIR/config" "$ext/kconfig.o"
+	printf 'CONFIG_HZ=250\n' | gzip -c | head -c 20 >"$BATS_TEST_TMPDIR/config.gz"
+	clean_exit 5 test --kconfig "$BATS_TEST_TMPDIR/config.gz" "$ext/kconfig.o"
+}
