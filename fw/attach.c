@@ -83,44 +83,42 @@ static enum xdpl_xdp_mode mode_using(const struct xdpl_xdp_info *info, uint32_t 
 /*
  * A state already there must be one this library reads, and the settings
  * asked for must not change what its rules mean: a reload is no way to flip
- * a policy (xdpl_fw_settings_set() is).
+ * a policy (xdpl_fw_settings_set() is).  Checked under the lock.
  */
-static int state_existing_check(const char *dir, const struct xdpl_fw_load_opts *opts,
+static int state_existing_check(struct xdpl_fw *fw, const struct xdpl_fw_load_opts *opts,
 				struct xdpl_fw_result *res, struct xdpl_error *e)
 {
 	struct xdpl_fw_settings have;
-	struct xdpl_fw *fw;
 	struct stat st;
 	char meta[4200];
 	unsigned int differ;
 	int err;
 
-	snprintf(meta, sizeof(meta), "%s/fw_meta", dir);
+	snprintf(meta, sizeof(meta), "%s/fw_meta", fw->dir);
 	if (stat(meta, &st) < 0)
 		return 0;
-	err = fw_state_new(&fw, dir, e);
-	if (!err)
-		err = fw_state_lock(fw, 0, e);
-	if (!err)
-		err = fw_state_maps(fw, e);
+	err = fw_state_maps(fw, e);
 	if (err || !fw->meta.layout) /* settings an unfinished attach never wrote cannot conflict */
-		goto out;
+		return err;
 	fw_settings_of(&fw->meta, &have);
 	if (RESULT(res, settings))
 		res->settings = have;
 	differ = xdpl_fw_settings_differ(&have, opts ? opts->settings : NULL);
 	if (differ)
-		err = err_set(e, -EEXIST,
-			      "firewall: %s keeps other settings with its rules (%s); a reload cannot change what they mean",
-			      dir,
-			      differ & XDPL_FW_SETTING_POLICY ? "policy"
-			      : differ & XDPL_FW_SETTING_MALFORMED ? "malformed-packet verdict"
-								   : "event rate");
-out:
-	xdpl_fw_close(fw);
-	return err;
+		return err_set(e, -EEXIST,
+			       "firewall: %s keeps other settings with its rules (%s); a reload cannot change what they mean",
+			       fw->dir,
+			       differ & XDPL_FW_SETTING_POLICY ? "policy"
+			       : differ & XDPL_FW_SETTING_MALFORMED ? "malformed-packet verdict"
+								    : "event rate");
+	return 0;
 }
 
+/*
+ * The state's lock is taken first and held until the caller has attached:
+ * pins made here are used by nobody else until then, so a failure may
+ * remove them, and two attaches, an upgrade or a detach never interleave.
+ */
 int xdpl_fw_load(struct xdpl_fw **out, const char *dir, struct xdpl_obj *obj,
 		 const struct xdpl_fw_load_opts *opts, struct xdpl_fw_result *res,
 		 struct xdpl_error *e)
@@ -140,36 +138,40 @@ int xdpl_fw_load(struct xdpl_fw **out, const char *dir, struct xdpl_obj *obj,
 	if (!e)
 		e = &ignored;
 	result_step(res, XDPL_FW_STEP_STATE);
-	err = state_existing_check(dir, opts, res, e);
+	err = fw_state_new(&fw, dir, e);
 	if (err)
 		return err;
+	err = fw_state_lock(fw, LOCK_EX, true, e);
+	if (!err)
+		err = state_existing_check(fw, opts, res, e);
+	if (err)
+		goto failed;
 	result_step(res, XDPL_FW_STEP_LOAD);
 	load_opts_for(&lo, given, dir);
 	err = xdpl_obj_load(obj, &lo, e);
 	if (err)
-		return err;
+		goto failed;
 	/* The object made or reused the maps; now they must be a whole state. */
-	err = fw_state_new(&fw, dir, e);
-	if (!err)
-		err = fw_state_lock(fw, LOCK_EX, e);
-	if (!err)
-		err = fw_state_maps(fw, e);
+	err = fw_state_maps(fw, e);
 	if (!err)
 		err = fw_meta_init(fw, settings, e);
-	if (err) {
-		xdpl_fw_abandon(fw, obj);
-		return err;
-	}
+	if (err)
+		goto failed;
 	if (RESULT(res, settings))
 		fw_settings_of(&fw->meta, &res->settings);
 	*out = fw;
 	return 0;
+failed:
+	xdpl_fw_abandon(fw, obj);
+	return err;
 }
 
 void xdpl_fw_abandon(struct xdpl_fw *fw, struct xdpl_obj *obj)
 {
 	if (obj)
 		xdpl_obj_unpin(obj);
+	if (fw)
+		fw_state_dirs_remove(fw);
 	xdpl_fw_close(fw);
 }
 
@@ -219,7 +221,7 @@ int xdpl_fw_upgrade(struct xdpl_nl *nl, const char *dir, int ifindex, struct xdp
 		    struct xdpl_prog *prog, const struct xdpl_load_opts *load,
 		    struct xdpl_fw_result *res, struct xdpl_error *e)
 {
-	struct xdpl_fw_open_opts oo = { .sz = sizeof(oo), .lock = XDPL_FW_LOCK_NONE };
+	struct xdpl_fw_open_opts oo = { .sz = sizeof(oo), .lock = XDPL_FW_LOCK_EXCLUSIVE };
 	struct xdpl_error ignored = { 0 };
 	struct xdpl_xdp_info info;
 	struct xdpl_load_opts lo;
@@ -235,15 +237,17 @@ int xdpl_fw_upgrade(struct xdpl_nl *nl, const char *dir, int ifindex, struct xdp
 	err = xdpl_fw_open(&fw, dir, &oo, e);
 	if (err)
 		return err;
+	/* Held to the end: no attach or detach of this state comes between the look and the swap. */
 	result_step(res, XDPL_FW_STEP_FIND);
 	err = xdpl_xdp_query(nl, ifindex, &info, e);
-	mode = err ? XDPL_XDP_AUTO : mode_using(&info, fw->map_ids[FW_MAP_META]);
-	xdpl_fw_close(fw);
 	if (err)
-		return err;
-	if (mode == XDPL_XDP_AUTO)
-		return err_set(e, -ENOENT, "firewall upgrade: no firewall of %s is attached to ifindex %d",
-			       dir, ifindex);
+		goto out;
+	mode = mode_using(&info, fw->map_ids[FW_MAP_META]);
+	if (mode == XDPL_XDP_AUTO) {
+		err = err_set(e, -ENOENT, "firewall upgrade: no firewall of %s is attached to ifindex %d",
+			      dir, ifindex);
+		goto out;
+	}
 	old_id = info.prog_id[mode];
 	if (RESULT(res, mode)) {
 		res->old_prog_id = old_id;
@@ -253,7 +257,7 @@ int xdpl_fw_upgrade(struct xdpl_nl *nl, const char *dir, int ifindex, struct xdp
 	load_opts_for(&lo, load, dir);
 	err = xdpl_obj_load(obj, &lo, e);
 	if (err)
-		return err;
+		goto out;
 	/* The kernel swaps only if the old program is still there: never a gap, never a race. */
 	result_step(res, XDPL_FW_STEP_ATTACH);
 	link_fd = xdpl_xdp_link_find(ifindex, old_id, NULL);
@@ -269,12 +273,14 @@ int xdpl_fw_upgrade(struct xdpl_nl *nl, const char *dir, int ifindex, struct xdp
 		res->via_link = link_fd >= 0;
 	if (err) {
 		xdpl_obj_unpin(obj);
-		return err;
+		goto out;
 	}
 	if (RESULT(res, prog_id))
 		res->prog_id = xdpl_prog_id(prog);
 	result_step(res, XDPL_FW_STEP_DONE);
-	return 0;
+out:
+	xdpl_fw_close(fw);
+	return err;
 }
 
 /*
@@ -335,24 +341,28 @@ int xdpl_fw_detach(struct xdpl_nl *nl, const char *dir, int ifindex,
 	struct xdpl_error ignored = { 0 };
 	struct xdpl_xdp_info info;
 	enum xdpl_xdp_mode mode;
-	struct stat st;
+	struct xdpl_fw *fw = NULL;
 	uint32_t meta_id;
-	int err;
+	int err = 0;
 
 	if (!e)
 		e = &ignored;
 	result_init(res);
 	result_step(res, XDPL_FW_STEP_STATE);
-	if (stat(dir, &st) < 0) {
-		e->environment = true;
-		return err_sys(e, -errno, "firewall: no firewall state in %s", dir);
+	/* Under the lock: an attach or upgrade in progress finishes first. */
+	err = fw_state_new(&fw, dir, e);
+	if (!err)
+		err = fw_state_lock(fw, LOCK_EX, false, e);
+	if (err) {
+		xdpl_fw_close(fw);
+		return err;
 	}
 	meta_id = meta_map_id(dir);
 	result_step(res, XDPL_FW_STEP_FIND);
 	if (ifindex >= 0) {
 		err = xdpl_xdp_query(nl, ifindex, &info, e);
 		if (err)
-			return err;
+			goto out;
 		mode = meta_id ? mode_using(&info, meta_id) : XDPL_XDP_AUTO;
 		if (mode == XDPL_XDP_AUTO) {
 			if (RESULT(res, old_prog_id))
@@ -369,7 +379,7 @@ int xdpl_fw_detach(struct xdpl_nl *nl, const char *dir, int ifindex,
 			result_step(res, XDPL_FW_STEP_ATTACH);
 			err = xdpl_xdp_detach(nl, ifindex, &det, e);
 			if (err)
-				return err;
+				goto out;
 		}
 	}
 	if (purge) {
@@ -377,5 +387,7 @@ int xdpl_fw_detach(struct xdpl_nl *nl, const char *dir, int ifindex,
 		state_purge(dir, res);
 	}
 	result_step(res, XDPL_FW_STEP_DONE);
-	return 0;
+out:
+	xdpl_fw_close(fw);
+	return err;
 }

@@ -68,7 +68,8 @@ struct xdpl_fw {
 };
 
 int fw_state_new(struct xdpl_fw **fw, const char *dir, struct xdpl_error *e);
-int fw_state_lock(struct xdpl_fw *fw, int how, struct xdpl_error *e);
+int fw_state_lock(struct xdpl_fw *fw, int how, bool create, struct xdpl_error *e);
+void fw_state_dirs_remove(struct xdpl_fw *fw);
 int fw_state_maps(struct xdpl_fw *fw, struct xdpl_error *e);
 int fw_meta_read(struct xdpl_fw *fw, struct xdpl_error *e);
 int fw_meta_write(struct xdpl_fw *fw, struct xdpl_error *e);

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bpf_sys.h"
@@ -91,24 +92,73 @@ int fw_state_new(struct xdpl_fw **out, const char *dir, struct xdpl_error *e)
 	return 0;
 }
 
-/* Open the directory, and flock it: how is 0, LOCK_SH or LOCK_EX. */
-int fw_state_lock(struct xdpl_fw *fw, int how, struct xdpl_error *e)
+/*
+ * Open the directory and flock it (how: 0, LOCK_SH or LOCK_EX); with
+ * create, make it first, and its parents on the bpffs.  A purge may remove
+ * the directory while we wait for its lock: the lock is then on a directory
+ * no longer at the path, so start again with the one there now, or none.
+ */
+int fw_state_lock(struct xdpl_fw *fw, int how, bool create, struct xdpl_error *e)
 {
-	if (fw->dir_fd < 0) {
-		fw->dir_fd = open(fw->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fw->dir_fd < 0) {
+	for (int tries = 0;; tries++) {
+		struct stat held, now;
+		unsigned int made = 0;
+		int fd, err;
+
+		if (create) {
+			err = pin_dir_ready(fw->dir, 2, &made, e);
+			if (err == -ENOENT && tries < 100)
+				continue; /* a parent went between our mkdir calls */
+			if (err)
+				return err;
+			fw->dirs_made = made > fw->dirs_made ? made : fw->dirs_made;
+		}
+		fd = open(fw->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT && create && tries < 100)
+			continue;
+		if (fd < 0) {
 			if (e)
 				e->environment = true;
 			return err_sys(e, -errno, "firewall: no firewall state in %s", fw->dir);
 		}
+		if (how && flock(fd, how) < 0) {
+			err = -errno;
+			close(fd);
+			if (e)
+				e->environment = true;
+			return err_sys(e, err, "firewall: cannot lock %s", fw->dir);
+		}
+		if (fstat(fd, &held) == 0 && stat(fw->dir, &now) == 0 && held.st_dev == now.st_dev &&
+		    held.st_ino == now.st_ino) {
+			fw->dir_fd = fd;
+			fw->lock = how;
+			return 0;
+		}
+		close(fd);
+		if (!create || tries >= 100) {
+			if (e)
+				e->environment = true;
+			return err_set(e, -ENOENT, "firewall: %s was removed while this process waited for it",
+				       fw->dir);
+		}
 	}
-	if (how && flock(fw->dir_fd, how) < 0) {
-		if (e)
-			e->environment = true;
-		return err_sys(e, -errno, "firewall: cannot lock %s", fw->dir);
+}
+
+/* After a failed attach: the directory levels it made go again, if nothing else is in them. */
+void fw_state_dirs_remove(struct xdpl_fw *fw)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s", fw->dir);
+	for (unsigned int i = 0; i < fw->dirs_made; i++) {
+		char *slash = strrchr(path, '/');
+
+		if (rmdir(path) < 0 || !slash || slash == path)
+			break;
+		xdpl_log("firewall: removed the directory %s this failed attach made", path);
+		*slash = '\0';
 	}
-	fw->lock = how;
-	return 0;
+	fw->dirs_made = 0;
 }
 
 int fw_meta_read(struct xdpl_fw *fw, struct xdpl_error *e)
@@ -193,7 +243,7 @@ int xdpl_fw_open(struct xdpl_fw **out, const char *dir, const struct xdpl_fw_ope
 	err = fw_state_new(&fw, dir, e);
 	if (err)
 		return err;
-	err = fw_state_lock(fw, how[lock], e);
+	err = fw_state_lock(fw, how[lock], false, e);
 	if (!err)
 		err = fw_state_maps(fw, e);
 	if (!err && fw->meta.layout == 0) {

@@ -432,9 +432,10 @@ int xdpl_ring_poll(struct xdpl_ring *ring, int timeout_ms, xdpl_ring_fn fn, void
  *   xdpl_fw_close()
  *   xdpl_fw_upgrade(), xdpl_fw_detach()
  *
- * A process that reads a state shares a lock on its directory (flock);
- * one that changes rules or settings holds it alone, so two changes never
- * interleave and a reader never sees half of one.
+ * Every process that uses a state takes a lock on its directory (flock):
+ * readers share it; rule and settings changes, attach, upgrade and detach
+ * hold it alone, so two of them never interleave and a reader never sees
+ * half of one.
  */
 
 struct xdpl_fw; /* one interface's firewall state, opened */
@@ -744,19 +745,22 @@ struct xdpl_fw_load_opts {
 
 /*
  * The first half of an attach, for a caller that attaches the program its
- * own way (a bpf_link, a pin first): load obj (opened, its program chosen)
- * with its maps pinned in dir, reused or made, then lock the state alone
- * and fill in a new state's fw_meta.  On success *fw holds the lock:
- * attach while it is open, then xdpl_fw_close(), or after a failed attach
- * xdpl_fw_abandon().  On failure nothing this call made is left; res
- * (when not NULL) says how far it got, and the settings stored.
+ * own way (a bpf_link, a pin first): make dir if need be and lock it alone
+ * (waiting for another attach, upgrade or detach to finish), load obj
+ * (opened, its program chosen) with its maps pinned there, reused or made,
+ * and fill in a new state's fw_meta.  On success *fw holds the lock, so no
+ * other process uses the new pins yet: attach while it is open, then
+ * xdpl_fw_close(), or after a failed attach xdpl_fw_abandon().  On failure
+ * nothing this call made is left; res (when not NULL) says how far it
+ * got, and the settings stored.
  */
 int xdpl_fw_load(struct xdpl_fw **fw, const char *dir, struct xdpl_obj *obj,
 		 const struct xdpl_fw_load_opts *opts, struct xdpl_fw_result *res,
 		 struct xdpl_error *e);
 
 /* After xdpl_fw_load() when the attach failed: remove the pins and
- * directories the load made, then close fw. */
+ * directories the load made (nobody else can have used them: the lock is
+ * still held), then close fw and so release it. */
 void xdpl_fw_abandon(struct xdpl_fw *fw, struct xdpl_obj *obj);
 
 struct xdpl_fw_attach_opts {
@@ -771,6 +775,7 @@ struct xdpl_fw_attach_opts {
  * xdpl_fw_load(), then xdpl_xdp_attach() of prog (obj's program to attach;
  * which others load is the caller's choice, with their autoload) with the
  * library's one policy: a program already there is -EBUSY unless replace.
+ * The state's lock is held from before the first pin to after the attach.
  * On failure nothing this call made is left: no program attached, no pin
  * made.  obj stays the caller's (the attachment holds the program after it
  * closes).  res (when not NULL) says how far it got.
@@ -786,6 +791,8 @@ int xdpl_fw_attach(struct xdpl_nl *nl, const char *dir, int ifindex, struct xdpl
  * firewall, and no swap once it is gone (-ENOENT, at XDPL_FW_STEP_ATTACH,
  * e->errnum 0).  -ENOENT at XDPL_FW_STEP_FIND: no firewall of this state is
  * attached to ifindex.  Maps are reused; a failure leaves the old program.
+ * The state's lock is held throughout, so no detach or attach of it comes
+ * between finding the old program and swapping it.
  */
 int xdpl_fw_upgrade(struct xdpl_nl *nl, const char *dir, int ifindex, struct xdpl_obj *obj,
 		    struct xdpl_prog *prog, const struct xdpl_load_opts *load,
@@ -800,8 +807,9 @@ struct xdpl_fw_detach_opts {
  * Take this state's firewall off ifindex (-1: the interface is gone, skip
  * it), only if it is still the program there: another program is left
  * alone (res->old_prog_id); -EBUSY when a bpf_link holds it.  Then with
- * purge remove the nine pins and the directory.  -ENOENT when dir holds no
- * state.
+ * purge remove the nine pins and the directory, all under the state's
+ * lock (an attach or upgrade in progress finishes first).  -ENOENT when dir
+ * holds no state.
  */
 int xdpl_fw_detach(struct xdpl_nl *nl, const char *dir, int ifindex,
 		   const struct xdpl_fw_detach_opts *opts, struct xdpl_fw_result *res,

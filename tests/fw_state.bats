@@ -167,7 +167,8 @@ xdpload: hint: $IF_B already has an XDP program; replace it with --force or remo
 	run -0 fw firewall detach "$IF_B" --purge
 	traced_bg run "bpf:delay_enter=2s:when=$n" run --builtin "$IF_B" --duration 20 --pin-maps "$BPFFS"
 	wait_lines "$BATS_TEST_TMPDIR/run.strace" $((n - 1))
-	run -4 --separate-stderr fw firewall detach "$IF_B" --purge
+	run -4 fw firewall detach "$IF_B" --purge
+	for _ in $(seq 50); do grep -q '^attached' "$BATS_TEST_TMPDIR/run.out" && break; sleep 0.1; done
 	id=$(sed -n 's/^attached xdp_firewall (id \([0-9]*\)).*/\1/p' "$BATS_TEST_TMPDIR/run.out")
 	[ -n "$id" ]
 	assert_line --index 0 --regexp "^xdpload: firewall detach: program $id from $IF_B \(native mode\): RTM_SETLINK refused: [A-Z]+ .*"
