@@ -41,14 +41,18 @@ double seconds_since(const struct timespec *t0)
 /* A state that cannot be used: the library's words, then what to do about it. */
 static int fw_state_report(struct xdpl_error *e, int err, const char *iface, const char *dir)
 {
-	int code;
+	int code = report(e, EXIT_ENV);
 
-	if (err == -EAGAIN) {
-		fprintf(stderr, "xdpload: %s; run `xdpload firewall attach %s` again\n", e->msg, iface);
-		return EXIT_ENV;
-	}
-	code = report(e, EXIT_ENV);
-	if (e->errnum == ENOENT)
+	if (err == -EAGAIN)
+		fprintf(stderr, "xdpload: hint: an attach of the firewall on %s did not finish: `xdpload firewall attach %s` completes it, `xdpload firewall detach %s --purge` removes it\n",
+			iface, iface, iface);
+	else if (err == -EUCLEAN)
+		fprintf(stderr, "xdpload: hint: only `xdpload firewall detach %s --purge` (its rules go with it) and a new attach make the state of %s whole again\n",
+			iface, iface);
+	else if (err == -EINVAL && !e->errnum)
+		fprintf(stderr, "xdpload: hint: %s holds a pin the firewall did not make; remove it, or the whole state with `xdpload firewall detach %s --purge`\n",
+			dir, iface);
+	else if (e->errnum == ENOENT)
 		fprintf(stderr, "xdpload: hint: no firewall was attached to %s with this --pin-maps; attach one with `xdpload firewall attach %s`\n",
 			iface, iface);
 	else if (!e->errnum)

@@ -18,7 +18,6 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fw/fw.h"
@@ -83,23 +82,26 @@ static enum xdpl_xdp_mode mode_using(const struct xdpl_xdp_info *info, uint32_t 
 /*
  * A state already there must be one this library reads, and the settings
  * asked for must not change what its rules mean: a reload is no way to flip
- * a policy (xdpl_fw_settings_set() is).  Checked under the lock.
+ * a policy (xdpl_fw_settings_set() is).  None at all, or the maps an attach
+ * left unfinished, are fine: this load makes or reuses them.  Checked under
+ * the lock.
  */
 static int state_existing_check(struct xdpl_fw *fw, const struct xdpl_fw_load_opts *opts,
 				struct xdpl_fw_result *res, struct xdpl_error *e)
 {
+	struct xdpl_error probe = { 0 };
 	struct xdpl_fw_settings have;
-	struct stat st;
-	char meta[4200];
 	unsigned int differ;
-	int err;
+	int err = fw_state_maps(fw, &probe);
 
-	snprintf(meta, sizeof(meta), "%s/fw_meta", fw->dir);
-	if (stat(meta, &st) < 0)
+	if (err == -ENOENT || err == -EAGAIN)
 		return 0;
-	err = fw_state_maps(fw, e);
-	if (err || !fw->meta.layout) /* settings an unfinished attach never wrote cannot conflict */
+	if (err) {
+		*e = probe;
 		return err;
+	}
+	if (!fw->meta.layout) /* settings an unfinished attach never wrote cannot conflict */
+		return 0;
 	fw_settings_of(&fw->meta, &have);
 	if (RESULT(res, settings))
 		res->settings = have;
@@ -153,6 +155,12 @@ int xdpl_fw_load(struct xdpl_fw **out, const char *dir, struct xdpl_obj *obj,
 		goto failed;
 	/* The object made or reused the maps; now they must be a whole state. */
 	err = fw_state_maps(fw, e);
+	if (err == -ENOENT || err == -EAGAIN || err == -EUCLEAN) {
+		e->environment = false;
+		err = err_set(e, -EINVAL,
+			      "firewall: %s did not pin every map of the firewall in %s: it is not xdpload's firewall (layout %d)",
+			      xdpl_obj_name(obj), dir, FW_LAYOUT);
+	}
 	if (!err)
 		err = fw_meta_init(fw, settings, e);
 	if (err)

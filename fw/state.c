@@ -177,24 +177,43 @@ int fw_meta_write(struct xdpl_fw *fw, struct xdpl_error *e)
 	return err ? err_sys(e, err, "firewall: %s/fw_meta: cannot write it", fw->dir) : 0;
 }
 
-/* Open the nine maps pinned in the directory and check each is what firewall.h says. */
+/*
+ * Open the nine maps pinned in the directory and check each is what
+ * firewall.h says.  What is missing tells what happened: all of them, there
+ * is no state (-ENOENT, an empty directory included); some, with fw_meta
+ * never filled in, an attach that did not finish (-EAGAIN); some of a state
+ * an attach had finished, a loss only a purge repairs (-EUCLEAN).
+ */
 int fw_state_maps(struct xdpl_fw *fw, struct xdpl_error *e)
 {
-	int cpus, err;
+	const char *first = NULL;
+	int missing = 0, cpus, err;
 
+	memset(&fw->meta, 0, sizeof(fw->meta));
 	for (int i = 0; i < FW_MAP_COUNT; i++) {
+		enum xdpl_pin_kind kind;
 		struct bpf_map_info info;
 		char path[4200];
 
 		if (fw->fds[i] >= 0)
 			close(fw->fds[i]);
 		snprintf(path, sizeof(path), "%s/%s", fw->dir, fw_map_names[i]);
-		fw->fds[i] = bpf_obj_get(path);
-		if (fw->fds[i] < 0) {
-			e->environment = true;
-			return err_sys(e, fw->fds[i], "firewall: %s: cannot open the pinned map %s",
-				       fw->dir, fw_map_names[i]);
+		fw->fds[i] = xdpl_pin_open(path, &kind, NULL);
+		if (fw->fds[i] == -ENOENT) {
+			first = first ? first : fw_map_names[i];
+			missing++;
+			continue;
 		}
+		e->environment = true;
+		if (fw->fds[i] < 0)
+			return err_sys(e, fw->fds[i], "firewall: %s: cannot open the pin %s", fw->dir,
+				       fw_map_names[i]);
+		if (kind != XDPL_PIN_MAP)
+			return err_set(e, -EINVAL, "firewall: %s: this pin is a %s, not a map", path,
+				       kind == XDPL_PIN_PROG   ? "program"
+				       : kind == XDPL_PIN_LINK ? "link"
+							       : "BPF object of another kind");
+		e->environment = false;
 		err = bpf_obj_info(fw->fds[i], &info, sizeof(info));
 		if (err)
 			return err_sys(e, err, "firewall: %s: cannot read what %s is", path,
@@ -209,9 +228,22 @@ int fw_state_maps(struct xdpl_fw *fw, struct xdpl_error *e)
 		fw->map_ids[i] = info.id;
 		fw->max_entries[i] = info.max_entries;
 	}
-	err = fw_meta_read(fw, e);
-	if (err)
+	if (missing == FW_MAP_COUNT) {
+		e->environment = true;
+		return err_sys(e, -ENOENT, "firewall: no firewall state in %s", fw->dir);
+	}
+	if (fw->fds[FW_MAP_META] >= 0 && (err = fw_meta_read(fw, e)))
 		return err;
+	if (missing) {
+		e->environment = true;
+		if (fw->meta.layout)
+			return err_set(e, -EUCLEAN,
+				       "firewall: %s: the pinned map %s is gone from a state an attach had finished",
+				       fw->dir, first);
+		return err_set(e, -EAGAIN,
+			       "firewall: %s: an attach did not finish: %d of the %d maps are not pinned (%s the first)",
+			       fw->dir, missing, FW_MAP_COUNT, first);
+	}
 	if (fw->meta.layout != FW_LAYOUT && fw->meta.layout != 0)
 		return err_set(e, -EPROTO,
 			       "firewall: %s/fw_meta says layout %u; this xdpload reads layout %d",

@@ -469,8 +469,10 @@ xdpload: events: 0 shown; meanwhile the firewall sent 0, held back 0 over the ra
 	local dir="$BPFFS/xdplfake0"
 	mkdir "$dir"
 	bpftool map create "$dir/fw_meta" type array key 4 value 24 entries 1 name fw_meta
+	# One map, its fw_meta never filled in: what an attach killed halfway leaves.
 	run -5 fw block 192.0.2.1 --dev xdplfake0
-	assert_output --partial "xdpload: firewall: $dir: cannot open the pinned map fw_v4: ENOENT"
+	assert_output "xdpload: firewall: $dir: an attach did not finish: 8 of the 9 maps are not pinned (fw_v4 the first)
+xdpload: hint: an attach of the firewall on xdplfake0 did not finish: \`xdpload firewall attach xdplfake0\` completes it, \`xdpload firewall detach xdplfake0 --purge\` removes it"
 	bpftool map create "$dir/fw_v4" type hash key 8 value 4 entries 16 name fw_v4 flags 1
 	for m in fw_v6 fw_lpm4 fw_lpm6 fw_hits fw_stats fw_limit fw_events; do
 		bpftool map create "$dir/$m" type array key 4 value 4 entries 1 name "$m"
