@@ -407,14 +407,18 @@ int cmd_events(struct opts *o)
 	struct xdpl_ring *ring;
 	struct xdpl_fw *fw = NULL;
 	size_t shown = 0;
-	int code = need_dev(o, "events"), err;
+	int code = need_dev(o, "events"), err = 0;
 
 	if (code || (code = fw_open_iface(&fw, o, o->dev, XDPL_FW_LOCK_NONE)))
 		return code;
 	if (xdpl_fw_settings(fw, &settings, &e) || xdpl_fw_stats(fw, before, &e) ||
-	    xdpl_fw_events_open(fw, &ring, &e)) {
+	    (err = xdpl_fw_events_open(fw, &ring, &e))) {
 		xdpl_fw_close(fw);
-		return report(&e, EXIT_KERNEL);
+		if (err != -EBUSY)
+			return report(&e, EXIT_KERNEL);
+		fprintf(stderr, "xdpload: events: another process reads the drop events of %s; each event reaches one reader only, so a second is refused: stop the other first\n",
+			o->dev);
+		return EXIT_ENV;
 	}
 	/* Like tail -f: from now on; what nobody read before is history. */
 	xdpl_ring_skip(ring);

@@ -14,6 +14,7 @@
  * same rule id or reading half a change; every change checks the handle
  * holds it alone.  Nothing here prints.
  */
+#define _GNU_SOURCE /* F_OFD_SETLK */
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -416,7 +417,39 @@ int fw_meta_init(struct xdpl_fw *fw, const struct xdpl_fw_settings_opts *opts,
 
 /* ---- events ---- */
 
+/*
+ * A ring buffer has one read position, so a second reader would take
+ * events from the first.  A reader claims the ring with an open file
+ * description lock (a read lock on byte 1 of the state directory): it goes
+ * with the handle's directory fd, so with the handle or the process, and
+ * it is independent of the flock.  The look and the claim are made under
+ * the flock alone, so two readers starting together cannot both see none.
+ */
 int xdpl_fw_events_open(struct xdpl_fw *fw, struct xdpl_ring **ring, struct xdpl_error *e)
 {
-	return xdpl_ring_open(ring, fw->fds[FW_MAP_EVENTS], e);
+	struct flock claim = { .l_type = F_RDLCK, .l_whence = SEEK_SET, .l_start = 1, .l_len = 1 };
+	struct flock other = claim;
+	int err = 0;
+
+	*ring = NULL;
+	other.l_type = F_WRLCK;
+	if (fw->lock != LOCK_EX && flock(fw->dir_fd, LOCK_EX) < 0)
+		return err_sys(e, -errno, "firewall: cannot lock %s", fw->dir);
+	if (fcntl(fw->dir_fd, F_OFD_GETLK, &other) < 0)
+		err = err_sys(e, -errno, "firewall: %s: cannot tell who reads its events", fw->dir);
+	else if (other.l_type != F_UNLCK)
+		err = err_set(e, -EBUSY, "firewall: %s: another process reads its drop events", fw->dir);
+	else if (fcntl(fw->dir_fd, F_OFD_SETLK, &claim) < 0)
+		err = err_sys(e, -errno, "firewall: %s: cannot claim its events", fw->dir);
+	if (fw->lock != LOCK_EX)
+		flock(fw->dir_fd, fw->lock ? fw->lock : LOCK_UN);
+	if (!err)
+		err = xdpl_ring_open(ring, fw->fds[FW_MAP_EVENTS], e);
+	if (err && err != -EBUSY) {
+		claim.l_type = F_UNLCK;
+		fcntl(fw->dir_fd, F_OFD_SETLK, &claim);
+	}
+	if (err == -EBUSY && e)
+		e->environment = true;
+	return err;
 }
