@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -238,9 +239,23 @@ out:
 	return code;
 }
 
+/* printf, remembering the errno of the first write that failed (a full disk, /dev/full). */
+__attribute__((format(printf, 2, 3))) static void out(int *werr, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	errno = 0;
+	if (vprintf(fmt, ap) < 0 && !*werr)
+		*werr = errno ? errno : EIO;
+	va_end(ap);
+}
+
 /*
- * The rule list: "CIDR  # rule N: P packets, B bytes" per line, so the list
- * saved to a file is itself a rules file `rules load` takes back.
+ * The rule list: "CIDR  # rule N: P packets, B bytes" per line, between a
+ * header and "# end", so the list saved to a file is itself a rules file
+ * `rules load` takes back, and one cut short is refused.  A backup is only
+ * one if every line reached the file: a failed write is an error.
  */
 static int rules_list(struct opts *o)
 {
@@ -251,7 +266,7 @@ static int rules_list(struct opts *o)
 	struct xdpl_fw *fw;
 	size_t nhits = 0;
 	char line[256];
-	int code = fw_open_iface(&fw, o, o->dev, XDPL_FW_LOCK_SHARED);
+	int code = fw_open_iface(&fw, o, o->dev, XDPL_FW_LOCK_SHARED), werr = 0;
 
 	if (code)
 		return code;
@@ -262,30 +277,46 @@ static int rules_list(struct opts *o)
 	}
 	xdpl_fw_rules_sort(&have, XDPL_FW_ORDER_ADDRESS, NULL);
 	if (o->json) {
-		printf("{\"dev\":");
+		out(&werr, "{\"dev\":");
 		json_string(o->dev);
-		printf(",\"policy\":\"%s\",\"rules\":[", xdpl_fw_policy_name(settings.policy));
+		out(&werr, ",\"policy\":\"%s\",\"rules\":[", xdpl_fw_policy_name(settings.policy));
 	} else {
 		xdpl_fw_export_header(line, sizeof(line), have.n, o->dev, settings.policy);
-		fputs(line, stdout);
+		out(&werr, "%s", line);
 	}
-	for (size_t i = 0; i < have.n; i++) {
+	for (size_t i = 0; i < have.n && !werr; i++) {
 		const struct xdpl_fw_hit *h = xdpl_fw_hit_find(hits, nhits, have.v[i].id);
 		struct xdpl_fw_counter c = h ? h->total : (struct xdpl_fw_counter){ 0, 0 };
 		char text[XDPL_FW_RULE_TEXT];
 
 		if (o->json) {
 			xdpl_fw_rule_format(&have.v[i], text, sizeof(text));
-			printf("%s{\"cidr\":\"%s\",\"rule\":%u,\"packets\":%llu,\"bytes\":%llu}",
-			       i ? "," : "", text, have.v[i].id, (unsigned long long)c.packets,
-			       (unsigned long long)c.bytes);
+			out(&werr, "%s{\"cidr\":\"%s\",\"rule\":%u,\"packets\":%llu,\"bytes\":%llu}",
+			    i ? "," : "", text, have.v[i].id, (unsigned long long)c.packets,
+			    (unsigned long long)c.bytes);
 		} else {
 			xdpl_fw_export_rule(line, sizeof(line), &have.v[i], &c);
-			fputs(line, stdout);
+			out(&werr, "%s", line);
 		}
 	}
-	if (o->json)
-		printf("]}\n");
+	if (o->json) {
+		out(&werr, "]}\n");
+	} else {
+		xdpl_fw_export_end(line, sizeof(line));
+		out(&werr, "%s", line);
+	}
+	errno = 0;
+	if (fflush(stdout) && !werr)
+		werr = errno ? errno : EIO;
+	if (!werr && ferror(stdout))
+		werr = EIO;
+	if (werr) {
+		/* Said once, here: the error is cleared for the exit's own check of stdout. */
+		clearerr(stdout);
+		fprintf(stderr, "xdpload: rules: writing the rules of %s failed: %s (%s)\n", o->dev,
+			xdpl_errno_name(werr), xdpl_errno_text(werr));
+		code = EXIT_ENV;
+	}
 out:
 	free(hits);
 	xdpl_fw_rules_free(&have);

@@ -6,7 +6,9 @@
  *   a rules file (one CIDR per line, # comments, ipset "add SET CIDR" lines)
  *                                                        -> a sorted set
  *   the set in the kernel and the set wanted             -> what to add, what to remove
- *   a set with its hits                                  -> the lines of an export
+ *   a set with its hits                                  -> the lines of an export,
+ *                                                           ending "# end", which
+ *                                                           a load requires
  *
  * A prefix with host bits set is refused rather than masked: "10.0.0.1/8"
  * is usually a typo for "10.0.0.1" or "10.0.0.0/8", and guessing would block
@@ -299,10 +301,31 @@ static int line_parse(const char *name, uint32_t line, const char *p, const char
  * A whole rules file, all or nothing: the first bad line fails it with its
  * number.  The result is sorted; a rule given twice is an error naming both lines.
  */
+/* "# N rules on IFACE, policy P": the first line of an export. */
+static bool export_header(const char *p, const char *end)
+{
+	static const char tag[] = " rules on ";
+
+	if (end - p < 3 || p[0] != '#' || p[1] != ' ' || p[2] < '0' || p[2] > '9')
+		return false;
+	for (p += 2; p < end && *p >= '0' && *p <= '9'; p++)
+		;
+	return (size_t)(end - p) >= sizeof(tag) - 1 && !memcmp(p, tag, sizeof(tag) - 1);
+}
+
+/* "# end": the last line of an export; trailing blanks allowed. */
+static bool export_end(const char *p, const char *end)
+{
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+		end--;
+	return end - p == 5 && !memcmp(p, "# end", 5);
+}
+
 int xdpl_fw_rules_parse(const char *name, const char *buf, size_t len,
 			struct xdpl_fw_rules *out, struct xdpl_error *e)
 {
 	const char *p = buf, *end = buf + len;
+	bool export = false, whole = false;
 	uint32_t line = 0;
 	int err;
 
@@ -314,14 +337,30 @@ int xdpl_fw_rules_parse(const char *name, const char *buf, size_t len,
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *stop = nl ? nl : end;
 
-		if (++line == 0)
+		if (++line == 0) {
+			xdpl_fw_rules_free(out);
 			return err_set(e, -EFBIG, "rules: %s has more than 4294967295 lines", name);
+		}
+		if (line == 1)
+			export = export_header(p, stop);
+		whole |= export && export_end(p, stop);
 		err = line_parse(name, line, p, stop, out, e);
 		if (err) {
 			xdpl_fw_rules_free(out);
 			return err;
 		}
 		p = nl ? nl + 1 : end;
+	}
+	/*
+	 * An export stops at its end line; one that stops before was cut short
+	 * (a full disk, a killed writer), and loading it would remove every
+	 * rule after the cut.  Lines after the end (rules added by hand) are fine.
+	 */
+	if (export && !whole) {
+		xdpl_fw_rules_free(out);
+		return err_set(e, -EBADMSG,
+			       "rules: %s begins as an export of xdpload's rules but has no \"# end\" line: it was cut short (a full disk, a killed writer) or written by an older xdpload; nothing changed. If it is whole, end it with a line \"# end\"",
+			       name);
 	}
 	rules_sort_by(out, fw_rule_cmp);
 	for (size_t i = 1; i < out->n; i++) {
@@ -404,4 +443,9 @@ int xdpl_fw_export_rule(char *buf, size_t len, const struct xdpl_fw_rule *r,
 	xdpl_fw_rule_format(r, text, sizeof(text));
 	return snprintf(buf, len, "%-42s # rule %u: %llu packets, %llu bytes\n", text, r->id,
 			(unsigned long long)hits->packets, (unsigned long long)hits->bytes);
+}
+
+int xdpl_fw_export_end(char *buf, size_t len)
+{
+	return snprintf(buf, len, "# end\n");
 }

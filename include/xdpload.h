@@ -591,7 +591,9 @@ void xdpl_fw_rules_free(struct xdpl_fw_rules *set); /* and zero it */
  * ipset save files ("add SET CIDR"; "create" lines are skipped, a nomatch
  * entry is refused), a UTF-8 byte-order mark skipped.  The first bad line
  * fails it with its number, and so does a rule given twice (naming both
- * lines).
+ * lines).  A file that begins as an export (xdpl_fw_export_header()) must
+ * hold its end line (xdpl_fw_export_end()): -EBADMSG when it stops before,
+ * as an export cut short by a full disk or a killed writer does.
  */
 int xdpl_fw_rules_parse(const char *name, const char *text, size_t len,
 			struct xdpl_fw_rules *out, struct xdpl_error *e);
@@ -679,14 +681,18 @@ int xdpl_fw_stats(struct xdpl_fw *fw, struct xdpl_fw_counter stats[XDPL_FW_STAT_
 
 /*
  * The lines of a rules export, each with its newline, into buf (snprintf's
- * return): a header ("# N rules on IFNAME, policy P") and one line per rule
- * ("CIDR  # rule ID: P packets, B bytes"; hits may be NULL).
- * xdpl_fw_rules_parse() takes the export back.
+ * return): a header ("# N rules on IFNAME, policy P"), one line per rule
+ * ("CIDR  # rule ID: P packets, B bytes"; hits may be NULL), and the end
+ * line ("# end").  xdpl_fw_rules_parse() takes the export back, and refuses
+ * one that begins with the header but lacks the end line: a cut-short
+ * export never loads as a smaller set of rules.  A writer should still
+ * check that every line was written (fflush, ferror) before trusting it.
  */
 int xdpl_fw_export_header(char *buf, size_t len, size_t nrules, const char *ifname,
 			  enum xdpl_fw_policy policy);
 int xdpl_fw_export_rule(char *buf, size_t len, const struct xdpl_fw_rule *r,
 			const struct xdpl_fw_counter *hits);
+int xdpl_fw_export_end(char *buf, size_t len);
 
 /* ---- the firewall: drop events ---- */
 

@@ -134,7 +134,8 @@ matrix() {
 $BLOCKED4                                 # rule 2: 0 packets, 0 bytes
 198.51.100.0/24                            # rule 1: 0 packets, 0 bytes
 2001:db8::/48                              # rule 3: 0 packets, 0 bytes
-2001:db8:ffff::1                           # rule 4: 0 packets, 0 bytes"
+2001:db8:ffff::1                           # rule 4: 0 packets, 0 bytes
+# end"
 }
 
 @test "verdicts, untagged: every IPv4/IPv6 shape from a blocked source drops; ARP and truncated pass" {
