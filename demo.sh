@@ -12,7 +12,7 @@ done
 
 A=xdpl-demo-a B=xdpl-demo-b IFA=xdpldemoa IFB=xdpldemob
 # A private bpffs for the firewall's pinned state: the demo leaves nothing
-# behind.  Outside the demo the state lives in /sys/fs/bpf/xdpload/IFACE.
+# behind.  Outside the demo the state lives in /sys/fs/bpf/xdpload/fw-state/IFACE.
 PINS=$(mktemp -d /tmp/xdpl-demo-bpffs.XXXXXX)
 cleanup() {
 	ip netns del $A 2>/dev/null || true

@@ -49,7 +49,7 @@ struct opts {
 	const char *packet;  /* test: hex bytes or a file */
 	unsigned long repeat;
 	struct xdpl_load_opts load;
-	const char *pin_base; /* --pin-maps as given; the firewall keeps IFACE's state in PIN_BASE/IFACE */
+	const char *pin_base; /* --pin-maps as given; the firewall keeps IFACE's state in PIN_BASE/fw-state/IFACE */
 	/* The firewall's verbs. */
 	const char *dev;      /* --dev: whose rules */
 	enum xdpl_fw_policy policy;     /* --policy; XDPL_FW_POLICY_UNSET when not given */

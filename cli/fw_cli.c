@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -38,8 +39,43 @@ double seconds_since(const struct timespec *t0)
 	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/*
+ * xdpload 0.2 kept a firewall's state in PIN_BASE/IFACE, where a
+ * generic object's pin could take its name; it is PIN_BASE/fw-state/IFACE
+ * now.  A state left at the old place is not used silently (its rules would
+ * be lost to a new, empty one): the hint says how to move it.
+ */
+static bool legacy_hint(const struct opts *o, const char *iface, const char *dir)
+{
+	char old[4096], meta[4200];
+	struct stat st;
+
+	if ((size_t)snprintf(old, sizeof(old), "%s/%s", o->pin_base, iface) >= sizeof(old))
+		return false;
+	snprintf(meta, sizeof(meta), "%s/fw_meta", old);
+	if (stat(meta, &st) < 0)
+		return false;
+	if (dir) /* the caller was about to start a new state there */
+		fprintf(stderr, "xdpload: firewall: the state of %s is in %s, where an older xdpload kept it; attaching now would start an empty one in %s\n",
+			iface, old, dir);
+	fprintf(stderr, "xdpload: hint: move it where this xdpload looks: `mkdir -p %s/" XDPL_FW_STATE_DIR " && mv %s %s/" XDPL_FW_STATE_DIR "/`\n",
+		o->pin_base, old, o->pin_base);
+	return true;
+}
+
+/* Before a new state is made for iface: none may be left at the old place. */
+static int legacy_check(const struct opts *o, const char *iface, const char *dir)
+{
+	char meta[4200];
+	struct stat st;
+
+	snprintf(meta, sizeof(meta), "%s/fw_meta", dir);
+	return stat(meta, &st) < 0 && legacy_hint(o, iface, dir) ? EXIT_ENV : EXIT_OK;
+}
+
 /* A state that cannot be used: the library's words, then what to do about it. */
-static int fw_state_report(struct xdpl_error *e, int err, const char *iface, const char *dir)
+static int fw_state_report(struct xdpl_error *e, int err, const struct opts *o, const char *iface,
+			   const char *dir)
 {
 	int code = report(e, EXIT_ENV);
 
@@ -52,7 +88,7 @@ static int fw_state_report(struct xdpl_error *e, int err, const char *iface, con
 	else if (err == -EINVAL && !e->errnum)
 		fprintf(stderr, "xdpload: hint: %s holds a pin the firewall did not make; remove it, or the whole state with `xdpload firewall detach %s --purge`\n",
 			dir, iface);
-	else if (e->errnum == ENOENT)
+	else if (e->errnum == ENOENT && !legacy_hint(o, iface, NULL))
 		fprintf(stderr, "xdpload: hint: no firewall was attached to %s with this --pin-maps; attach one with `xdpload firewall attach %s`\n",
 			iface, iface);
 	else if (!e->errnum)
@@ -74,7 +110,7 @@ int fw_open_iface(struct xdpl_fw **fw, const struct opts *o, const char *iface,
 	if (code)
 		return code;
 	err = xdpl_fw_open(fw, dir, &oo, &e);
-	return err ? fw_state_report(&e, err, iface, dir) : EXIT_OK;
+	return err ? fw_state_report(&e, err, o, iface, dir) : EXIT_OK;
 }
 
 static void settings_from_opts(const struct opts *o, struct xdpl_fw_settings_opts *s)
@@ -130,13 +166,13 @@ static int settings_conflict(const struct xdpl_fw_settings *have, const struct o
 
 /* A failed xdpl_fw_load(), before any attach: the state's fault, or the object's. */
 static int fw_load_report(struct xdpl_error *e, int err, const struct xdpl_fw_result *res,
-			  const char *iface, const char *dir)
+			  const struct opts *o, const char *iface, const char *dir)
 {
 	if (res->step == XDPL_FW_STEP_LOAD)
 		return load_report(e);
 	if (err == -EEXIST)
 		return report(e, EXIT_USAGE);
-	return fw_state_report(e, err, iface, dir);
+	return fw_state_report(e, err, o, iface, dir);
 }
 
 /* run/attach --builtin: the built-in firewall loaded against iface's state, locked. */
@@ -153,12 +189,14 @@ int fw_load_builtin(struct xdpl_fw **fw, struct loaded *l, const struct opts *o,
 	memset(l, 0, sizeof(*l));
 	code = fw_dir(o, iface, dir, sizeof(dir));
 	if (!code)
+		code = legacy_check(o, iface, dir);
+	if (!code)
 		code = program_open(l, NULL, iface, o);
 	if (code)
 		return code;
 	err = xdpl_fw_load(fw, dir, l->obj, &lo, &res, &e);
 	if (err)
-		return fw_load_report(&e, err, &res, iface, dir);
+		return fw_load_report(&e, err, &res, o, iface, dir);
 	l->id = xdpl_prog_id(l->prog);
 	return EXIT_OK;
 }
@@ -178,6 +216,9 @@ static int fw_attach(struct opts *o, const char *iface, const char *path)
 	if (code)
 		return code;
 	settings_from_opts(o, &settings);
+	code = legacy_check(o, iface, dir);
+	if (code)
+		return code;
 	code = program_open(&l, path, iface, o);
 	if (!code)
 		code = attach_mode_check(&l, iface, o);
@@ -191,7 +232,7 @@ static int fw_attach(struct opts *o, const char *iface, const char *path)
 	}
 	if (err) {
 		code = res.step == XDPL_FW_STEP_ATTACH ? attach_report(&l, iface, err, &e)
-						       : fw_load_report(&e, err, &res, iface, dir);
+						       : fw_load_report(&e, err, &res, o, iface, dir);
 		goto out;
 	}
 	if (e.kernel[0])
@@ -221,6 +262,7 @@ static int fw_detach(struct opts *o, const char *iface)
 	err = xdpl_fw_detach(cli_nl(), dir, ifindex < 0 ? -1 : ifindex, &det, &res, &e);
 	if (err && res.step == XDPL_FW_STEP_STATE && err == -ENOENT) {
 		fprintf(stderr, "xdpload: firewall detach: no firewall state for %s in %s\n", iface, dir);
+		legacy_hint(o, iface, NULL);
 		return EXIT_ENV;
 	}
 	if (err && res.step == XDPL_FW_STEP_ATTACH) {
@@ -274,7 +316,7 @@ static int fw_upgrade(struct opts *o, const char *iface, const char *path)
 		       iface, res.old_prog_id, res.prog_id, xdpl_xdp_mode_name(res.mode),
 		       res.via_link ? "link" : "netlink", dir);
 	} else if (res.step == XDPL_FW_STEP_STATE) {
-		code = fw_state_report(&e, err, iface, dir);
+		code = fw_state_report(&e, err, o, iface, dir);
 	} else if (res.step == XDPL_FW_STEP_FIND && err == -ENOENT && !e.errnum) {
 		fprintf(stderr, "xdpload: firewall upgrade: no firewall of %s is attached to %s; attach it with `xdpload firewall attach %s`\n",
 			dir, iface, iface);

@@ -331,11 +331,23 @@ static void state_purge(const char *dir, struct xdpl_fw_result *res)
 		snprintf(path, sizeof(path), "%s/%s", dir, fw_map_names[i]);
 		removed += unlink(path) == 0;
 	}
-	if (RESULT(res, dir_removed)) {
+	if (RESULT(res, dir_removed))
 		res->pins_removed = removed;
-		res->dir_removed = rmdir(dir) == 0;
-	} else {
-		rmdir(dir);
+	if (rmdir(dir) == 0) {
+		char parent[4096];
+		char *slash;
+
+		if (RESULT(res, dir_removed))
+			res->dir_removed = true;
+		/* PIN_BASE/fw-state goes with the last state in it. */
+		snprintf(parent, sizeof(parent), "%s", dir);
+		slash = strrchr(parent, '/');
+		if (slash && slash != parent) {
+			*slash = '\0';
+			slash = strrchr(parent, '/');
+			if (slash && !strcmp(slash + 1, XDPL_FW_STATE_DIR))
+				rmdir(parent);
+		}
 	}
 	xdpl_log("firewall: %s: %u pinned maps removed", dir, removed);
 }

@@ -3,7 +3,9 @@
  * state.c - one interface's firewall state: a directory on a bpffs
  * holding the nine maps firewall.h describes, pinned by name.
  *
- *   xdpl_fw_dir         where the state of an interface lives
+ *   xdpl_fw_dir         where the state of an interface lives: PIN_BASE/fw-state/
+ *                       IFACE, a name no map of a C object can have, so that
+ *                       generic pins in PIN_BASE never stand in its way
  *   xdpl_fw_open        the directory locked (flock: shared to read, alone to
  *                       change), every map opened and checked against the
  *                       layout (map shapes and fw_meta's version)
@@ -69,8 +71,9 @@ int xdpl_fw_dir(char *buf, size_t len, const char *pin_base, const char *ifname,
 	    !strcmp(ifname, ".") || !strcmp(ifname, ".."))
 		return err_set(e, -EINVAL, "firewall: %s is not an interface name",
 			       ifname && ifname[0] ? ifname : "\"\"");
-	if ((size_t)snprintf(buf, len, "%s/%s", pin_base, ifname) >= len)
-		return err_set(e, -ENAMETOOLONG, "firewall: %s/%s is too long", pin_base, ifname);
+	if ((size_t)snprintf(buf, len, "%s/" XDPL_FW_STATE_DIR "/%s", pin_base, ifname) >= len)
+		return err_set(e, -ENAMETOOLONG, "firewall: %s/" XDPL_FW_STATE_DIR "/%s is too long",
+			       pin_base, ifname);
 	return 0;
 }
 

@@ -440,11 +440,15 @@ int xdpl_ring_poll(struct xdpl_ring *ring, int timeout_ms, xdpl_ring_fn fn, void
 
 struct xdpl_fw; /* one interface's firewall state, opened */
 
+#define XDPL_FW_STATE_DIR "fw-state" /* under a pin base: the firewalls' states */
+
 /*
  * The state directory of ifname's firewall under pin_base (NULL: the
- * default, /sys/fs/bpf/xdpload), into buf.  -EINVAL when ifname cannot be
- * an interface's name (empty, ".", "..", a '/', too long); -ENAMETOOLONG
- * when the path does not fit.
+ * default, /sys/fs/bpf/xdpload), into buf: PIN_BASE/fw-state/IFNAME, apart
+ * from the maps other objects pin by name in PIN_BASE (a map of a C object
+ * cannot be called "fw-state").  -EINVAL when ifname cannot be an
+ * interface's name (empty, ".", "..", a '/', too long); -ENAMETOOLONG when
+ * the path does not fit.
  */
 int xdpl_fw_dir(char *buf, size_t len, const char *pin_base, const char *ifname,
 		struct xdpl_error *e);

@@ -74,7 +74,7 @@ int load_pin_path(char *buf, size_t len, const char *dir, const char *name, stru
 
 /*
  * The pin directory must be on bpffs; create it if it is missing, and its
- * parent too when `parents` allows (/sys/fs/bpf/xdpload/IFACE for the
+ * parents too when `parents` allows (/sys/fs/bpf/xdpload/fw-state/IFACE for the
  * firewall).  `created` counts the levels made, so a failed load can remove
  * them again.
  */

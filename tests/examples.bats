@@ -94,7 +94,7 @@ wait_prog_gone() {
 
 @test "fw_block: another program adds rules to xdpload's firewall and reads its counters" {
 	bpffs_create
-	dir="$BPFFS/$IF_B"
+	dir="$BPFFS/fw-state/$IF_B"
 	run -0 xdpload_b firewall attach "$IF_B" --pin-maps "$BPFFS"
 	run -0 --separate-stderr in_b "$ROOT/examples/fw_block" "$BPFFS" "$IF_B" "$IP_A" 198.51.100.0/24
 	assert_line --index 0 "blocked 198.51.100.0/24 (rule 1)"

@@ -12,7 +12,7 @@ setup_file() {
 	netns_create fw
 	bpffs_create
 	ip -n "$NS_A" addr add "$OTHER4/24" dev "$IF_A"
-	FWDIR="$BPFFS/$IF_B"
+	FWDIR="$BPFFS/fw-state/$IF_B"
 	# A second firewall on a veth that stays down: no stray traffic moves
 	# its counters, so the verdict matrix can check them exactly.
 	NS_M="xdpl-fw-m-$(($$ % 10000))" IF_M="xdplfwm$(($$ % 10000))"
@@ -353,12 +353,12 @@ dry run: nothing changed$"
 	in_a "$XDPLOAD" firewall attach "$IF_A" "$PROGS/fw_small.o" --pin-maps "$BPFFS" >/dev/null
 	run -0 in_a "$XDPLOAD" block 192.0.2.1 192.0.2.2 192.0.2.3 --dev "$IF_A" --pin-maps "$BPFFS"
 	run -3 in_a "$XDPLOAD" block 192.0.2.4 192.0.2.5 --dev "$IF_A" --pin-maps "$BPFFS"
-	assert_output "xdpload: firewall: $BPFFS/$IF_A/fw_v4 is full at 192.0.2.5: it holds at most 4 rules of this kind: E2BIG (Argument list too long)"
+	assert_output "xdpload: firewall: $BPFFS/fw-state/$IF_A/fw_v4 is full at 192.0.2.5: it holds at most 4 rules of this kind: E2BIG (Argument list too long)"
 	run -0 in_a "$XDPLOAD" rules --dev "$IF_A" --pin-maps "$BPFFS" -j
 	[ "$(echo "$output" | jq '.rules | length')" -eq 3 ]
 	run -0 in_a "$XDPLOAD" firewall detach "$IF_A" --purge --pin-maps "$BPFFS"
-	assert_line "removed $BPFFS/$IF_A (9 pinned maps: rules, counters, settings)"
-	assert_not_exists "$BPFFS/$IF_A"
+	assert_line "removed $BPFFS/fw-state/$IF_A (9 pinned maps: rules, counters, settings)"
+	assert_not_exists "$BPFFS/fw-state/$IF_A"
 	[ -z "$(ip -n "$NS_A" -d link show dev "$IF_A" | grep prog/xdp)" ]
 }
 
@@ -422,7 +422,7 @@ rules and counters stay in $FWDIR for the next \`xdpload firewall attach $IF_B\`
 	assert_line "result    XDP_PASS (2)"
 	assert_equal "$(ls -R /sys/fs/bpf 2>&1)" "$before"
 	run -5 in_b "$XDPLOAD" test --builtin --pin-maps "$BPFFS" --dev xdplnone0
-	assert_output "xdpload: test: no firewall state for xdplnone0 in $BPFFS/xdplnone0; attach one with \`xdpload firewall attach xdplnone0\`"
+	assert_output "xdpload: test: no firewall state for xdplnone0 in $BPFFS/fw-state/xdplnone0; attach one with \`xdpload firewall attach xdplnone0\`"
 }
 
 @test "firewall verbs: usage errors, a state that is missing, a program that is not ours" {
@@ -439,20 +439,20 @@ rules and counters stay in $FWDIR for the next \`xdpload firewall attach $IF_B\`
 	run -1 fw rules --dev ../etc
 	assert_output "xdpload: firewall: ../etc is not an interface name"
 	run -5 fw firewall detach "$dev"
-	assert_output "xdpload: firewall detach: no firewall state for $dev in $BPFFS/$dev"
+	assert_output "xdpload: firewall detach: no firewall state for $dev in $BPFFS/fw-state/$dev"
 	run -5 fw stats --dev "$dev"
-	assert_output "xdpload: firewall: no firewall state in $BPFFS/$dev: ENOENT (No such file or directory)
+	assert_output "xdpload: firewall: no firewall state in $BPFFS/fw-state/$dev: ENOENT (No such file or directory)
 xdpload: hint: no firewall was attached to $dev with this --pin-maps; attach one with \`xdpload firewall attach $dev\`"
 	# State without its program; then another program on the interface.
 	in_m "$XDPLOAD" firewall attach "$dev" --pin-maps "$BPFFS" >/dev/null
 	in_m "$XDPLOAD" detach "$dev" >/dev/null
 	run -4 in_m "$XDPLOAD" firewall upgrade "$dev" --pin-maps "$BPFFS"
-	assert_output "xdpload: firewall upgrade: no firewall of $BPFFS/$dev is attached to $dev; attach it with \`xdpload firewall attach $dev\`"
+	assert_output "xdpload: firewall upgrade: no firewall of $BPFFS/fw-state/$dev is attached to $dev; attach it with \`xdpload firewall attach $dev\`"
 	in_m "$XDPLOAD" attach "$PROGS/xdp_drop.o" "$dev" >/dev/null
 	id=$(ip -n "$NS_M" -d link show dev "$dev" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p')
 	run -0 in_m "$XDPLOAD" firewall detach "$dev" --purge --pin-maps "$BPFFS"
-	assert_output "$dev runs XDP program $id, not the firewall of $BPFFS/$dev: left alone (\`xdpload detach $dev\` removes it)
-removed $BPFFS/$dev (9 pinned maps: rules, counters, settings)"
+	assert_output "$dev runs XDP program $id, not the firewall of $BPFFS/fw-state/$dev: left alone (\`xdpload detach $dev\` removes it)
+removed $BPFFS/fw-state/$dev (9 pinned maps: rules, counters, settings)"
 	run ip -n "$NS_M" -d link show dev "$dev"
 	assert_output --partial "prog/xdp id $id"
 	in_m "$XDPLOAD" detach "$dev" >/dev/null
@@ -467,8 +467,8 @@ xdpload: events: 0 shown; meanwhile the firewall sent 0, held back 0 over the ra
 }
 
 @test "a pinned map of another layout is refused with the way out" {
-	local dir="$BPFFS/xdplfake0"
-	mkdir "$dir"
+	local dir="$BPFFS/fw-state/xdplfake0"
+	mkdir -p "$dir"
 	bpftool map create "$dir/fw_meta" type array key 4 value 24 entries 1 name fw_meta
 	# One map, its fw_meta never filled in: what an attach killed halfway leaves.
 	run -5 fw block 192.0.2.1 --dev xdplfake0
@@ -492,7 +492,7 @@ xdpload: hint: $dir was made by another version of xdpload's firewall. Export it
 	pid=$!
 	for _ in $(seq 50); do grep -q attached "$BATS_TEST_TMPDIR/run" && break; sleep 0.1; done
 	run -0 in_m "$XDPLOAD" firewall upgrade "$IF_M" --pin-maps "$BPFFS"
-	assert_output --regexp "^upgraded the firewall on $IF_M: program [0-9]+ -> [0-9]+ \(native mode, via link\); rules and counters kept in $BPFFS/$IF_M$"
+	assert_output --regexp "^upgraded the firewall on $IF_M: program [0-9]+ -> [0-9]+ \(native mode, via link\); rules and counters kept in $BPFFS/fw-state/$IF_M$"
 	new=$(echo "$output" | sed 's/.*-> \([0-9]*\).*/\1/')
 	run -0 in_m "$XDPLOAD" status "$IF_M"
 	assert_output --regexp "$new +xdp_firewall .* link"

@@ -22,7 +22,7 @@ teardown_file() {
 setup() {
 	require_root
 	require_pkg strace
-	FWDIR="$BPFFS/$IF_B"
+	FWDIR="$BPFFS/fw-state/$IF_B"
 	pids=""
 }
 
@@ -313,4 +313,22 @@ $hint"
 	run -0 fw firewall detach "$dev" --purge
 	rm "$BPFFS/$dev"
 	ip -n "$NS_B" link del "$dev"
+}
+
+@test "a state an older xdpload kept in PIN_BASE/IFACE is not replaced by an empty one: the hint says how to move it" {
+	run -0 fw firewall attach "$IF_B"
+	run -0 fw block 192.0.2.7 --dev "$IF_B"
+	mv "$FWDIR" "$BPFFS/$IF_B" # where xdpload 0.2 kept it
+	move="xdpload: hint: move it where this xdpload looks: \`mkdir -p $BPFFS/fw-state && mv $BPFFS/$IF_B $BPFFS/fw-state/\`"
+	run -5 --separate-stderr fw rules --dev "$IF_B"
+	assert_equal "$stderr" "xdpload: firewall: no firewall state in $FWDIR: ENOENT (No such file or directory)
+$move"
+	run -5 --separate-stderr fw firewall attach "$IF_B" --force
+	assert_equal "$stderr" "xdpload: firewall: the state of $IF_B is in $BPFFS/$IF_B, where an older xdpload kept it; attaching now would start an empty one in $FWDIR
+$move"
+	assert_not_exists "$FWDIR"
+	mkdir -p "$BPFFS/fw-state" && mv "$BPFFS/$IF_B" "$BPFFS/fw-state/"
+	run -0 fw rules --dev "$IF_B"
+	assert_line --index 1 --regexp "^192\.0\.2\.7 +# rule 1: "
+	run -0 fw firewall upgrade "$IF_B"
 }
