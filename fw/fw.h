@@ -22,11 +22,6 @@
 #include "fw/firewall.h"
 #include "lib/internal.h"
 
-/* The library's error setters, called out of line (internal.h's inline ones
- * would put a copy in each of these files). */
-#define err_set(e, err, ...) xdpl_error_set(e, err, false, __VA_ARGS__)
-#define err_sys(e, err, ...) xdpl_error_set(e, err, true, __VA_ARGS__)
-
 /* ---- rules.c ---- */
 
 /* xdpl_fw_rule_parse() with the reason in a plain buffer, as the fuzz target calls it. */
