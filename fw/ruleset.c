@@ -493,7 +493,8 @@ int xdpl_fw_stats(struct xdpl_fw *fw, struct xdpl_fw_counter stats[XDPL_FW_STAT_
 		  struct xdpl_error *e)
 {
 	size_t size = ((sizeof(struct fw_counter) + 7) & ~(size_t)7) * fw->ncpus;
-	uint8_t *value = malloc(size);
+	/* Zeroed: valgrind sees the kernel write one CPU's copy of a per-CPU value, not all. */
+	uint8_t *value = calloc(1, size);
 	int err = 0;
 
 	if (!value)
