@@ -478,7 +478,7 @@ dry run: nothing changed$"
 	local f="$BATS_TEST_TMPDIR/full.txt"
 	printf '%s\n' 192.0.2.1 10.0.0.0/8 192.0.2.4 192.0.2.5 2001:db8::/32 >"$f"
 	run -3 --separate-stderr in_a "$XDPLOAD" rules load "$f" --dev "$IF_A" --pin-maps "$BPFFS"
-	assert_equal "$stderr" "xdpload: firewall: $BPFFS/$IF_A/fw_v4 is full at 192.0.2.5: it holds at most 4 rules of this kind: E2BIG (Argument list too long)
+	assert_equal "$stderr" "xdpload: firewall: $BPFFS/fw-state/$IF_A/fw_v4 is full at 192.0.2.5: it holds at most 4 rules of this kind: E2BIG (Argument list too long)
 xdpload: rules: nothing changed on $IF_A"
 	assert_equal "$(in_a "$XDPLOAD" rules --dev "$IF_A" --pin-maps "$BPFFS")" "$before"
 	# 10.0.0.0/8 and 192.0.2.4 went in before 192.0.2.5 failed; they are out again.
@@ -486,7 +486,7 @@ xdpload: rules: nothing changed on $IF_A"
 	assert_equal "$(small "$(packet none ipv4 10.1.2.3 0)")" XDP_PASS
 	assert_equal "$(small "$(packet none ipv4 192.0.2.4 0)")" XDP_PASS
 	assert_equal "$(small "$(packet none ipv4 192.0.2.2 0)")" XDP_DROP
-	assert_dir_exists "$BPFFS/$IF_A"
+	assert_dir_exists "$BPFFS/fw-state/$IF_A"
 	run -0 in_a "$XDPLOAD" firewall detach "$IF_A" --purge --pin-maps "$BPFFS"
 	assert_line "removed $BPFFS/fw-state/$IF_A (9 pinned maps: rules, counters, settings)"
 	assert_not_exists "$BPFFS/fw-state/$IF_A"
@@ -532,7 +532,7 @@ xdpload: hint: to change it on purpose: \`xdpload firewall set $IF_B --policy al
 
 @test "firewall attach on a fresh state: --policy allow-only, --malformed drop, --events-rate N are its settings; allow admits" {
 	local dev="xdplfwn$(($$ % 10000))"
-	local dir="$BPFFS/$dev"
+	local dir="$BPFFS/fw-state/$dev"
 	fresh_dev "$dev"
 	assert_not_exists "$dir"
 	run -0 fw_m firewall attach "$dev" --policy allow-only --malformed drop --events-rate 7
@@ -576,7 +576,7 @@ allowed 2001:db8:1::/48 on $dev (rule 2)"
 	assert_output "attached xdp_firewall (id $id) to $dev (native mode)"
 	run -0 bpftool prog show id "$id"
 	assert_output --partial "name xdp_firewall"
-	assert_file_exists "$BPFFS/$dev/fw_meta"
+	assert_file_exists "$BPFFS/fw-state/$dev/fw_meta"
 	run -0 fw_m stats --dev "$dev"
 	assert_line --index 0 "firewall on $dev: policy deny, 0 rules, malformed packets passed, events 100/s per CPU"
 	run -0 fw_m block "$BLOCKED4" --dev "$dev"
@@ -584,7 +584,7 @@ allowed 2001:db8:1::/48 on $dev (rule 2)"
 	assert_equal "$(verdict "$(packet none ipv4 "$BLOCKED4" 0)" "$dev")" XDP_DROP
 	run -0 fw_m firewall detach "$dev" --purge
 	assert_output "detached the firewall (id $id) from $dev (native mode)
-removed $BPFFS/$dev (9 pinned maps: rules, counters, settings)"
+removed $BPFFS/fw-state/$dev (9 pinned maps: rules, counters, settings)"
 	prog_gone "$id"
 	ip -n "$NS_M" link del "$dev"
 }
