@@ -136,7 +136,7 @@ run_id() { sed -n 's/^attached .* (id \([0-9]*\)) to .*/\1/p' "$out"; }
 	assert_equal "$stderr" "xdpload: attach: no interface eth0 in this network namespace: ENODEV (No such device)"
 }
 
-@test "bare run: the built-in firewall on eth0, its state in /sys/fs/bpf/xdpload/eth0, until SIGINT" {
+@test "bare run: the built-in firewall on eth0, its state in /sys/fs/bpf/xdpload/fw-state/eth0, until SIGINT" {
 	# An eth0 of our own: the peer of a new veth, made in a namespace of this
 	# test; and a private bpffs bound on /sys/fs/bpf for xdpload alone.
 	NS_E="xdpl-rn-e-$(($$ % 10000))"
