@@ -30,10 +30,12 @@ endif
 CLANG ?= clang
 LLVM_STRIP ?= llvm-strip
 # The release binary is built small: for size, without unwind tables (no
-# code here unwinds), stripped.  xdpload-dbg and xdpload-asan keep -g.
-CFLAGS ?= -Os -fno-asynchronous-unwind-tables
+# code here unwinds), stripped, and without the library's functions the
+# command line never calls (each function in its own section, the unused
+# ones dropped at the link).  xdpload-dbg and xdpload-asan keep -g.
+CFLAGS ?= -Os -fno-asynchronous-unwind-tables -ffunction-sections -fdata-sections
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
-LDFLAGS ?= -s
+LDFLAGS ?= -s -Wl,--gc-sections
 LDFLAGS += -static
 BPF_CFLAGS := -O2 -g -target bpf -nostdinc -Wall -Werror
 
