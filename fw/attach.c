@@ -9,6 +9,7 @@
  *   xdpl_fw_upgrade   one kernel call that names the program it replaces
  *                     (XDP_FLAGS_REPLACE, or BPF_LINK_UPDATE under a link)
  *   xdpl_fw_detach    only this state's program, then optionally its state
+ *   xdpl_fw_prog_find whether an interface runs this state's firewall
  *
  * The state, never the program, holds rules, counters and settings, so a
  * reload or an upgrade cannot lose or reinterpret them.  Which program is
@@ -410,4 +411,24 @@ int xdpl_fw_detach(struct xdpl_nl *nl, const char *dir, int ifindex,
 out:
 	xdpl_fw_close(fw);
 	return err;
+}
+
+int xdpl_fw_prog_find(struct xdpl_fw *fw, struct xdpl_nl *nl, int ifindex, uint32_t *prog_id,
+		      enum xdpl_xdp_mode *mode, struct xdpl_error *e)
+{
+	struct xdpl_xdp_info info;
+	enum xdpl_xdp_mode m;
+	int err = xdpl_xdp_query(nl, ifindex, &info, e);
+
+	if (err)
+		return err;
+	m = mode_using(&info, fw->map_ids[FW_MAP_META]);
+	if (m == XDPL_XDP_AUTO)
+		return err_set(e, -ENOENT, "firewall: no firewall of %s is attached to ifindex %d",
+			       fw->dir, ifindex);
+	if (prog_id)
+		*prog_id = info.prog_id[m];
+	if (mode)
+		*mode = m;
+	return 0;
 }

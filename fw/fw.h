@@ -12,6 +12,7 @@
  *   ruleset.c  rules and counters in the maps: list, add, remove, replace
  *   attach.c   the firewall on an interface: load, attach, upgrade, detach
  *   builtin.c  the firewall object the library carries
+ *   usage.c    how full the state's maps are, for a monitor
  *
  * Nothing here prints or exits; every call returns 0 or -errno and explains
  * a failure in the caller's struct xdpl_error.

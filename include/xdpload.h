@@ -723,6 +723,46 @@ int xdpl_fw_export_rule(char *buf, size_t len, const struct xdpl_fw_rule *r,
 			const struct xdpl_fw_counter *hits);
 int xdpl_fw_export_end(char *buf, size_t len);
 
+/* ---- the firewall: how full it is, for monitoring ---- */
+
+enum xdpl_fw_table_role {
+	XDPL_FW_TABLE_RULES, /* rules of one family and kind */
+	XDPL_FW_TABLE_HITS,  /* the rules' hit counters */
+};
+
+/* One of a state's maps that fill up: what it holds and how full it is. */
+struct xdpl_fw_table {
+	const char *map;   /* the pinned map's name, "fw_v4" (static) */
+	enum xdpl_fw_table_role role;
+	uint8_t family;    /* rules: 4 or 6; hits: 0 */
+	const char *kind;  /* rules: "address" (a /32 or /128) or "prefix"; hits:
+			    * "hits" (static strings) */
+	uint64_t entries;  /* in it now */
+	uint64_t capacity; /* the most it holds (its max entries) */
+};
+
+/*
+ * Every map of the state that fills up, and how full each is now, in a
+ * fixed order: *tables malloc'd, the caller's to free(), *n of them.  The
+ * rules of each family and kind are one table, so a monitor counts rules
+ * by kind without knowing the kinds.  Each map is walked, which costs
+ * about what xdpl_fw_rules_list() does.
+ */
+int xdpl_fw_tables(struct xdpl_fw *fw, struct xdpl_fw_table **tables, size_t *n,
+		   struct xdpl_error *e);
+
+/* The layout version of the state's maps, as its fw_meta says (the one this
+ * library reads: xdpl_fw_open() refuses another). */
+uint32_t xdpl_fw_layout(const struct xdpl_fw *fw);
+
+/*
+ * Whether ifindex runs this state's firewall (the program using the
+ * state's fw_meta): 0 with its id and mode (either pointer may be NULL),
+ * or -ENOENT (e->errnum 0) when it runs another program or none.
+ */
+int xdpl_fw_prog_find(struct xdpl_fw *fw, struct xdpl_nl *nl, int ifindex, uint32_t *prog_id,
+		      enum xdpl_xdp_mode *mode, struct xdpl_error *e);
+
 /* ---- the firewall: drop events ---- */
 
 /* One drop, as the firewall writes it into its ring buffer. */
