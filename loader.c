@@ -9,7 +9,8 @@
  * It holds main, the options and the load every verb shares; report.c the
  * error report and the -v log; attach.c run, attach and detach; testrun.c
  * `test`; show.c the verbs that only look; fw_cli.c and rules_cli.c the
- * firewall's.  These are the only files that print or exit (cli.h).  Every
+ * firewall's, metrics.c and watch.c its metrics and `rules load --watch`.
+ * These are the only files that print or exit (cli.h).  Every
  * other step returns -errno with an explanation in struct xdpl_error.
  */
 #include <errno.h>
@@ -253,6 +254,12 @@ enum option_bit {
 	OPT_BTF = 1 << 19,
 	OPT_CORE = 1 << 20,
 	OPT_KCONFIG = 1 << 21,
+	OPT_FORMAT = 1 << 22,
+	OPT_TEXTFILE = 1 << 23,
+	OPT_TOP = 1 << 24,
+	OPT_INTERVAL = 1 << 25,
+	OPT_WATCH = 1 << 26,
+	OPT_UPGRADE = 1 << 27,
 };
 
 #define MANY (1 << 20) /* arguments a verb like block takes at most */
@@ -289,7 +296,7 @@ static const struct verb verbs[] = {
 	  "print NAME.skel.h: a C header embedding OBJ, with typed programs, maps and globals" },
 	{ "firewall", cmd_firewall, 2, 3,
 	  OPT_PROG | OPT_MODE | OPT_FORCE | OPT_PIN_MAPS | OPT_POLICY | OPT_MALFORMED |
-		  OPT_EVENTS_RATE | OPT_PURGE,
+		  OPT_EVENTS_RATE | OPT_PURGE | OPT_UPGRADE,
 	  "attach|upgrade|detach|set IFACE [OBJ]",
 	  "the firewall (built in, or OBJ): attach, upgrade with no gap, detach (--purge: drop its rules), set" },
 	{ "block", cmd_block, 1, MANY, OPTS_FW_STATE, "CIDR...",
@@ -297,10 +304,12 @@ static const struct verb verbs[] = {
 	{ "allow", cmd_allow, 1, MANY, OPTS_FW_STATE, "CIDR...",
 	  "let these sources in on --dev IFACE (an allow-only firewall)" },
 	{ "unblock", cmd_unblock, 1, MANY, OPTS_FW_STATE, "CIDR...", "remove these rules from --dev IFACE" },
-	{ "rules", cmd_rules, 0, 2, OPTS_FW_STATE | OPT_JSON | OPT_DRY_RUN | OPT_FORCE, "[load FILE]",
+	{ "rules", cmd_rules, 0, 2, OPTS_FW_STATE | OPT_JSON | OPT_DRY_RUN | OPT_FORCE | OPT_WATCH,
+	  "[load FILE]",
 	  "list --dev IFACE's rules and hits, or make them a file's (only the difference changes)" },
-	{ "stats", cmd_stats, 0, 0, OPTS_FW_STATE | OPT_JSON, "",
-	  "the firewall's counters on --dev IFACE: pass, drop, malformed, events" },
+	{ "stats", cmd_stats, 0, 0,
+	  OPTS_FW_STATE | OPT_JSON | OPT_FORMAT | OPT_TEXTFILE | OPT_TOP | OPT_INTERVAL, "",
+	  "the firewall's counters on --dev IFACE: pass, drop, malformed, events (or Prometheus metrics)" },
 	{ "events", cmd_events, 0, 0, OPTS_FW_STATE | OPT_JSON | OPT_COUNT | OPT_DURATION, "",
 	  "print drop events on --dev IFACE as they happen, until Ctrl-C" },
 };
@@ -331,6 +340,12 @@ static const struct {
 	{ "--count", OPT_COUNT, "N", "events: stop after N events" },
 	{ "--btf", OPT_BTF, "FILE", "CO-RE: relocate against FILE's types (raw BTF or an ELF with .BTF), not the kernel's" },
 	{ "--core", OPT_CORE, NULL, "inspect: show each CO-RE relocation and what it resolves to" },
+	{ "--format", OPT_FORMAT, "FORMAT", "stats: text, json (as -j) or prometheus (the exposition format)" },
+	{ "--textfile", OPT_TEXTFILE, "DIR", "stats: Prometheus metrics into DIR/xdpload_IFACE.prom (node_exporter), atomically" },
+	{ "--top", OPT_TOP, "N", "stats, Prometheus: also the hits of the N rules that matched most (at most 1000)" },
+	{ "--interval", OPT_INTERVAL, "SECONDS", "stats --textfile: write it again every SECONDS until SIGTERM" },
+	{ "--watch", OPT_WATCH, NULL, "rules load: stay, and apply FILE again when it changes (SIGHUP: now)" },
+	{ "--upgrade", OPT_UPGRADE, NULL, "firewall attach: a firewall of this state already attached is upgraded in place" },
 	{ "-j", OPT_JSON, NULL, "print JSON" },
 };
 
@@ -443,6 +458,29 @@ static int option_value(const struct verb *v, struct opts *o, unsigned int bit, 
 			return usage_error(v, "--malformed %s: expected pass or drop", val);
 		o->malformed = strcmp(val, "drop") ? XDPL_FW_PASS : XDPL_FW_DROP;
 		break;
+	case OPT_FORMAT:
+		if (!strcmp(val, "text"))
+			o->format = STATS_TEXT;
+		else if (!strcmp(val, "json"))
+			o->format = STATS_JSON;
+		else if (!strcmp(val, "prometheus"))
+			o->format = STATS_PROMETHEUS;
+		else
+			return usage_error(v, "--format %s: expected text, json or prometheus", val);
+		break;
+	case OPT_TEXTFILE:
+		o->textfile = val;
+		break;
+	case OPT_TOP:
+	case OPT_INTERVAL:
+		errno = 0;
+		number = strtol(val, &end, 10);
+		if (errno || *end || end == val || number < 0 || number > UINT32_MAX)
+			return usage_error(v, bit == OPT_TOP ? "--top %s: expected a number of rules"
+							    : "--interval %s: expected whole seconds",
+					   val);
+		*(bit == OPT_TOP ? &o->top : &o->interval) = number;
+		break;
 	case OPT_EVENTS_RATE:
 	case OPT_COUNT:
 		errno = 0;
@@ -484,7 +522,8 @@ static unsigned int btf_lacks_from_env(void)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .duration = -1, .repeat = 1, .events_rate = -1, .count = -1 };
+	struct opts o = { .duration = -1, .repeat = 1, .events_rate = -1, .count = -1, .top = -1,
+			  .interval = -1 };
 	const struct verb *v = NULL;
 	bool options_done = false;
 	int exit_code;
@@ -562,6 +601,10 @@ int main(int argc, char **argv)
 			o.builtin = true;
 		} else if (bit == OPT_CORE) {
 			o.core = true;
+		} else if (bit == OPT_WATCH) {
+			o.watch = true;
+		} else if (bit == OPT_UPGRADE) {
+			o.upgrade = true;
 		} else {
 			int code = option_value(v, &o, bit, a, i + 1 < argc ? argv[i + 1] : NULL);
 

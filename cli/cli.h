@@ -5,8 +5,9 @@
  * -v log; attach.c the verbs that attach and detach (run, attach, detach);
  * testrun.c `test`; show.c the verbs that only look (inspect, status, map
  * dump), with core_show.c for inspect --core; gen.c `gen skeleton`; fw_cli.c
- * and rules_cli.c the firewall's verbs.  These nine are the only files that
- * print or exit.
+ * and rules_cli.c the firewall's verbs, metrics.c its Prometheus metrics
+ * (stats --format prometheus, --textfile) and watch.c `rules load --watch`.
+ * These eleven are the only files that print or exit.
  */
 #ifndef XDPLOAD_CLI_H
 #define XDPLOAD_CLI_H
@@ -60,6 +61,13 @@ struct opts {
 	long count;           /* events --count: stop after this many, -1: never */
 	bool dry_run, purge, builtin, pin_maps_given;
 	bool core;            /* inspect --core */
+	/* Running it for real: metrics.c and watch.c. */
+	enum stats_format { STATS_TEXT, STATS_JSON, STATS_PROMETHEUS } format; /* stats --format */
+	const char *textfile; /* stats --textfile DIR: DIR/xdpload_IFACE.prom */
+	long top;             /* stats --top N: the N rules with the most packets; -1: none */
+	long interval;        /* stats --interval SECONDS: write again and again; -1: once */
+	bool watch;           /* rules load --watch: follow the file */
+	bool upgrade;         /* firewall attach --upgrade: upgrade this firewall if attached */
 };
 
 /* A loaded program, ready to attach or run: what attach, run and test share. */
@@ -121,5 +129,14 @@ int cmd_unblock(struct opts *o);
 int cmd_rules(struct opts *o);
 int cmd_stats(struct opts *o);
 int cmd_events(struct opts *o);
+int rules_file_read(const char *path, char **buf, size_t *len);
+int rules_read_report(const char *path, int err);
+int rules_apply_text(struct opts *o, const char *path, const char *buf, size_t len);
+
+/* metrics.c: stats in Prometheus' exposition format, to stdout or a textfile. */
+int stats_metrics(struct opts *o);
+
+/* watch.c: rules load FILE --watch. */
+int rules_watch(struct opts *o, const char *path);
 
 #endif

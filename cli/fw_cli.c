@@ -4,6 +4,7 @@
  *
  *   firewall attach IFACE [OBJ]   load the built-in firewall (or OBJ), its
  *                                 maps pinned in IFACE's state directory, attach
+ *                                 (--upgrade: upgrade it if it is attached)
  *   firewall upgrade IFACE [OBJ]  swap the program atomically, maps kept
  *   firewall detach IFACE         take it off; --purge also drops the state
  *   firewall set IFACE            change the policy or options on purpose
@@ -201,6 +202,23 @@ int fw_load_builtin(struct xdpl_fw **fw, struct loaded *l, const struct opts *o,
 	return EXIT_OK;
 }
 
+static int fw_upgrade(struct opts *o, const char *iface, const char *path);
+
+/* attach --upgrade: whether iface runs this state's firewall already. */
+static bool fw_attached_already(const char *iface, const char *dir)
+{
+	struct xdpl_fw_open_opts oo = { .sz = sizeof(oo), .lock = XDPL_FW_LOCK_SHARED };
+	struct xdpl_fw *fw;
+	int ifindex = xdpl_nl_ifindex(cli_nl(), iface, NULL);
+	bool found;
+
+	if (ifindex < 0 || xdpl_fw_open(&fw, dir, &oo, NULL))
+		return false;
+	found = xdpl_fw_prog_find(fw, cli_nl(), ifindex, NULL, NULL, NULL) == 0;
+	xdpl_fw_close(fw);
+	return found;
+}
+
 static int fw_attach(struct opts *o, const char *iface, const char *path)
 {
 	struct xdpl_fw_settings_opts settings;
@@ -215,6 +233,9 @@ static int fw_attach(struct opts *o, const char *iface, const char *path)
 
 	if (code)
 		return code;
+	/* A boot unit's start, and its restart: never detach first, never a gap. */
+	if (o->upgrade && fw_attached_already(iface, dir))
+		return fw_upgrade(o, iface, path);
 	settings_from_opts(o, &settings);
 	code = legacy_check(o, iface, dir);
 	if (code)
@@ -371,6 +392,10 @@ int cmd_firewall(struct opts *o)
 	const char *path = o->nargs > 2 ? o->args[2] : NULL;
 	bool takes_obj = !strcmp(sub, "attach") || !strcmp(sub, "upgrade");
 
+	if (o->upgrade && strcmp(sub, "attach")) {
+		fprintf(stderr, "xdpload: firewall %s: --upgrade is for firewall attach\n", sub);
+		return EXIT_USAGE;
+	}
 	if (!iface || (o->nargs > 2 && !takes_obj)) {
 		fprintf(stderr, "xdpload: usage: xdpload firewall attach|upgrade IFACE [OBJ], firewall detach|set IFACE\n");
 		return EXIT_USAGE;

@@ -147,7 +147,15 @@ int cmd_unblock(struct opts *o)
 	return rules_change_args(o, "unblock", XDPL_FW_POLICY_UNSET, false);
 }
 
-static int file_read(const char *path, char **buf, size_t *len)
+/*
+ * The most a rules file may hold: the maps take 4 Mi rules, and an export
+ * line (a CIDR and its hits) is under 100 bytes.  A file past it is a
+ * mistake (a device, a log), refused before it fills memory.
+ */
+#define RULES_FILE_MAX (512UL << 20)
+
+/* All of path ("-": stdin) into *buf, malloc'd; -EFBIG at RULES_FILE_MAX. */
+int rules_file_read(const char *path, char **buf, size_t *len)
 {
 	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
 	size_t cap = 1 << 16;
@@ -158,6 +166,10 @@ static int file_read(const char *path, char **buf, size_t *len)
 	if (fd < 0)
 		return -errno;
 	for (;;) {
+		if (*buf && *len == cap && cap >= RULES_FILE_MAX) {
+			n = -EFBIG;
+			break;
+		}
 		if (!*buf || *len == cap) {
 			char *p = realloc(*buf, *buf ? cap *= 2 : cap);
 
@@ -185,7 +197,8 @@ static int file_read(const char *path, char **buf, size_t *len)
 	return (int)n;
 }
 
-static int rules_load(struct opts *o, const char *path)
+/* A rules file's text, read already, made the rules of --dev (rules load, and --watch). */
+int rules_apply_text(struct opts *o, const char *path, const char *buf, size_t len)
 {
 	struct xdpl_fw_replace_opts ro = { .sz = sizeof(ro), .dry_run = o->dry_run,
 					   .allow_empty = o->force };
@@ -195,19 +208,10 @@ static int rules_load(struct opts *o, const char *path)
 	struct xdpl_error e = { 0 };
 	struct timespec t0;
 	struct xdpl_fw *fw = NULL;
-	size_t len;
-	char *buf;
 	int code, err;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	err = file_read(path, &buf, &len);
-	if (err) {
-		err_sys(&e, err, "rules: cannot read %s", path);
-		e.environment = true;
-		return report(&e, EXIT_ENV);
-	}
 	err = xdpl_fw_rules_parse(strcmp(path, "-") ? path : "stdin", buf, len, &want, &e);
-	free(buf);
 	if (err)
 		return report(&e, EXIT_USAGE);
 	code = fw_open_iface(&fw, o, o->dev, XDPL_FW_LOCK_EXCLUSIVE);
@@ -236,6 +240,37 @@ static int rules_load(struct opts *o, const char *path)
 out:
 	xdpl_fw_close(fw);
 	xdpl_fw_rules_free(&want);
+	return code;
+}
+
+/* Why rules_file_read() failed, said; the exit code. */
+int rules_read_report(const char *path, int err)
+{
+	struct xdpl_error e = { 0 };
+
+	if (err == -EFBIG) {
+		fprintf(stderr, "xdpload: rules: %s holds %lu MiB or more, more than any rules file the firewall can take; nothing changed\n",
+			path, RULES_FILE_MAX >> 20);
+		return EXIT_USAGE;
+	}
+	err_sys(&e, err, "rules: cannot read %s", path);
+	e.environment = true;
+	return report(&e, EXIT_ENV);
+}
+
+static int rules_load(struct opts *o, const char *path)
+{
+	size_t len;
+	char *buf;
+	int code, err;
+
+	if (o->watch)
+		return rules_watch(o, path);
+	err = rules_file_read(path, &buf, &len);
+	if (err)
+		return rules_read_report(path, err);
+	code = rules_apply_text(o, path, buf, len);
+	free(buf);
 	return code;
 }
 
@@ -334,7 +369,7 @@ int cmd_rules(struct opts *o)
 		return rules_list(o);
 	if (!strcmp(o->args[0], "load") && o->nargs == 2)
 		return rules_load(o, o->args[1]);
-	fprintf(stderr, "xdpload: usage: xdpload rules --dev IFACE [-j], xdpload rules load FILE --dev IFACE [--dry-run]\n");
+	fprintf(stderr, "xdpload: usage: xdpload rules --dev IFACE [-j], xdpload rules load FILE --dev IFACE [--dry-run | --watch]\n");
 	return EXIT_USAGE;
 }
 
@@ -349,6 +384,9 @@ int cmd_stats(struct opts *o)
 	struct xdpl_fw *fw = NULL;
 	int code = need_dev(o, "stats");
 
+	if (!code && (o->format == STATS_PROMETHEUS || o->textfile || o->top >= 0 || o->interval >= 0))
+		return stats_metrics(o);
+	o->json = o->json || o->format == STATS_JSON;
 	if (code || (code = fw_open_iface(&fw, o, o->dev, XDPL_FW_LOCK_SHARED)))
 		return code;
 	if (xdpl_fw_settings(fw, &settings, &e) || xdpl_fw_stats(fw, stats, &e) ||
