@@ -12,7 +12,8 @@
 #   make bench-core  loading CO-RE objects: both relocation paths against libbpf
 #   make size     the size in bytes of ./xdpload, stripped
 #   make lib      libxdpload.a, the library (include/xdpload.h is its header)
-#   make install  the binary, its manual, the library, its header and xdpload.pc under $(DESTDIR)$(PREFIX)
+#   make install  the binary, its manual, the library, its header and xdpload.pc under $(DESTDIR)$(PREFIX),
+#                 the systemd units (contrib/systemd) in $(DESTDIR)$(SYSTEMDUNITDIR)
 #   make examples examples/, built with pkg-config against the library installed in build/stage
 #   make CC=gcc   ./xdpload with glibc instead of musl, static all the same
 #   make CROSS=aarch64-linux-gnu-   ./xdpload-aarch64, static, with Debian's cross gcc
@@ -219,12 +220,21 @@ size: $(BIN)
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
+# systemd looks in /usr/local/lib/systemd/system too; a package puts them in /lib/systemd/system.
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+UNITS := $(wildcard contrib/systemd/*.service)
 
 # The binary and its manual; the library, its one header, a pkg-config file
 # (`pkg-config --static --cflags --libs xdpload` is all a user needs) and its
-# reference.  A cross build installs as xdpload too: the binary for that machine.
+# reference; the systemd units, naming the binary where it was installed.  A
+# cross build installs as xdpload too: the binary for that machine.
 install: $(BIN) libxdpload.a
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/xdpload
+	@mkdir -p $(DESTDIR)$(SYSTEMDUNITDIR)
+	for u in $(UNITS); do \
+		sed 's|@BINDIR@|$(PREFIX)/bin|g' $$u >$(DESTDIR)$(SYSTEMDUNITDIR)/$${u##*/} && \
+		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$${u##*/} || exit 1; \
+	done
 	install -D -m 0644 xdpload.8 $(DESTDIR)$(PREFIX)/share/man/man8/xdpload.8
 	install -D -m 0644 libxdpload.a $(DESTDIR)$(LIBDIR)/libxdpload.a
 	install -D -m 0644 include/xdpload.h $(DESTDIR)$(INCLUDEDIR)/xdpload.h
