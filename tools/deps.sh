@@ -49,6 +49,11 @@ strace                  test         required  strace                           
 python3                 test         required  python3                           the malformed-object corpus
 file                    test         required  file                              what kind of binary the build made
 pkg-config              test         required  pkg-config                        building the examples as a user builds them
+prometheus              test         required  promtool                          promtool check metrics on the Prometheus output (tests/ops.bats)
+prometheus-node-exporter test        required  prometheus-node-exporter          a real textfile collector serving the metrics, on 127.0.0.1 (tests/ops.bats)
+curl                    test         required  curl                              reading the metrics node_exporter serves
+systemd                 test         required  systemd-analyze                   systemd-analyze verify and security on the units (tests/ops.bats); no service is started
+python3-yaml            test         required  @pyyaml                           parsing contrib/kubernetes/daemonset.yaml
 qemu-system-x86         test         optional  qemu-system-x86_64                the initramfs boot on Debian 12's 6.1 kernel
 busybox-static          test         optional  busybox                           the initramfs the boot tests build
 gcc-aarch64-linux-gnu   test         optional  aarch64-linux-gnu-gcc             the arm64 cross build
@@ -82,6 +87,7 @@ probe() {
 	@libfuzzer)
 		rt=$(clang -print-resource-dir 2>/dev/null)
 		[ -n "$rt" ] && ls "$rt"/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1 ;;
+	@pyyaml) python3 -c 'import yaml' >/dev/null 2>&1 ;;
 	/*) [ -e "$1" ] ;;
 	*) command -v "$1" >/dev/null 2>&1 ;;
 	esac
@@ -98,14 +104,37 @@ missing() {
 	done
 }
 
+# Packages are installed for their tools: prometheus and
+# prometheus-node-exporter ship services, which an install on a machine
+# running systemd would start.  A policy-rc.d that refuses (exit 101, the
+# Debian way) keeps them stopped, unless the machine has a policy already.
+POLICY_RC=/usr/sbin/policy-rc.d
+policy_hold() {
+	[ ! -e "$POLICY_RC" ] || return 0
+	printf '#!/bin/sh\n# tools/deps.sh: no service starts while it installs\nexit 101\n' >"$POLICY_RC" &&
+		chmod 0755 "$POLICY_RC" && policy_ours=1
+}
+policy_release() {
+	[ -z "${policy_ours:-}" ] || rm -f "$POLICY_RC"
+	policy_ours=
+}
+
 apt_install() { # PACKAGE...
 	DEBIAN_FRONTEND=noninteractive
 	export DEBIAN_FRONTEND
-	apt-get install -y -q --no-install-recommends "$@" >/dev/null 2>&1 && return 0
-	# An install fails on stale package lists: refresh them once and retry.
-	echo "deps: apt-get install failed; running apt-get update and trying again" >&2
-	apt-get update -q >/dev/null 2>&1 || return 1
-	apt-get install -y -q --no-install-recommends "$@" >/dev/null
+	policy_hold
+	trap policy_release EXIT
+	if ! apt-get install -y -q --no-install-recommends "$@" >/dev/null 2>&1; then
+		# An install fails on stale package lists: refresh them once and retry.
+		echo "deps: apt-get install failed; running apt-get update and trying again" >&2
+		apt-get update -q >/dev/null 2>&1 &&
+			apt-get install -y -q --no-install-recommends "$@" >/dev/null || { policy_release; return 1; }
+	fi
+	policy_release
+	case " $* " in
+	*" prometheus "* | *" prometheus-node-exporter "*)
+		echo "deps: prometheus and prometheus-node-exporter are here for their tools (promtool, an exporter the tests run on 127.0.0.1); their services were not started, and Debian enables them for the next boot: \`systemctl disable prometheus prometheus-node-exporter\` if you do not want them" ;;
+	esac
 }
 
 is_debian() {
