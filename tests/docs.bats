@@ -147,15 +147,27 @@ man_verb_text() {
 	assert_line "EXIT STATUS"
 }
 
-@test "make install: bin/xdpload and share/man/man8/xdpload.8 under DESTDIR and PREFIX" {
+@test "make install: bin/xdpload, share/man/man8/xdpload.8 and the systemd units under DESTDIR and PREFIX" {
 	dest="$BATS_TEST_TMPDIR/dest"
 	run -0 make -C "$ROOT" -s install DESTDIR="$dest" PREFIX=/opt/xdpl
 	assert_file_executable "$dest/opt/xdpl/bin/xdpload"
 	assert_files_equal "$ROOT/xdpload.8" "$dest/opt/xdpl/share/man/man8/xdpload.8"
 	assert_file_permission 644 "$dest/opt/xdpl/share/man/man8/xdpload.8"
 	run -0 "$dest/opt/xdpl/bin/xdpload" --version
+	# The systemd units, naming the binary where PREFIX put it (not DESTDIR).
+	for u in xdpload-firewall@.service xdpload-firewall-metrics@.service; do
+		assert_file_permission 644 "$dest/opt/xdpl/lib/systemd/system/$u"
+		run -0 grep -c '^Exec[A-Za-z]*=/opt/xdpl/bin/xdpload ' "$dest/opt/xdpl/lib/systemd/system/$u"
+		run -1 grep -e @BINDIR@ -e "$dest" "$dest/opt/xdpl/lib/systemd/system/$u"
+	done
+	# SYSTEMDUNITDIR puts them where a distribution keeps units.
+	run -0 make -C "$ROOT" -s install DESTDIR="$dest/pkg" PREFIX=/usr SYSTEMDUNITDIR=/lib/systemd/system
+	assert_file_exists "$dest/pkg/lib/systemd/system/xdpload-firewall@.service"
+	run -0 grep -x 'ExecStart=/usr/bin/xdpload rules load /etc/xdpload/%I.rules --dev %I --watch' \
+		"$dest/pkg/lib/systemd/system/xdpload-firewall@.service"
 	# PREFIX defaults to /usr/local.
 	run -0 make -C "$ROOT" -s -n install DESTDIR=/nowhere
 	assert_output --partial "/nowhere/usr/local/bin/xdpload"
 	assert_output --partial "/nowhere/usr/local/share/man/man8/xdpload.8"
+	assert_output --partial "/nowhere/usr/local/lib/systemd/system"
 }
