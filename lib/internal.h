@@ -117,7 +117,24 @@ struct obj_prog {
 	uint32_t type;       /* BPF_PROG_TYPE_*; 0 when the section type is not supported */
 	uint32_t expected_attach_type;
 	uint32_t prog_flags;
+	/* How the section name typed it (sections.c). */
+	const char *rule;      /* the rule's name ("kprobe", "xdp"), or NULL: none matched */
+	uint32_t rule_flags;   /* SECTION_* */
+	const char *attach_to; /* SECTION_ATTACH_BTF: the kernel function, tracepoint or iterator */
+	bool autoload;         /* false: the section name began with '?' */
 };
+
+/* What a section rule says about its programs, besides their type. */
+enum section_flag {
+	SECTION_EXPECTED = 1 << 0,   /* it sets expected_attach_type */
+	SECTION_SLEEPABLE = 1 << 1,  /* BPF_F_SLEEPABLE */
+	SECTION_FRAGS = 1 << 2,      /* BPF_F_XDP_HAS_FRAGS */
+	SECTION_ATTACH_BTF = 1 << 3, /* the load names attach_to's BTF id in vmlinux */
+	SECTION_REFUSED = 1 << 4,    /* a type xdpload knows but does not load */
+	SECTION_LEGACY = 1 << 5,     /* a name libbpf 1.x refuses: libbpf 0.x's, iproute2's */
+	SECTION_WHOLE = 1 << 6,      /* no legacy prefix matching: the name is newer than that */
+};
+
 
 enum map_origin { MAP_LEGACY, MAP_BTF, MAP_DATA };
 
@@ -191,8 +208,15 @@ struct obj_var {
 
 int obj_var_find(const struct obj *obj, const char *name, struct obj_var *var);
 int obj_var_set(struct obj *obj, const char *name, const char *value, struct xdpl_error *e);
-const char *obj_prog_type_name(const struct obj_prog *prog);
 const char *obj_map_type_name(uint32_t type);
+
+/* sections.c: the program type a section name asks for. */
+void section_type(struct obj_prog *p);
+void section_type_as(struct obj_prog *p, const struct obj_prog *like, const char *rule);
+void sections_log(const struct obj *obj);
+const char *obj_prog_type_name(const struct obj_prog *prog); /* "kprobe", "xdp/devmap" */
+const char *obj_prog_kernel_type_name(uint32_t type); /* "sched_cls", as the kernel names it */
+const char *obj_attach_type_name(uint32_t type);      /* "cgroup_inet4_connect" */
 
 /* ---- one program as the kernel receives it (reloc.c) ---- */
 
@@ -226,6 +250,7 @@ struct obj_fds {
 	bool *map_pinned_here; /* we pinned it during this load: unpin on failure */
 	unsigned int pin_dir_created; /* levels of the directory made: remove them on failure */
 	uint32_t nmaps;
+	uint32_t *attach_btf_ids; /* one per obj->progs: the vmlinux BTF id it attaches to, or 0 */
 };
 
 void load_init(struct obj_fds *fds);
@@ -238,6 +263,10 @@ int load_maps(const struct obj *obj, const struct load_opts *opts, struct obj_fd
 int load_prog(const struct obj *obj, const struct obj_prog *prog, const struct obj_fds *fds,
 	      struct xdpl_error *e);
 void load_close(struct obj_fds *fds);
+
+/* attach_btf.c: the vmlinux BTF ids of tracing programs' targets, for those in load[]. */
+int attach_btf_resolve(const struct obj *obj, const bool *load, uint32_t *ids,
+		       struct xdpl_error *e);
 
 /* pin.c */
 int load_pin_path(char *buf, size_t len, const char *dir, const char *name, struct xdpl_error *e);

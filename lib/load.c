@@ -205,8 +205,14 @@ int load_prog(const struct obj *obj, const struct obj_prog *prog, const struct o
 
 	if (!prog->type)
 		return err_set(e, -ENOTSUP,
-			       "load: program %s: section %s is not a program type xdpload supports (XDP sections start with \"xdp\")",
+			       "load: program %s: section %s names no program type xdpload knows (the section names libbpf documents, listed in the README)",
 			       prog->name, prog->section);
+	if (prog->rule_flags & SECTION_REFUSED)
+		return err_set(e, -ENOTSUP, "load: program %s (section %s): %s programs are not loaded by xdpload: %s",
+			       prog->name, prog->section, obj_prog_type_name(prog),
+			       prog->type == BPF_PROG_TYPE_EXT
+				       ? "their target is another loaded program, which an object file cannot name"
+				       : "they load with their .struct_ops map, registered with the kernel subsystem they implement");
 	err = reloc_prog_build(obj, prog, fds->map_fds, img, e);
 	if (err)
 		return err;
@@ -215,6 +221,8 @@ int load_prog(const struct obj *obj, const struct obj_prog *prog, const struct o
 	attr.prog_type = prog->type;
 	attr.expected_attach_type = prog->expected_attach_type;
 	attr.prog_flags = prog->prog_flags;
+	if (fds->attach_btf_ids)
+		attr.attach_btf_id = fds->attach_btf_ids[prog - obj->progs];
 	attr.insn_cnt = img->insn_cnt;
 	attr.insns = bpf_ptr(img->insns);
 	attr.license = bpf_ptr(obj->license ? obj->license : "");
@@ -262,5 +270,6 @@ void load_close(struct obj_fds *fds)
 		close(fds->btf_fd);
 	free(fds->map_fds);
 	free(fds->map_pinned_here);
+	free(fds->attach_btf_ids);
 	load_init(fds);
 }

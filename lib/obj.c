@@ -29,7 +29,7 @@ static int handles_make(struct xdpl_obj *o, const char *name, struct xdpl_error 
 	if (!o->name || !o->progs || !o->maps)
 		return err_set(e, -ENOMEM, "elf: out of memory for the handles of %s", name);
 	for (uint32_t i = 0; i < o->obj.nprogs; i++)
-		o->progs[i] = (struct xdpl_prog){ o, &o->obj.progs[i], -1, 0, true };
+		o->progs[i] = (struct xdpl_prog){ o, &o->obj.progs[i], -1, 0, o->obj.progs[i].autoload };
 	for (uint32_t i = 0; i < o->obj.nmaps; i++)
 		o->maps[i] = (struct xdpl_map){ o, &o->obj.maps[i], i };
 	load_init(&o->fds);
@@ -54,8 +54,10 @@ static int obj_new(struct xdpl_obj **out, const char *name, const uint8_t *bytes
 		return err;
 	}
 	xdpl_log("elf: %s: %zu bytes, %u sections", name, o->obj.size, o->obj.nsecs);
-	if (xdpl_log_enabled())
+	if (xdpl_log_enabled()) {
 		obj_sections_log(&o->obj);
+		sections_log(&o->obj);
+	}
 	*out = o;
 	return 0;
 }
@@ -164,6 +166,24 @@ int xdpl_obj_global_find(const struct xdpl_obj *o, const char *name, struct xdpl
 	return 0;
 }
 
+/* What the programs to load need from the kernel before anything is made: attach targets. */
+static int progs_prepare(struct xdpl_obj *o, struct xdpl_error *e)
+{
+	bool *load = calloc(o->obj.nprogs ? o->obj.nprogs : 1, sizeof(*load));
+	int err;
+
+	o->fds.attach_btf_ids = calloc(o->obj.nprogs ? o->obj.nprogs : 1, sizeof(uint32_t));
+	if (!load || !o->fds.attach_btf_ids) {
+		free(load);
+		return err_set(e, -ENOMEM, "load: out of memory for %u programs", o->obj.nprogs);
+	}
+	for (uint32_t i = 0; i < o->obj.nprogs; i++)
+		load[i] = o->progs[i].autoload;
+	err = attach_btf_resolve(&o->obj, load, o->fds.attach_btf_ids, e);
+	free(load);
+	return err;
+}
+
 /* Undo a load that failed part-way: programs, then maps and the pins made for them. */
 static void load_undo(struct xdpl_obj *o)
 {
@@ -194,7 +214,9 @@ int xdpl_obj_load(struct xdpl_obj *o, const struct xdpl_load_opts *opts, struct 
 	};
 	if (!o->load.pin_dir || (target && !o->load.target_btf))
 		return err_set(e, -ENOMEM, "load: out of memory");
-	err = load_btf(&o->obj, &o->load, &o->fds, e);
+	err = progs_prepare(o, e);
+	if (!err)
+		err = load_btf(&o->obj, &o->load, &o->fds, e);
 	if (!err)
 		err = load_maps(&o->obj, &o->load, &o->fds, e);
 	for (uint32_t i = 0; !err && i < o->obj.nprogs; i++) {

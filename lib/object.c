@@ -30,32 +30,7 @@ static const Elf64_Sym *sym_at(const struct obj *obj, uint32_t i)
 	return (const Elf64_Sym *)obj->syms + i;
 }
 
-static bool has_prefix(const char *s, const char *prefix)
-{
-	return !strncmp(s, prefix, strlen(prefix));
-}
-
 /* ---- functions and programs ---- */
-
-/* The program type a section name asks for: every name starting with "xdp". */
-static void prog_type_from_section(struct obj_prog *p)
-{
-	const char *s = p->section;
-
-	if (!has_prefix(s, "xdp"))
-		return;
-	p->type = BPF_PROG_TYPE_XDP;
-	if (!strcmp(s, "xdp.frags") || has_prefix(s, "xdp.frags/")) {
-		p->prog_flags |= BPF_F_XDP_HAS_FRAGS;
-		s += strlen("xdp.frags");
-	} else {
-		s += strlen("xdp");
-	}
-	if (!strcmp(s, "/devmap"))
-		p->expected_attach_type = BPF_XDP_DEVMAP;
-	else if (!strcmp(s, "/cpumap"))
-		p->expected_attach_type = BPF_XDP_CPUMAP;
-}
 
 static int func_add(struct obj *obj, uint32_t sec, const char *name, uint64_t off, uint64_t size,
 		    struct xdpl_error *e)
@@ -91,7 +66,7 @@ static int prog_add(struct obj *obj, const struct obj_func *f, struct xdpl_error
 	p->sec = f->sec;
 	p->first_insn = f->first_insn;
 	p->insn_cnt = f->insn_cnt;
-	prog_type_from_section(p);
+	section_type(p);
 	return 0;
 }
 
@@ -605,21 +580,6 @@ uint32_t obj_relocs_in(const struct obj *obj, uint32_t sec, uint32_t first_insn,
 		n++;
 	}
 	return n;
-}
-
-const char *obj_prog_type_name(const struct obj_prog *p)
-{
-	static const char *const xdp[2][3] = {
-		{ "xdp", "xdp/devmap", "xdp/cpumap" },
-		{ "xdp.frags", "xdp.frags/devmap", "xdp.frags/cpumap" },
-	};
-	int frags = !!(p->prog_flags & BPF_F_XDP_HAS_FRAGS);
-
-	if (p->type != BPF_PROG_TYPE_XDP)
-		return "unsupported";
-	return xdp[frags][p->expected_attach_type == BPF_XDP_DEVMAP   ? 1
-			  : p->expected_attach_type == BPF_XDP_CPUMAP ? 2
-								       : 0];
 }
 
 const char *obj_map_type_name(uint32_t type)
