@@ -150,6 +150,19 @@ struct obj_map {
 	uint64_t offset; /* the definition's offset there */
 	uint8_t *data;   /* MAP_DATA: the initial value, value_size bytes, owned */
 	bool frozen;     /* MAP_DATA .rodata: read-only for programs, frozen once written */
+	/* Maps of maps (mapinit.c). */
+	struct obj_map *inner; /* the template every inner map must match, owned; NULL: none */
+	bool is_inner;         /* this is such a template */
+	uint32_t legacy_id, inner_id, inner_idx; /* iproute2's struct bpf_elf_map fields */
+};
+
+/* An initial value of a prog array or a map of maps: slot `index` of `map` holds `target`. */
+enum slot_kind { SLOT_MAP, SLOT_PROG };
+
+struct obj_slot {
+	uint32_t map, index;
+	uint32_t kind;   /* enum slot_kind */
+	uint32_t target; /* SLOT_MAP: a map index; SLOT_PROG: a program index */
 };
 
 struct obj {
@@ -172,6 +185,8 @@ struct obj {
 	uint32_t nmaps;
 	struct obj_reloc *relocs; /* sorted by section, then instruction */
 	uint32_t nrelocs;
+	struct obj_slot *slots;   /* prog arrays' and maps of maps' initial values */
+	uint32_t nslots;
 	const char *license; /* NULL when the object has no license section */
 };
 
@@ -186,6 +201,20 @@ const char *elf_symbol_name(const struct obj *obj, const void *sym); /* an Elf64
 /* maps.c: map definitions and global variables. */
 int maps_find(struct obj *obj, struct xdpl_error *e);
 bool obj_section_is_data(const struct obj_section *s);
+struct btf_type;
+int maps_btf_def(const struct btf *btf, struct obj_map *m, const struct btf_type *def,
+		 struct xdpl_error *e);
+
+/* mapinit.c: maps of maps, initial values of prog arrays and maps of maps, sizes. */
+int mapinit_values_field(const struct btf *btf, struct obj_map *m, uint32_t type,
+			 struct xdpl_error *e);
+int mapinit_find(struct obj *obj, struct xdpl_error *e);
+void mapinit_free(struct obj *obj);
+int maps_fit(struct obj *obj, struct xdpl_error *e);
+int mapinit_inner_create(const struct obj_map *m, struct xdpl_error *e);
+struct obj_fds;
+int mapinit_slots_fill(const struct obj *obj, const struct obj_fds *fds, uint32_t kind,
+		       const int *prog_fds, struct xdpl_error *e);
 
 /* object.c: what the container holds. */
 int obj_open(struct obj *obj, const char *path, struct xdpl_error *e);
@@ -248,6 +277,7 @@ struct obj_fds {
 	unsigned int btf_missing; /* BTF_FEAT_* rewritten away for this kernel */
 	int *map_fds; /* one per obj->maps */
 	bool *map_pinned_here; /* we pinned it during this load: unpin on failure */
+	bool *map_reused;      /* it came from a pin: its initial values are not ours to write */
 	unsigned int pin_dir_created; /* levels of the directory made: remove them on failure */
 	uint32_t nmaps;
 	uint32_t *attach_btf_ids; /* one per obj->progs: the vmlinux BTF id it attaches to, or 0 */

@@ -66,9 +66,8 @@ void load_init(struct obj_fds *fds)
 static int map_create(const struct obj_map *m, const struct obj_fds *fds, struct xdpl_error *e)
 {
 	int btf_fd = fds->btf_fd;
-
 	struct bpf_map_create_attr attr;
-	int fd;
+	int fd, inner;
 
 	memset(&attr, 0, sizeof(attr));
 	attr.map_type = m->type;
@@ -87,6 +86,10 @@ static int map_create(const struct obj_map *m, const struct obj_fds *fds, struct
 		attr.btf_key_type_id = m->btf_key_id;
 		attr.btf_value_type_id = m->btf_value_id;
 	}
+	inner = mapinit_inner_create(m, e);
+	if (inner < -1)
+		return inner;
+	attr.inner_map_fd = inner >= 0 ? (uint32_t)inner : 0;
 	fd = bpf_map_create(&attr);
 	if (fd == -EPERM && load_memlock_lift())
 		fd = bpf_map_create(&attr);
@@ -97,6 +100,8 @@ static int map_create(const struct obj_map *m, const struct obj_fds *fds, struct
 		attr.btf_fd = attr.btf_key_type_id = attr.btf_value_type_id = 0;
 		fd = bpf_map_create(&attr);
 	}
+	if (inner >= 0)
+		close(inner); /* the kernel keeps the shape, not the map */
 	/* E2BIG and ENOMEM only say "too big": say what the object can change. */
 	if (fd == -E2BIG || fd == -ENOMEM)
 		return err_sys(e, fd, "load: map %s (%s, key %u, value %u, max entries %u): BPF_MAP_CREATE failed: %s",
@@ -138,7 +143,8 @@ int load_maps(const struct obj *obj, const struct load_opts *opts, struct obj_fd
 	fds->nmaps = obj->nmaps;
 	fds->map_fds = malloc((obj->nmaps ? obj->nmaps : 1) * sizeof(int));
 	fds->map_pinned_here = calloc(obj->nmaps ? obj->nmaps : 1, sizeof(bool));
-	if (!fds->map_fds || !fds->map_pinned_here)
+	fds->map_reused = calloc(obj->nmaps ? obj->nmaps : 1, sizeof(bool));
+	if (!fds->map_fds || !fds->map_pinned_here || !fds->map_reused)
 		return err_set(e, -ENOMEM, "load: out of memory for %u maps", obj->nmaps);
 	for (uint32_t i = 0; i < obj->nmaps; i++)
 		fds->map_fds[i] = -1;
@@ -161,6 +167,7 @@ int load_maps(const struct obj *obj, const struct load_opts *opts, struct obj_fd
 			fd = bpf_obj_get(path);
 			if (fd >= 0) {
 				fds->map_fds[i] = fd;
+				fds->map_reused[i] = true;
 				err = pin_reuse_check(m, path, fd, e);
 				if (err)
 					return err;
@@ -270,6 +277,7 @@ void load_close(struct obj_fds *fds)
 		close(fds->btf_fd);
 	free(fds->map_fds);
 	free(fds->map_pinned_here);
+	free(fds->map_reused);
 	free(fds->attach_btf_ids);
 	load_init(fds);
 }

@@ -459,6 +459,7 @@ int obj_open_mem(struct obj *obj, const char *name, const uint8_t *bytes, size_t
 
 void obj_free(struct obj *obj)
 {
+	mapinit_free(obj);
 	for (uint32_t i = 0; i < obj->nmaps; i++)
 		free(obj->maps[i].data);
 	btf_free(obj->btf);
