@@ -247,12 +247,12 @@ int load_program(struct loaded *l, const char *path, const char *iface, const st
 		iface ? iface : "");
 	/*
 	 * Only the chosen program, and the programs of its kind its prog arrays
-	 * hold from the start (its tail calls): the object's others may be of
-	 * kinds these verbs do not run.
+	 * hold from the start (its tail calls; not those in '?' sections): the
+	 * object's others may be of kinds these verbs do not run.
 	 */
 	for (size_t i = 0; (p = xdpl_obj_prog(l->obj, i)); i++)
 		xdpl_prog_set_autoload(p, p == l->prog ||
-					      (xdpl_prog_tail_call_target(p) &&
+					      (xdpl_prog_autoload(p) && xdpl_prog_tail_call_target(p) &&
 					       xdpl_prog_type(p) == xdpl_prog_type(l->prog)));
 	/* A fault we found ourselves is in the object; one the kernel found, the kernel's. */
 	if (xdpl_obj_load(l->obj, &o->load, &e))

@@ -175,8 +175,10 @@ static int btf_fixup_datasecs(struct obj *obj, struct xdpl_error *e)
 			if (elf_symbol_find(obj, (uint32_t)sec, vname, &off) < 0)
 				return err_set(e, -ENOEXEC, "btf: DATASEC %s: variable %s has no symbol in the section",
 					       name, vname);
+			/* A map definition with initial values (.values) runs past its type. */
 			if (btf_kind(var) == BTF_KIND_VAR &&
-			    (btf_type_size(btf, var->size_or_type, &type_size) || type_size != v[i].size))
+			    (btf_type_size(btf, var->size_or_type, &type_size) ||
+			     (strcmp(name, ".maps") ? type_size != v[i].size : type_size > v[i].size)))
 				return err_set(e, -ENOEXEC, "btf: DATASEC %s: variable %s is %u bytes, but its type is not",
 					       name, vname, v[i].size);
 			if (off > t->size_or_type || v[i].size > t->size_or_type - off)
