@@ -6,16 +6,17 @@
  */
 #include "common.h"
 
-/* The tracepoint's format: the common header, then the syscall number. */
+/* The tracepoint's format (events/syscalls/sys_enter_getpid/format): the common
+ * fields, then the syscall number; getpid has no arguments after it. */
 struct syscall_enter {
 	__u64 common;
-	long id;
+	int nr;
 };
 
 SEC("tracepoint/syscalls/sys_enter_getpid")
 int tp_enter(struct syscall_enter *ctx)
 {
-	if (ctx->id == SYS_GETPID)
+	if (ctx->nr == SYS_GETPID)
 		hit(0);
 	return 0;
 }
