@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Map kinds whose definitions leave something to the loader, as real
- * objects write them: a perf event array and a cpumap without max_entries
- * (one per possible CPU), a perf event array and ring buffer declared with
- * key and value types for their readers (the kernel takes no BTF types, and
- * a ring buffer no key or value at all), a ring buffer whose size is no
- * power-of-two number of pages, a BPF_F_MMAPABLE array, and the kinds
- * whose entries live elsewhere (sockets, tasks, cgroups).  The program
- * writes one record to each buffer and counts.
+ * objects write them: perf event arrays without max_entries (one per
+ * possible CPU), one declared with key and value types for its readers
+ * (the kernel takes no BTF types for it), a ring buffer whose size is no
+ * power-of-two number of pages, a BPF_F_MMAPABLE array, and kinds whose
+ * entries live elsewhere (sockets, tasks).  mapkinds_loader.c has what only
+ * xdpload sizes.  The program writes one record to each buffer and counts.
  */
 #include "common.h"
 
@@ -31,16 +30,8 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__type(key, int);
-	__type(value, struct event);
 	__uint(max_entries, 5000);
 } ring SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_CPUMAP);
-	__type(key, __u32);
-	__type(value, struct bpf_cpumap_val);
-} cpus SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

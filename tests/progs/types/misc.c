@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The remaining kinds: a syscall program (test-run with its arguments in
+ * Two more kinds: a syscall program (test-run with its arguments in
  * the context: it adds them), a perf_event program (counts the page faults
- * tests/bpfrun.c makes on pages it names in `range`), and netfilter, which
- * loads (attaching it is a netfilter hook's business).
+ * tests/bpfrun.c makes on pages it names in `range`).
  */
 #include "common.h"
 #include <linux/bpf_perf_event.h>
@@ -37,12 +36,6 @@ int faults(struct bpf_perf_event_data *ctx)
 	if (from && to && ctx->addr >= *from && ctx->addr < *to)
 		hit(1);
 	return 0;
-}
-
-SEC("netfilter")
-int nf_accept(void *ctx)
-{
-	return 1; /* NF_ACCEPT */
 }
 
 char _license[] SEC("license") = "GPL";

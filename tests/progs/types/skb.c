@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Every packet program type the kernel can test-run on a packet: socket
- * filters, tc in each of its names (tc, classifier, action, tcx and netkit
- * in both directions, and tc/ingress and tc/egress, libbpf's aliases for
- * tcx), lightweight tunnels, cgroup skb filters and the flow dissector.  Each counts at its own key and returns
+ * Every packet program type the kernel can test-run on a packet, by the
+ * names libbpf has had since 1.0: socket filters, tc (tc, classifier,
+ * action), lightweight tunnels, cgroup skb filters and the flow dissector
+ * (newer.c has tcx and netkit).  Each counts at its own key and returns
  * a value of its own, so one BPF_PROG_TEST_RUN shows which one ran.
  */
 #include "common.h"
@@ -18,15 +18,9 @@ int sock_filter(struct __sk_buff *skb)
 #define TC_PROG(sec, name, key, ret) \
 	SEC(sec) int name(struct __sk_buff *skb) { hit_any(key); return ret; }
 
-TC_PROG("tc/ingress", tc_ingress, 1, 101)
-TC_PROG("tc/egress", tc_egress, 2, 102)
-TC_PROG("tcx/ingress", tcx_ingress, 3, 103)
-TC_PROG("tcx/egress", tcx_egress, 4, 104)
 TC_PROG("tc", tc_plain, 5, 105)
 TC_PROG("classifier", cls_plain, 6, 106)
 TC_PROG("action", act_plain, 7, 107)
-TC_PROG("netkit/primary", nk_primary, 8, 108)
-TC_PROG("netkit/peer", nk_peer, 9, 109)
 TC_PROG("lwt_in", on_lwt_in, 10, BPF_OK)
 TC_PROG("lwt_out", on_lwt_out, 11, BPF_OK)
 TC_PROG("lwt_xmit", on_lwt_xmit, 12, BPF_OK)

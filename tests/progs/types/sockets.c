@@ -2,7 +2,7 @@
 /*
  * Socket programs: sk_lookup (test-run with a lookup context: it lets the
  * lookup through), and the ones that run only on sockets in a sockmap or a
- * reuseport group (sk_skb in each form, sk_msg, sk_reuseport): those load.
+ * reuseport group (sk_skb, sk_msg, sk_reuseport): those load.
  */
 #include "common.h"
 
@@ -30,12 +30,6 @@ SEC("sk_skb/stream_verdict")
 int stream_verdict(struct __sk_buff *skb)
 {
 	return bpf_sk_redirect_map(skb, &socks, 0, 0);
-}
-
-SEC("sk_skb/verdict")
-int skb_verdict(struct __sk_buff *skb)
-{
-	return SK_PASS;
 }
 
 SEC("sk_skb")
