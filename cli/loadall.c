@@ -62,17 +62,65 @@ static int progs_choose(struct xdpl_obj *obj, const char *path, const struct opt
 struct pins {
 	char (*paths)[4096];
 	size_t n;
-	bool dir_made;
+	unsigned int dirs_made; /* the last levels of the directory, made here */
 };
 
-/* After a failure: every pin this command made, and the directory if it made it. */
+/* After a failure: every pin this command made, and the directories it made. */
 static void pins_remove(struct pins *pins, const char *dir)
 {
+	char path[4096];
+
 	for (size_t i = 0; i < pins->n; i++)
 		unlink(pins->paths[i]);
-	if (pins->dir_made)
-		rmdir(dir);
 	pins->n = 0;
+	snprintf(path, sizeof(path), "%s", dir);
+	for (; pins->dirs_made; pins->dirs_made--) {
+		char *slash = strrchr(path, '/');
+
+		if (rmdir(path) || !slash)
+			break;
+		*slash = '\0';
+	}
+}
+
+/* mkdir -p, counting the levels it made so that a failure can take them back. */
+static int dirs_make(const char *dir, unsigned int *made)
+{
+	char path[4096];
+	size_t n = strlen(dir);
+
+	if (n >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(path, dir, n + 1);
+	for (char *p = path + 1;; p++) {
+		if (*p != '/' && *p)
+			continue;
+		char c = *p;
+
+		*p = '\0';
+		if (mkdir(path, 0700) == 0)
+			(*made)++;
+		else if (errno != EEXIST)
+			goto undo;
+		else
+			*made = 0; /* only the levels below the last one that was there count */
+		if (!c)
+			return 0;
+		*p = c;
+	}
+undo:
+	for (int saved = errno; *made; (*made)--) {
+		char *slash = strrchr(path, '/');
+
+		if (!slash)
+			break;
+		*slash = '\0';
+		rmdir(path);
+		errno = saved;
+	}
+	return -1;
 }
 
 static int pin_one(struct pins *pins, const char *dir, const char *name, bool is_map,
@@ -107,9 +155,7 @@ static int pins_make(struct pins *pins, struct xdpl_obj *obj, const char *dir)
 		fprintf(stderr, "xdpload: load: out of memory\n");
 		return EXIT_ENV;
 	}
-	if (mkdir(dir, 0700) == 0) {
-		pins->dir_made = true;
-	} else if (errno != EEXIST) {
+	if (dirs_make(dir, &pins->dirs_made)) {
 		fprintf(stderr, "xdpload: load: cannot make the pin directory %s: %s (%s)\n", dir,
 			xdpl_errno_name(errno), xdpl_errno_text(errno));
 		return EXIT_ENV;

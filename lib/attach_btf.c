@@ -130,8 +130,8 @@ static int target_find(const struct btf *btf, const struct obj_prog *p, uint32_t
 
 /*
  * For each program about to load (load[i]) whose section names a BTF
- * target, ids[i] = its id in vmlinux.  Programs of types xdpload refuses
- * fail here too, before anything else is made.
+ * target, ids[i] = its id in vmlinux.  Programs of types xdpload does not
+ * load fail here too, before anything is made.
  */
 int attach_btf_resolve(const struct obj *obj, const bool *load, uint32_t *ids,
 		       struct xdpl_error *e)
@@ -143,7 +143,10 @@ int attach_btf_resolve(const struct obj *obj, const bool *load, uint32_t *ids,
 		const struct obj_prog *p = &obj->progs[i];
 
 		ids[i] = 0;
-		if (!load[i] || !(p->rule_flags & SECTION_ATTACH_BTF))
+		if (!load[i])
+			continue;
+		err = section_loadable(p, e);
+		if (err || !(p->rule_flags & SECTION_ATTACH_BTF))
 			continue;
 		if (!p->attach_to) {
 			err = err_set(e, -EINVAL, "load: program %s (section %s) names no attach target; write SEC(\"%s/TARGET\") as libbpf does",

@@ -243,6 +243,7 @@ const char *obj_map_type_name(uint32_t type);
 void section_type(struct obj_prog *p);
 void section_type_as(struct obj_prog *p, const struct obj_prog *like, const char *rule);
 void sections_log(const struct obj *obj);
+int section_loadable(const struct obj_prog *p, struct xdpl_error *e);
 const char *obj_prog_type_name(const struct obj_prog *prog); /* "kprobe", "xdp/devmap" */
 const char *obj_prog_kernel_type_name(uint32_t type); /* "sched_cls", as the kernel names it */
 const char *obj_attach_type_name(uint32_t type);      /* "cgroup_inet4_connect" */

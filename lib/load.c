@@ -210,16 +210,9 @@ int load_prog(const struct obj *obj, const struct obj_prog *prog, const struct o
 	struct bpf_prog_load_attr attr;
 	int fd, err;
 
-	if (!prog->type)
-		return err_set(e, -ENOTSUP,
-			       "load: program %s: section %s names no program type xdpload knows (the section names libbpf documents, listed in the README)",
-			       prog->name, prog->section);
-	if (prog->rule_flags & SECTION_REFUSED)
-		return err_set(e, -ENOTSUP, "load: program %s (section %s): %s programs are not loaded by xdpload: %s",
-			       prog->name, prog->section, obj_prog_type_name(prog),
-			       prog->type == BPF_PROG_TYPE_EXT
-				       ? "their target is another loaded program, which an object file cannot name"
-				       : "they load with their .struct_ops map, registered with the kernel subsystem they implement");
+	err = section_loadable(prog, e);
+	if (err)
+		return err;
 	err = reloc_prog_build(obj, prog, fds->map_fds, img, e);
 	if (err)
 		return err;

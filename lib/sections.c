@@ -21,6 +21,7 @@
  * Called by object.c while it describes an object: no syscalls, no
  * printing (the -v line is the log hook's).
  */
+#include <errno.h>
 #include <string.h>
 
 #include "bpf_sys.h"
@@ -250,6 +251,22 @@ void section_type_as(struct obj_prog *p, const struct obj_prog *like, const char
 	p->prog_flags = like->prog_flags;
 	p->rule_flags = like->rule_flags & (SECTION_EXPECTED | SECTION_SLEEPABLE | SECTION_FRAGS);
 	p->rule = rule;
+}
+
+/* Whether xdpload loads the program its section names, and if not, why. */
+int section_loadable(const struct obj_prog *p, struct xdpl_error *e)
+{
+	if (!p->type)
+		return err_set(e, -ENOTSUP,
+			       "load: program %s: section %s names no program type xdpload knows (the section names libbpf documents, listed in the README)",
+			       p->name, p->section);
+	if (p->rule_flags & SECTION_REFUSED)
+		return err_set(e, -ENOTSUP, "load: program %s (section %s): %s programs are not loaded by xdpload: %s",
+			       p->name, p->section, obj_prog_type_name(p),
+			       p->type == BPF_PROG_TYPE_EXT
+				       ? "their target is another loaded program, which an object file cannot name"
+				       : "they load with their .struct_ops map, registered with the kernel subsystem they implement");
+	return 0;
 }
 
 /* For -v: the rule that typed each program, or that none did. */
