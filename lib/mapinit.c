@@ -57,7 +57,7 @@ int mapinit_values_field(const struct btf *btf, struct obj_map *m, uint32_t type
 	if (m->is_inner)
 		return err_set(e, -ENOTSUP, "btf: map %s: an inner map cannot hold maps itself", m->name);
 	if (!is_map_of_maps(m->type) && m->type != BPF_MAP_TYPE_PROG_ARRAY)
-		return err_set(e, -EINVAL, "btf: map %s: field values is for prog arrays and maps of maps, not a %s",
+		return err_set(e, -EINVAL, "btf: map %s: field values is for prog arrays and maps of maps, not for a map of kind %s",
 			       m->name, obj_map_type_name(m->type));
 	if (m->value_size && m->value_size != 4)
 		return err_set(e, -EINVAL, "btf: map %s: values hold 4-byte ids, but the value size is %u",
