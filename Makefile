@@ -1,13 +1,16 @@
 # xdpload: one static binary, no libbpf, no kernel headers.
 #   make          ./xdpload (static) and xdp_kern.o
 #   make test     the bats suite against the running kernel (root)
+#   make core-progs  the CO-RE test corpus alone (bpftool, libbpf-dev, clang-16)
 #   make type-progs  the program type corpus alone (libbpf-dev), and tests' build/bpfrun
 #   make demo     attach in a throwaway network namespace and show it working
 #   make fresh-check  make demo and make test on a brand-new Debian 12 root (root)
 #   make asan     ./xdpload-asan, address+undefined sanitizers (the parser tests use it)
-#   make fuzz     build the libFuzzer targets: the whole object parser, BTF alone, rules files
+#   make fuzz     build the libFuzzer targets: the whole object parser, BTF alone, rules files,
+#                 gzip/deflate, kernel config and kallsyms text
 #   make fuzz-smoke  run each for a minute (FUZZ_SECONDS), as CI does
 #   make bench    xdpload against ip, bpftool and xdp-loader (root; bench/README.md)
+#   make bench-core  loading CO-RE objects: both relocation paths against libbpf
 #   make size     the size in bytes of ./xdpload, stripped
 #   make lib      libxdpload.a, the library (include/xdpload.h is its header)
 #   make install  the binary, its manual, the library, its header and xdpload.pc under $(DESTDIR)$(PREFIX)
@@ -44,6 +47,9 @@ CLI_SRCS := loader.c $(wildcard cli/*.c)
 HDRS := bpf_sys.h $(wildcard lib/*.h fw/*.h cli/*.h include/*.h)
 CPPFLAGS += -I. -Iinclude
 TEST_PROGS := $(patsubst %.c,%.o,$(wildcard tests/progs/*.c))
+# Written against libbpf's headers (libbpf-dev, a test-time package), so not
+# part of `make`: `make test` builds them (make extern-progs alone).
+EXTERN_PROGS := $(patsubst %.c,%.o,$(wildcard tests/progs/externs/*.c))
 BENCH_PROGS := bench/xdp_pass.o bench/xdp_count.o
 
 all: $(BIN) libxdpload.a xdp_kern.o $(TEST_PROGS) $(BENCH_PROGS)
@@ -115,6 +121,13 @@ xdpload-dbg: $(call objs,build/dbg,$(CLI_SRCS)) build/dbg/libxdpload.a
 %.o: %.c xdp_kern.h fw/firewall.h
 	$(CLANG) $(BPF_CFLAGS) -I. -c $< -o $@
 
+# libbpf-style test objects: the system's headers (uapi, bpf/bpf_helpers.h).
+LIBBPF_BPF_CFLAGS := -O2 -g -target bpf -Wall -Werror \
+	-I/usr/include/$(shell gcc -print-multiarch 2>/dev/null)
+tests/progs/externs/%.o: tests/progs/externs/%.c tests/progs/externs/externs.h
+	$(CLANG) $(LIBBPF_BPF_CFLAGS) -c $< -o $@
+extern-progs: $(EXTERN_PROGS)
+
 # The fuzz targets link the library itself, built for them with coverage
 # and sanitizers: the parsers they drive make no syscalls, and the rest of
 # the archive is only linked in.
@@ -130,13 +143,37 @@ build/fuzz/fw/builtin.o: build/xdp_kern.builtin.o
 fuzz/%_fuzz: fuzz/%_fuzz.c build/fuzz/libxdpload.a $(HDRS)
 	$(CLANG) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< build/fuzz/libxdpload.a
 
-fuzz: fuzz/elf_fuzz fuzz/btf_fuzz fuzz/rules_fuzz
+# inflate_fuzz: gzip and deflate (/proc/config.gz); kconfig_fuzz: kernel
+# configs, /proc/kallsyms lines, uname strings.  The same rule builds them.
+fuzz: fuzz/elf_fuzz fuzz/btf_fuzz fuzz/rules_fuzz fuzz/inflate_fuzz fuzz/kconfig_fuzz
 
 # Each target for FUZZ_SECONDS (60) from its seeds, then the kept crashes; CI runs it.
 fuzz-smoke:
 	tools/deps.sh fuzz
 	fuzz/smoke.sh
 
+# The CO-RE corpus (tests/progs/core/, tests/core.bats): objects written as
+# libbpf users write them, against libbpf's headers and a vmlinux.h dumped
+# from this kernel's BTF, and target BTFs of our own (core/btf/, as ELF
+# objects and as raw .BTF blobs).  Building xdpload needs none of this, so it
+# is not part of `make`; `make test` builds it (tools/deps.sh: bpftool,
+# libbpf-dev, and clang 16 for enum64 and bpf_core_type_matches).
+CORE_CLANG ?= clang-16
+CORE_PROGS := $(patsubst %.c,%.o,$(wildcard tests/progs/core/*.c))
+CORE_TARGETS := $(patsubst %.c,%.o,$(wildcard tests/progs/core/btf/*.c))
+CORE_TARGETS += $(patsubst %.c,%.btf,$(wildcard tests/progs/core/btf/*.c))
+
+build/vmlinux.h:
+	@mkdir -p build
+	bpftool btf dump file /sys/kernel/btf/vmlinux format c >$@.tmp && mv $@.tmp $@
+tests/progs/core/btf/%.o: tests/progs/core/btf/%.c tests/progs/core/btf/common.h
+	$(CORE_CLANG) -O2 -g -target bpf -Wall -Werror -c $< -o $@
+tests/progs/core/btf/%.btf: tests/progs/core/btf/%.o
+	llvm-objcopy --dump-section .BTF=$@ $< /dev/null
+tests/progs/core/%.o: tests/progs/core/%.c tests/progs/core/types.h build/vmlinux.h
+	$(CORE_CLANG) -O2 -g -target bpf -Wall -Werror -Ibuild -Itests/progs/core -c $< -o $@
+
+core-progs: $(CORE_PROGS) $(CORE_TARGETS)
 # The program type corpus (tests/progs/types/, tests/progtypes.bats): objects
 # written as libbpf users write them, against libbpf's headers and the
 # kernel's uapi headers (libbpf-dev, linux-libc-dev), and build/bpfrun, the
@@ -157,7 +194,7 @@ type-progs: $(TYPE_PROGS) build/bpfrun
 # they install it, otherwise they say what to install), before building.
 test:
 	tools/deps.sh test
-	$(MAKE) all xdpload-asan xdpload-dbg type-progs
+	$(MAKE) all xdpload-asan xdpload-dbg core-progs extern-progs type-progs
 	tests/run
 
 demo:
@@ -181,8 +218,13 @@ bench-datapath: all $(BENCH_DATAPATH)
 	bench/datapath.sh
 
 # Both benchmarks: the control path (bench/README.md), then the data path.
-bench: all $(BENCH_DATAPATH)
+# Loading CO-RE objects, both relocation paths against libbpf (bench/README.md).
+bench-core: all core-progs
+	bench/core.sh
+
+bench: all core-progs $(BENCH_DATAPATH)
 	bench/load.sh
+	bench/core.sh
 	bench/datapath.sh
 
 size: $(BIN)
@@ -231,9 +273,11 @@ initramfs-test: all
 
 # build/kernel stays: it is a download, not something make builds.
 clean:
-	rm -f xdpload xdpload-* xdp_kern.o libxdpload.a tests/progs/*.o tests/progs/types/*.o bench/*.o fuzz/elf_fuzz fuzz/btf_fuzz fuzz/rules_fuzz
+	rm -f xdpload xdpload-* xdp_kern.o libxdpload.a tests/progs/*.o tests/progs/externs/*.o tests/progs/types/*.o bench/*.o
+	rm -f fuzz/elf_fuzz fuzz/btf_fuzz fuzz/rules_fuzz fuzz/inflate_fuzz fuzz/kconfig_fuzz
 	rm -f $(EXAMPLES) examples/*.o
+	rm -f tests/progs/core/*.o tests/progs/core/btf/*.o tests/progs/core/btf/*.btf build/vmlinux.h
 	rm -rf build/initramfs build/*.cc build/xdp_kern.builtin.o build/xdpload* build/asan build/dbg build/lib build/fuzz build/stage bench/out
 
-.PHONY: all lib type-progs examples asan fuzz fuzz-smoke test demo fresh-check bench bench-datapath size install initramfs-test clean FORCE
+.PHONY: all lib examples core-progs extern-progs type-progs bench-core asan fuzz fuzz-smoke test demo fresh-check bench bench-datapath size install initramfs-test clean FORCE
 tests/progs/fw_small.o: xdp_kern.c

@@ -56,6 +56,8 @@ enum {
 	BPF_PROG_GET_FD_BY_ID = 13,
 	BPF_OBJ_GET_INFO_BY_FD = 15,
 	BPF_BTF_LOAD = 18,
+	BPF_BTF_GET_FD_BY_ID = 19,
+	BPF_BTF_GET_NEXT_ID = 23,
 	BPF_MAP_FREEZE = 22,
 	BPF_MAP_LOOKUP_BATCH = 24,
 	BPF_MAP_UPDATE_BATCH = 26,
@@ -229,6 +231,8 @@ struct bpf_insn {
 #define BPF_PSEUDO_MAP_FD 1    /* ld_imm64 src_reg: imm is a map fd */
 #define BPF_PSEUDO_MAP_VALUE 2 /* ld_imm64 src_reg: imm is a map fd, next imm an offset */
 #define BPF_PSEUDO_CALL 1      /* call src_reg: imm is a relative bpf-to-bpf call */
+#define BPF_PSEUDO_KFUNC_CALL 2 /* call src_reg: imm is a kfunc's BTF id, off its BTF's fd_array index */
+#define BPF_PSEUDO_BTF_ID 3     /* ld_imm64 src_reg: imm is a kernel VAR or FUNC's BTF id, next imm its BTF fd */
 
 #define BPF_OBJ_NAME_LEN 16
 #define BPF_TAG_SIZE 8
@@ -293,10 +297,10 @@ struct bpf_prog_load_attr {
 	uint64_t line_info;
 	uint32_t line_info_cnt;
 	uint32_t attach_btf_id;
-	uint32_t attach_prog_fd;
+	uint32_t attach_prog_fd; /* or attach_btf_obj_fd */
 	/* CO-RE relocations the kernel applies itself (5.17); older kernels answer E2BIG. */
 	uint32_t core_relo_cnt;
-	uint64_t fd_array;
+	uint64_t fd_array; /* kfunc calls: module BTF fds, indexed by the call's off (5.13) */
 	uint64_t core_relos;
 	uint32_t core_relo_rec_size;
 	uint32_t pad;
@@ -371,6 +375,16 @@ struct bpf_link_info {
 	uint32_t pad;
 	uint32_t xdp_ifindex;
 	uint32_t pad2[3];
+};
+
+/* struct bpf_btf_info: what the kernel says about one of its BTF objects. */
+struct bpf_btf_info {
+	uint64_t btf; /* a buffer for the raw BTF, btf_size bytes */
+	uint32_t btf_size;
+	uint32_t id;
+	uint64_t name; /* a buffer for the name, name_len bytes */
+	uint32_t name_len;
+	uint32_t kernel_btf; /* vmlinux's or a module's, not a program's */
 };
 
 struct bpf_map_info {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo: xdpload on a throwaway pair of network namespaces, never on a real
 # interface.  Namespace A pings namespace B across a veth; xdpload attaches to
-# B's end.  Everything is removed on exit, however the demo ends.
+# B's end.  The names carry this process's number, so two demos never meet,
+# and only what this demo made is removed on exit, however it ends.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -10,20 +11,24 @@ for tool in ip ping nsenter; do
 	command -v "$tool" >/dev/null || { echo "demo: needs $tool (apt-get install iproute2 iputils-ping util-linux)" >&2; exit 5; }
 done
 
-A=xdpl-demo-a B=xdpl-demo-b IFA=xdpldemoa IFB=xdpldemob
+N=$(($$ % 100000)) # interface names: 15 characters at most
+A=xdpl-demo-a-$N B=xdpl-demo-b-$N IFA=xdpldemo${N}a IFB=xdpldemo${N}b
 # A private bpffs for the firewall's pinned state: the demo leaves nothing
 # behind.  Outside the demo the state lives in /sys/fs/bpf/xdpload/IFACE.
 PINS=$(mktemp -d /tmp/xdpl-demo-bpffs.XXXXXX)
+PINGLOG=$(mktemp /tmp/xdpl-demo-ping.XXXXXX)
+made=() # the namespaces this demo created: the only ones it removes
+mounted=""
 cleanup() {
-	ip netns del $A 2>/dev/null || true
-	ip netns del $B 2>/dev/null || true
-	umount "$PINS" 2>/dev/null || true
+	for ns in "${made[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
+	[ -z "$mounted" ] || umount "$PINS" 2>/dev/null || true
 	rmdir "$PINS" 2>/dev/null || true
+	rm -f "$PINGLOG"
 }
-trap cleanup EXIT INT TERM
-ip netns del $A 2>/dev/null || true
-ip netns del $B 2>/dev/null || true
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 mount -t bpf bpf "$PINS"
+mounted=yes
 
 step() { if [ -t 1 ]; then printf '\n\033[1m== %s\033[0m\n' "$*"; else printf '\n== %s\n' "$*"; fi; }
 in_b() { nsenter --net=/run/netns/$B "$@"; }
@@ -31,8 +36,9 @@ xdpl() { in_b ./xdpload "$@" --pin-maps "$PINS"; }
 pings() { ip netns exec $A ping -q -c "$1" -i 0.2 -W 1 10.77.0.2 | sed -n 's/^\([0-9]* packets.*loss\).*/\1/p'; }
 
 step "a throwaway network: namespaces $A and $B joined by veth $IFA <-> $IFB"
-ip netns add $A
-ip netns add $B
+# A name already taken is an error (ip netns add refuses it), never removed.
+ip netns add $A && made+=("$A")
+ip netns add $B && made+=("$B")
 ip link add $IFA netns $A type veth peer name $IFB netns $B
 ip -n $A addr add 10.77.0.1/24 dev $IFA
 ip -n $B addr add 10.77.0.2/24 dev $IFB
@@ -47,9 +53,15 @@ echo "ping with no rules:            $(pings 3)"
 
 step "xdpload block 10.77.0.1 --dev $IFB  (A's address), with drop events streaming"
 xdpl block 10.77.0.1 198.51.100.0/24 2001:db8::/32 --dev $IFB
-xdpl events --dev $IFB --count 3 2>/dev/null &
+# nsenter execs xdpload: $! is the reader; --duration bounds it.  It reads
+# from the newest event on, like tail -f: the pings wait until it has the
+# ring mapped (at most 5 s).
+nsenter --net=/run/netns/$B ./xdpload events --dev $IFB --pin-maps "$PINS" --count 3 --duration 10 2>/dev/null &
 events_pid=$!
-sleep 0.3
+for _ in $(seq 50); do
+	grep -q 'anon_inode:bpf-map' /proc/$events_pid/maps 2>/dev/null && break
+	sleep 0.1
+done
 echo "ping from a blocked source:    $(pings 3 || true)"
 wait $events_pid
 
@@ -58,12 +70,12 @@ xdpl rules --dev $IFB
 xdpl stats --dev $IFB | sed -n '1,4p'
 
 step "xdpload firewall upgrade $IFB while the blocked source pings: an atomic swap, no gap"
-ip netns exec $A ping -q -c 50 -i 0.02 -W 1 10.77.0.2 >/tmp/xdpl-demo-ping.$$ 2>&1 &
+# ping ends by itself: 50 requests, each waited for at most a second.
+ip netns exec $A ping -q -c 50 -i 0.02 -W 1 10.77.0.2 >"$PINGLOG" 2>&1 &
 ping_pid=$!
 for _ in 1 2 3; do xdpl firewall upgrade $IFB; sleep 0.2; done
 wait $ping_pid || true
-echo "ping during the upgrades:      $(sed -n 's/^\([0-9]* packets.*loss\).*/\1/p' /tmp/xdpl-demo-ping.$$)"
-rm -f /tmp/xdpl-demo-ping.$$
+echo "ping during the upgrades:      $(sed -n 's/^\([0-9]* packets.*loss\).*/\1/p' "$PINGLOG")"
 xdpl stats --dev $IFB | sed -n '3,4p'
 
 step "xdpload unblock 10.77.0.1 --dev $IFB"

@@ -283,14 +283,17 @@ enum option_bit {
 	OPT_PURGE = 1 << 16,
 	OPT_COUNT = 1 << 17,
 	OPT_BUILTIN = 1 << 18,
-	OPT_PIN_DIR = 1 << 19,
-	OPT_MAP_SIZE = 1 << 20,
+	OPT_BTF = 1 << 19,
+	OPT_CORE = 1 << 20,
+	OPT_KCONFIG = 1 << 21,
+	OPT_PIN_DIR = 1 << 22,
+	OPT_MAP_SIZE = 1 << 23,
 };
 
 #define MANY (1 << 20) /* arguments a verb like block takes at most */
 #define OPTS_FW_STATE (OPT_DEV | OPT_PIN_MAPS)
 
-#define OPTS_LOAD (OPT_PROG | OPT_SET | OPT_PIN_MAPS | OPT_MAP_SIZE)
+#define OPTS_LOAD (OPT_PROG | OPT_SET | OPT_PIN_MAPS | OPT_BTF | OPT_KCONFIG | OPT_MAP_SIZE)
 
 struct verb {
 	const char *name;
@@ -311,7 +314,7 @@ static const struct verb verbs[] = {
 	  "remove the XDP program from IFACE" },
 	{ "status", cmd_status, 0, 1, OPT_JSON, "[IFACE]",
 	  "list interfaces with XDP: mode, program id, name, tag, link or netlink" },
-	{ "inspect", cmd_inspect, 1, 1, OPT_JSON | OPT_SET | OPT_BUILTIN, "OBJ",
+	{ "inspect", cmd_inspect, 1, 1, OPT_JSON | OPT_SET | OPT_BUILTIN | OPT_CORE | OPT_BTF, "OBJ",
 	  "describe an object: programs, maps, BTF, globals (no kernel needed)" },
 	{ "test", cmd_test, 1, 1, OPTS_LOAD | OPT_PACKET | OPT_REPEAT | OPT_JSON | OPT_BUILTIN | OPT_DEV,
 	  "OBJ",
@@ -348,6 +351,7 @@ static const struct {
 	{ "--duration", OPT_DURATION, "SECONDS", "run: detach after SECONDS" },
 	{ "--set", OPT_SET, "NAME=VALUE", "set a global variable (const volatile) before load" },
 	{ "--pin-maps", OPT_PIN_MAPS, "DIR", "where maps pinned by name live (/sys/fs/bpf/xdpload)" },
+	{ "--kconfig", OPT_KCONFIG, "FILE", "__kconfig externs from FILE (gzip or not), not the running kernel's config" },
 	{ "--pin-dir", OPT_PIN_DIR, "DIR", "load: pin every program and map in DIR, named after it" },
 	{ "--map-size", OPT_MAP_SIZE, "NAME=N", "give map NAME N entries (max_entries) before load" },
 	{ "--pin", OPT_PIN, "PATH", "attach: pin the program at PATH on bpffs" },
@@ -362,6 +366,8 @@ static const struct {
 	{ "--dry-run", OPT_DRY_RUN, NULL, "rules load: say what would change, change nothing" },
 	{ "--purge", OPT_PURGE, NULL, "firewall detach: also remove the rules and counters" },
 	{ "--count", OPT_COUNT, "N", "events: stop after N events" },
+	{ "--btf", OPT_BTF, "FILE", "CO-RE: relocate against FILE's types (raw BTF or an ELF with .BTF), not the kernel's" },
+	{ "--core", OPT_CORE, NULL, "inspect: show each CO-RE relocation and what it resolves to" },
 	{ "-j", OPT_JSON, NULL, "print JSON" },
 };
 
@@ -459,11 +465,17 @@ static int option_value(const struct verb *v, struct opts *o, unsigned int bit, 
 	case OPT_PIN:
 		o->pin = val;
 		break;
+	case OPT_KCONFIG:
+		o->load.kconfig = val;
+		break;
 	case OPT_PACKET:
 		o->packet = val;
 		break;
 	case OPT_DEV:
 		o->dev = val;
+		break;
+	case OPT_BTF:
+		o->load.target_btf = val;
 		break;
 	case OPT_POLICY:
 		if (!strcmp(val, "deny"))
@@ -596,6 +608,8 @@ int main(int argc, char **argv)
 			o.purge = true;
 		} else if (bit == OPT_BUILTIN) {
 			o.builtin = true;
+		} else if (bit == OPT_CORE) {
+			o.core = true;
 		} else {
 			int code = option_value(v, &o, bit, a, i + 1 < argc ? argv[i + 1] : NULL);
 

@@ -209,7 +209,8 @@ static void attr_put(struct nl_request *req, uint16_t type, const void *data, ui
 
 	a->nla_type = type;
 	a->nla_len = (uint16_t)(sizeof(*a) + len);
-	memcpy(a + 1, data, len);
+	if (len) /* a nest's header has no data: memcpy from NULL is undefined even for 0 bytes */
+		memcpy(a + 1, data, len);
 	req->hdr.nlmsg_len = NL_ALIGN(req->hdr.nlmsg_len) + NL_ALIGN(a->nla_len);
 }
 

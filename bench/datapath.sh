@@ -34,6 +34,9 @@
 #   LOAD_RUNS=N    runs per load figure (3)
 #   FLOOD_SECONDS  seconds per flood (5)
 #   PEER=0         leave xdp-filter out; PEER_MAX: most rules per family it gets (10000)
+#   BENCH_ID=N     the number in the stage's names: namespace xdpl-bdp-N, veths
+#                  xdplbdN[a-d], /tmp/xdpl-bdp.N.*; 0 to 9999 (the pid's last digits),
+#                  so that a caller can check they are gone
 #
 # The rules (say which, since the lookup cost depends on them): per family,
 # 90% exact addresses and 10% prefixes once there are 10 or more.  IPv4:
@@ -76,11 +79,12 @@ fi
 
 # ---- the stage: one namespace, two veth pairs, a private bpffs ----------
 
-ID=$(($$ % 10000))
+ID=${BENCH_ID:-$(($$ % 10000))}
+case "$ID" in '' | *[!0-9]* | ?????*) die "BENCH_ID=$ID: expected a number from 0 to 9999" ;; esac
 NS="xdpl-bdp-$ID"
 IF_A="xdplbd${ID}a" IF_B="xdplbd${ID}b" # flood A -> B, the firewall on B
 IF_C="xdplbd${ID}c" IF_D="xdplbd${ID}d" # xdp-filter on D; C lends itself to size probes
-TMP=$(mktemp -d /tmp/xdpl-bdp.XXXXXX)
+TMP=$(mktemp -d "/tmp/xdpl-bdp.$ID.XXXXXX")
 BPFFS=$TMP/bpffs
 FWDIR=$BPFFS/$IF_B
 PEER_PID="" READER_PID=""

@@ -63,6 +63,7 @@ struct opts {
 	long events_rate;     /* --events-rate, -1 when not given */
 	long count;           /* events --count: stop after this many, -1: never */
 	bool dry_run, purge, builtin, pin_maps_given;
+	bool core;            /* inspect --core */
 };
 
 /* A loaded program, ready to attach or run: what attach, run and test share. */
@@ -98,6 +99,7 @@ int cmd_run(struct opts *o);
 int cmd_detach(struct opts *o);
 int cmd_test(struct opts *o);
 int cmd_inspect(struct opts *o);
+int inspect_core(const struct xdpl_obj *obj, const char *path, const struct opts *o); /* core_show.c */
 int cmd_status(struct opts *o);
 int cmd_map(struct opts *o);
 int cmd_load(struct opts *o); /* loadall.c */

@@ -341,12 +341,14 @@ int cmd_inspect(struct opts *o)
 
 	if (code)
 		return code;
-	if (o->json)
+	if (o->core || o->load.target_btf)
+		code = inspect_core(obj, obj_display_name(o->args[0]), o);
+	else if (o->json)
 		inspect_json(obj, obj_display_name(o->args[0]));
 	else
 		inspect_text(obj, obj_display_name(o->args[0]));
 	xdpl_obj_close(obj);
-	return EXIT_OK;
+	return code;
 }
 
 /*

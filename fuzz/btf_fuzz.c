@@ -12,7 +12,12 @@
  * and resolved as show.c, maps.c and load.c do, every .BTF.ext record is
  * read, and the BTF is rewritten for each older kernel load.c may meet; the
  * rewritten BTF must pass btf_parse() itself, or load.c would hand the kernel
- * BTF that we would have refused.  Nothing here makes a syscall.
+ * BTF that we would have refused.  The CO-RE records are resolved against
+ * the blob (core.c), and the blob is parsed again as split BTF on top of
+ * itself, as a module's continues vmlinux's.  The same .BTF is also read as
+ * the kernel's BTF is for ksyms and kfuncs (ksym.c): as vmlinux, and again as
+ * a module's split BTF on top of itself; every id of each must resolve, and
+ * every name be found.  Nothing here makes a syscall.
  *
  *   make fuzz
  *   fuzz/btf_fuzz -dict=fuzz/elf.dict fuzz/corpus-btf-run fuzz/corpus-btf
@@ -23,6 +28,8 @@
 #include <string.h>
 
 #include "lib/btf.h"
+#include "lib/core.h"
+#include "lib/externs.h"
 
 /* Make UBSan reports fatal, so libFuzzer keeps the input (see elf_fuzz.c). */
 const char *__ubsan_default_options(void);
@@ -134,6 +141,55 @@ static void fz_ext_info(const struct btf *btf, const struct btf_ext_info *info)
 	}
 }
 
+/*
+ * CO-RE (core.c) on the blob's own records, against a target: every record
+ * resolves or fails with a message, and its decision can be spelled out.
+ */
+static void fz_core(const struct btf *btf, const struct btf *target)
+{
+	const struct btf_ext_info *info = &btf->core_relo;
+	struct xdpl_error e = { 0 };
+	struct core_target t;
+
+	if (!info->nsecs || core_target_index(&t, target, "target", &e))
+		return;
+	for (uint32_t s = 0; s < info->nsecs; s++)
+		for (uint32_t i = 0; i < info->secs[s].count; i++) {
+			struct core_relo r;
+			struct core_decision d;
+			char text[512];
+
+			memcpy(&r, info->secs[s].records + (size_t)i * info->rec_size, sizeof(r));
+			if (core_relo_resolve(btf, &r, &t, 1, "fuzz", &d, &e)) {
+				fz_str(e.msg);
+				continue;
+			}
+			PROMISE(!d.target || d.target_id <= target->nr_types);
+			core_decision_text(btf, &r, &d, text, sizeof(text));
+			fz_str(text);
+		}
+	core_target_free(&t);
+}
+
+/*
+ * The same bytes as split BTF on top of what they parsed to, as a module's
+ * BTF continues vmlinux's: ids and strings continue the base's.
+ */
+static void fz_split(const struct btf *base, const uint8_t *raw, uint32_t n)
+{
+	struct xdpl_error e = { 0 };
+	struct btf *split;
+
+	if (btf_parse_split(&split, base, raw, n, &e)) {
+		fz_str(e.msg);
+		return;
+	}
+	PROMISE(split->nr_types >= base->nr_types && split->start_id == base->nr_types + 1);
+	fz_types(split);
+	fz_core(base, split);
+	btf_free(split);
+}
+
 /* Rewritten for each older kernel: still BTF we would accept. */
 static void fz_sanitized(const struct btf *btf)
 {
@@ -160,6 +216,55 @@ static void fz_sanitized(const struct btf *btf)
 	}
 }
 
+/* One kernel BTF as ksym.c indexes it: each own id resolves, each name is found. */
+static void fz_kernel_one(const struct kernel_btf *kb, const struct btf *local)
+{
+	for (uint32_t i = 0; i < kb->nr_types; i++) {
+		uint32_t id = kb->first_id + i;
+		const struct btf_type *t = kernel_btf_type(kb, id);
+		const char *name;
+		int found;
+
+		PROMISE(t != NULL);
+		name = kernel_btf_str(kb, t->name_off);
+		fz_str(name);
+		fz_sink += ksym_essential_len(name);
+		if (name[0]) {
+			found = kernel_btf_find(kb, btf_kind(t), name, strlen(name));
+			PROMISE(found >= (int)kb->first_id && (uint32_t)found <= id);
+		}
+		if (local)
+			fz_sink += ksym_types_compat(local, i + 1, kb, id);
+	}
+	PROMISE(kernel_btf_type(kb, 0) == NULL);
+	PROMISE(kernel_btf_type(kb, kb->first_id + kb->nr_types) == NULL);
+}
+
+static void fz_kernel(const uint8_t *raw, uint32_t n, const struct btf *local)
+{
+	struct kernel_btf vmlinux = { .name = "vmlinux", .fd = -1 }, mod = { .name = "mod", .fd = -1 };
+	struct xdpl_error e = { 0 };
+
+	vmlinux.data = fz_copy(raw, n);
+	vmlinux.size = n;
+	if (!vmlinux.data)
+		return;
+	if (kernel_btf_parse(&vmlinux, NULL, &e)) {
+		PROMISE(e.msg[0]);
+		goto out;
+	}
+	fz_kernel_one(&vmlinux, local);
+	mod.data = fz_copy(raw, n);
+	mod.size = n;
+	if (mod.data && !kernel_btf_parse(&mod, &vmlinux, &e)) {
+		PROMISE(mod.first_id == vmlinux.first_id + vmlinux.nr_types);
+		fz_kernel_one(&mod, NULL);
+	}
+out:
+	kernel_btf_free(&mod);
+	kernel_btf_free(&vmlinux);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -182,8 +287,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (btf_parse(&btf, raw, n, &e)) {
 		PROMISE(btf == NULL && e.msg[0]);
 		fz_str(e.msg);
+		fz_kernel(raw, n, NULL);
 		goto out;
 	}
+	fz_kernel(raw, n, btf);
 	/* btf_parse keeps its own copy. */
 	PROMISE(btf != NULL && btf->data != raw);
 	if (size > n) {
@@ -198,6 +305,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_ext_info(btf, &btf->line_info);
 	fz_ext_info(btf, &btf->core_relo);
 	fz_sanitized(btf);
+	fz_core(btf, btf);
+	fz_split(btf, raw, n);
 out:
 	btf_free(btf);
 	free(ext);

@@ -3,8 +3,9 @@
  * elf_fuzz.c - libFuzzer target for everything that reads an object file:
  * elf.c (the container), object.c (functions, programs, relocations), maps.c
  * (map definitions, global data, --set), btf.c (.BTF and .BTF.ext),
- * btf_compat.c (BTF rewritten for older kernels) and reloc.c (the
- * instructions the kernel receives).
+ * btf_compat.c (BTF rewritten for older kernels), reloc.c (the
+ * instructions the kernel receives) and core.c (CO-RE: every record of the
+ * program resolved against the object's own BTF as the target, and patched).
  *
  * They promise that nothing in the file is trusted and that a successful
  * parse yields a description whose every pointer, index and count is safe
@@ -28,6 +29,8 @@
 
 #include "bpf_sys.h"
 #include "lib/btf.h"
+#include "lib/core.h"
+#include "lib/externs.h"
 #include "lib/internal.h"
 
 /*
@@ -195,10 +198,15 @@ static void fz_relocs(const struct obj *obj)
 	for (uint32_t i = 0; i < obj->nrelocs; i++) {
 		const struct obj_reloc *r = &obj->relocs[i];
 
+		bool call;
+
 		PROMISE(r->kind <= RELOC_EXTERN);
+		PROMISE(r->kind != RELOC_EXTERN || r->target < obj->nexterns);
 		fz_str(r->sym);
 		/* Calls patch one instruction, ld_imm64 two. */
-		fz_code(obj, r->sec, r->insn, r->kind == RELOC_CALL ? 1 : 2);
+		fz_code(obj, r->sec, r->insn, 1);
+		call = obj->secs[r->sec].data[(size_t)r->insn * BPF_INSN_SIZE] == BPF_OP_CALL;
+		fz_code(obj, r->sec, r->insn, call ? 1 : 2);
 		if (i)
 			PROMISE(r[-1].sec < r->sec ||
 				(r[-1].sec == r->sec && r[-1].insn <= r->insn));
@@ -236,29 +244,101 @@ static void fz_funcs(const struct obj *obj)
 	}
 }
 
+/*
+ * What core_prog.c does with a program's CO-RE records, with the object's
+ * own types standing in for the kernel's: every record lands inside the
+ * image, resolves or fails with a message, and patches within it.
+ */
+static void fz_core(const struct obj *obj, struct prog_image *img)
+{
+	struct xdpl_error e = { 0 };
+	struct core_target t;
+
+	if (!img->core_relo_cnt)
+		return;
+	PROMISE(obj->btf != NULL);
+	if (core_target_index(&t, obj->btf, "self", &e))
+		return;
+	for (uint32_t i = 0; i < img->core_relo_cnt; i++) {
+		const struct core_relo *r = &img->core_relos[i];
+		struct core_decision d;
+		char text[512];
+
+		PROMISE(r->insn_off % BPF_INSN_SIZE == 0 && r->insn_off / BPF_INSN_SIZE < img->insn_cnt);
+		core_relo_describe(obj->btf, r, text, sizeof(text));
+		fz_str(text);
+		if (core_relo_resolve(obj->btf, r, &t, 1, "fuzz", &d, &e)) {
+			fz_str(e.msg);
+			continue;
+		}
+		fz_str(d.spec);
+		fz_str(d.reason);
+		core_decision_text(obj->btf, r, &d, text, sizeof(text));
+		fz_str(text);
+		if (core_insn_patch(img->insns, img->insn_cnt, r->insn_off / BPF_INSN_SIZE, &d, "fuzz", &e))
+			fz_str(e.msg);
+	}
+	core_target_free(&t);
+}
+
 /* What load.c does with a program, short of the syscall. */
-static void fz_image(const struct obj *obj, const struct obj_prog *p, const int *map_fds)
+static void fz_image(const struct obj *obj, const struct obj_prog *p, const int *map_fds,
+		     const struct externs_loaded *ext)
 {
 	struct prog_image img;
 	struct xdpl_error e = { 0 };
 
-	if (reloc_prog_build(obj, p, map_fds, &img, &e)) {
+	if (reloc_prog_build(obj, p, map_fds, ext, &img, &e)) {
 		fz_str(e.msg);
 		return;
 	}
 	PROMISE(img.insn_cnt >= p->insn_cnt);
 	fz_range(img.insns, (uint64_t)img.insn_cnt * BPF_INSN_SIZE);
+	fz_core(obj, &img);
 	fz_range(img.func_info, (uint64_t)img.func_info_cnt * img.func_info_rec_size);
 	fz_range(img.line_info, (uint64_t)img.line_info_cnt * img.line_info_rec_size);
 	reloc_prog_free(&img);
 }
 
+/*
+ * What load_externs would find: every other extern present, so that both a
+ * resolved and a poisoned patch run; no module BTF fds.
+ */
+static struct externs_loaded *fz_externs(const struct obj *obj)
+{
+	struct externs_loaded *ext = calloc(1, sizeof(*ext));
+
+	if (!ext || !(ext->values = calloc(obj->nexterns + 1, sizeof(*ext->values)))) {
+		free(ext);
+		return NULL;
+	}
+	for (uint32_t i = 0; i < obj->nexterns; i++) {
+		const struct obj_extern *x = &obj->externs[i];
+
+		fz_str(x->name);
+		PROMISE(x->kind <= EXTERN_KFUNC && x->btf_id && x->btf_id <= obj->btf->nr_types);
+		if (x->kind == EXTERN_KCONFIG)
+			for (uint32_t m = 0; m < obj->nmaps; m++)
+				if (obj->maps[m].kconfig)
+					PROMISE(x->offset + x->size <= obj->maps[m].value_size);
+		ext->values[i] = (struct extern_value){ i % 2 == 0, 0xffffffff81000000ULL + i,
+							1000 + i, 0, 0 };
+	}
+	return ext;
+}
+
 static void fz_progs(const struct obj *obj)
 {
 	int *map_fds = malloc((obj->nmaps + 1) * sizeof(*map_fds));
+	struct externs_loaded *ext = fz_externs(obj);
 
-	if (!map_fds)
+	if (!map_fds || !ext) {
+		free(map_fds);
+		if (ext)
+			free(ext->values);
+		free(ext);
 		return;
+	}
 	for (uint32_t i = 0; i < obj->nmaps; i++)
 		map_fds[i] = 100 + (int)i;
 
@@ -290,9 +370,11 @@ static void fz_progs(const struct obj *obj)
 			PROMISE(!strcmp(found->name, p->section) ||
 				!strcmp(found->section, p->section));
 
-		fz_image(obj, p, map_fds);
+		fz_image(obj, p, map_fds, ext);
 	}
 	free(map_fds);
+	free(ext->values);
+	free(ext);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -19,9 +19,14 @@ for o in tests/progs/*.o; do
 done
 # With -g but without DWARF: .BTF and .BTF.ext in a third of the bytes, so
 # that more mutations land in them.
-for n in maps sections globals; do
+for n in maps sections globals core; do
 	$BPF -g -c "fuzz/seeds/$n.c" -o "$out/seed_$n.bpf"
 	${OBJCOPY:-llvm-objcopy} --strip-debug "$out/seed_$n.bpf"
+done
+# The CO-RE corpus (make core-progs), stripped the same way, when it is built.
+for n in core_hdr core_kinds; do
+	[ -f "tests/progs/core/$n.o" ] || continue
+	${OBJCOPY:-llvm-objcopy} --strip-debug "tests/progs/core/$n.o" "$out/test_$n.bpf"
 done
 # Without -g: a few hundred bytes, which the fuzzer mutates fastest.
 for n in subprog maps16; do

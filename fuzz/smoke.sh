@@ -29,7 +29,8 @@ make -s fuzz || exit 1
 
 status=0
 # target, seeds, dictionary
-for spec in elf:corpus:elf btf:corpus-btf:elf rules:rules-seeds:rules; do
+for spec in elf:corpus:elf btf:corpus-btf:elf rules:rules-seeds:rules \
+	inflate:inflate-seeds:inflate kconfig:kconfig-seeds:kconfig; do
 	IFS=: read -r target seeds dict <<-EOF
 	$spec
 	EOF
@@ -54,12 +55,17 @@ for spec in elf:corpus:elf btf:corpus-btf:elf rules:rules-seeds:rules; do
 	fi
 done
 
-# Every input a bug was once found with still runs clean.
-if ! fuzz/elf_fuzz fuzz/crashes/* >"$tmp/crashes.log" 2>&1; then
-	echo "fuzz-smoke: a kept crash in fuzz/crashes/ fails again:"
-	tail -n 30 "$tmp/crashes.log"
-	status=1
-else
-	echo "fuzz-smoke: the $(ls fuzz/crashes | wc -l) inputs in fuzz/crashes/ run clean"
-fi
+# Every input a bug was once found with still runs clean: fuzz/crashes/ in
+# elf_fuzz, fuzz/crashes-TARGET/ in that target.
+for dir in fuzz/crashes fuzz/crashes-*; do
+	target=${dir#fuzz/crashes-}
+	[ "$dir" != fuzz/crashes ] || target=elf
+	if ! fuzz/${target}_fuzz "$dir"/* >"$tmp/crashes.log" 2>&1; then
+		echo "fuzz-smoke: a kept crash in $dir/ fails ${target}_fuzz again:"
+		tail -n 30 "$tmp/crashes.log"
+		status=1
+	else
+		echo "fuzz-smoke: the $(ls "$dir" | wc -l) inputs in $dir/ run clean"
+	fi
+done
 exit $status

@@ -176,6 +176,8 @@ struct xdpl_load_opts {
 	bool pin_reuse_only;     /* reuse the pins that exist, make no new ones or directories */
 	const char *target_btf;  /* CO-RE: a BTF file to relocate against (default: the kernel's) */
 	unsigned int btf_lacks;  /* tests: rewrite BTF as for a kernel lacking these BTF_FEAT_* */
+	const char *kconfig;     /* __kconfig externs from this kernel config file (gzip or not),
+				  * not the running kernel's /proc/config.gz or /boot/config-* */
 };
 
 /*

@@ -11,77 +11,21 @@
  *   SEC("lsm/file_open")          FUNC     bpf_lsm_file_open
  *   SEC("iter/bpf_map")           FUNC     bpf_iter_bpf_map
  *
- * vmlinux BTF is read only when a program to load needs it, and freed once
- * every id is known.  Module functions ("fentry/MODULE:function") are not
- * looked up: they would need the module's split BTF and its fd.  The reader
- * here is a minimal one of our own (btf.c parses); when the CO-RE branch's
- * target BTF reader is on main, vmlinux_btf_open() is the one place to use it.
+ * vmlinux BTF is read (mapped, by btf_target.c, the CO-RE target reader)
+ * only when a program to load needs it, and closed once every id is known.
+ * Module functions ("fentry/MODULE:function") are not looked up: the load
+ * would need the module's split BTF and an fd for it (attach_btf_obj_fd).
  * Nothing here prints.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "bpf_sys.h"
 #include "lib/btf.h"
+#include "lib/core.h"
 #include "lib/internal.h"
 
 #define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
-#define VMLINUX_BTF_MAX (256U << 20)
-
-/* The running kernel's BTF, parsed; the caller frees it with btf_free(). */
-static int vmlinux_btf_open(struct btf **out, struct xdpl_error *e)
-{
-	size_t cap = 8U << 20, size = 0;
-	uint8_t *buf = NULL, *grown;
-	int fd, err = 0;
-
-	*out = NULL;
-	fd = openat(AT_FDCWD, VMLINUX_BTF, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (e)
-			e->environment = true;
-		return err_sys(e, -errno, "load: cannot open the kernel's BTF %s, which tracing programs are checked against",
-			       VMLINUX_BTF);
-	}
-	/* sysfs reports no useful size: read to the end. */
-	for (;;) {
-		ssize_t n;
-
-		if (!buf || size == cap) {
-			if (buf && cap >= VMLINUX_BTF_MAX) {
-				err = err_set(e, -EFBIG, "load: %s is larger than %u bytes", VMLINUX_BTF,
-					      VMLINUX_BTF_MAX);
-				break;
-			}
-			cap = buf ? cap * 2 : cap;
-			grown = realloc(buf, cap);
-			if (!grown) {
-				err = err_set(e, -ENOMEM, "load: out of memory reading %s", VMLINUX_BTF);
-				break;
-			}
-			buf = grown;
-		}
-		n = read(fd, buf + size, cap - size);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err = err_sys(e, -errno, "load: cannot read %s", VMLINUX_BTF);
-			break;
-		}
-		if (n == 0)
-			break;
-		size += (size_t)n;
-	}
-	close(fd);
-	if (!err)
-		err = btf_parse(out, buf, size, e);
-	free(buf);
-	return err;
-}
-
 /* What a section's target is, by attach type: the BTF kind and the name's prefix. */
 static void target_shape(uint32_t attach, uint32_t *kind, const char **prefix, const char **what)
 {
@@ -136,7 +80,7 @@ static int target_find(const struct btf *btf, const struct obj_prog *p, uint32_t
 int attach_btf_resolve(const struct obj *obj, const bool *load, uint32_t *ids,
 		       struct xdpl_error *e)
 {
-	struct btf *vmlinux = NULL;
+	struct btf_file vmlinux = { 0 };
 	int err = 0;
 
 	for (uint32_t i = 0; !err && i < obj->nprogs; i++) {
@@ -153,10 +97,14 @@ int attach_btf_resolve(const struct obj *obj, const bool *load, uint32_t *ids,
 				      p->name, p->section, p->section);
 			break;
 		}
-		if (!vmlinux && (err = vmlinux_btf_open(&vmlinux, e)))
+		if (!vmlinux.btf && (err = btf_target_read(VMLINUX_BTF, NULL, &vmlinux, e))) {
+			if (e)
+				e->environment = true;
 			break;
-		err = target_find(vmlinux, p, &ids[i], e);
+		}
+		err = target_find(vmlinux.btf, p, &ids[i], e);
 	}
-	btf_free(vmlinux);
+	if (vmlinux.btf)
+		btf_target_close(&vmlinux);
 	return err;
 }

@@ -195,6 +195,40 @@ static int check_type(const struct btf *btf, uint32_t id, struct xdpl_error *e)
 
 int btf_parse(struct btf **out, const uint8_t *data, uint64_t size, struct xdpl_error *e)
 {
+	return btf_parse_split(out, NULL, data, size, e);
+}
+
+/*
+ * Split BTF (a module's, in /sys/kernel/btf/MODULE) continues its base: its
+ * type ids start after the base's last, and its string offsets after the
+ * base's strings.  The result holds both, so that every lookup stays one
+ * index: types[] points into the base for the base's ids, and the strings
+ * are the base's followed by its own.  The base must outlive it.
+ */
+static int parse(struct btf **out, const struct btf *base, const uint8_t *data, uint64_t size,
+		 bool view, struct xdpl_error *e);
+
+int btf_parse_split(struct btf **out, const struct btf *base, const uint8_t *data, uint64_t size,
+		    struct xdpl_error *e)
+{
+	return parse(out, base, data, size, false, e);
+}
+
+/*
+ * Target BTF (btf_target.c) is only read, and vmlinux's is 5 MB: a view
+ * reads the types where they are, in the caller's bytes, instead of a copy.
+ */
+int btf_parse_view(struct btf **out, const struct btf *base, const uint8_t *data, uint64_t size,
+		   struct xdpl_error *e)
+{
+	return parse(out, base, data, size, ((uintptr_t)data & 3) == 0, e);
+}
+
+static int parse(struct btf **out, const struct btf *base, const uint8_t *data, uint64_t size,
+		 bool view, struct xdpl_error *e)
+{
+	uint8_t *types;
+	uint32_t base_types = base ? base->nr_types : 0, base_strs = base ? base->strs_len : 0;
 	struct btf_header h;
 	struct btf *btf;
 	uint32_t off, n = 0;
@@ -221,57 +255,82 @@ int btf_parse(struct btf **out, const uint8_t *data, uint64_t size, struct xdpl_
 			       "btf: .BTF header (length %u, types %u+%u, strings %u+%u) does not lay out aligned types, then strings, in its %llu bytes",
 			       h.hdr_len, h.type_off, h.type_len, h.str_off, h.str_len,
 			       (unsigned long long)size);
-	if (h.str_len == 0 || data[h.hdr_len + h.str_off] != '\0' ||
-	    data[h.hdr_len + h.str_off + h.str_len - 1] != '\0')
+	/* A split BTF's strings continue the base's: they need not start with NUL. */
+	if ((!base && (h.str_len == 0 || data[h.hdr_len + h.str_off] != '\0')) ||
+	    (h.str_len && data[h.hdr_len + h.str_off + h.str_len - 1] != '\0') ||
+	    (uint64_t)base_strs + h.str_len > UINT32_MAX)
 		return err_set(e, -EINVAL,
 			       "btf: the %u-byte string section must start and end with NUL (truncated?)",
 			       h.str_len);
 
 	btf = calloc(1, sizeof(*btf));
-	if (!btf || !(btf->data = malloc(size)))
+	if (!btf)
 		goto nomem;
-	memcpy(btf->data, data, size);
+	/* Split: the blob (unless a view), then the base's strings and its own, joined. */
+	if (!view || base) {
+		btf->data = malloc((view ? 0 : size) + (base ? (size_t)base_strs + h.str_len : 0));
+		if (!btf->data)
+			goto nomem;
+	}
+	if (!view)
+		memcpy(btf->data, data, size);
+	/* A view's types are never written: only an object's own BTF is fixed up. */
+	types = (view ? (uint8_t *)(uintptr_t)data : btf->data) + h.hdr_len + h.type_off;
 	btf->size = (uint32_t)size;
-	btf->strs = (const char *)btf->data + h.hdr_len + h.str_off;
+	btf->strs = (const char *)types - h.type_off + h.str_off;
 	btf->strs_len = h.str_len;
+	if (base) {
+		char *strs = (char *)btf->data + (view ? 0 : size);
+
+		memcpy(strs, base->strs, base_strs);
+		memcpy(strs + base_strs, data + h.hdr_len + h.str_off, h.str_len);
+		btf->strs = strs;
+		btf->strs_len = base_strs + h.str_len;
+		btf->base = base;
+		btf->start_id = base_types + 1;
+	}
 
 	/* Walk once to count and bound every type, then index them by id. */
 	for (int pass = 0; pass < 2; pass++) {
-		uint8_t *types = btf->data + h.hdr_len + h.type_off;
-
 		for (off = 0, n = 0; off < h.type_len; n++) {
 			struct btf_type *t = (struct btf_type *)(types + off);
 			int64_t extra;
 
 			if (h.type_len - off < sizeof(*t)) {
 				err = err_set(e, -EINVAL, "btf: type %u: header cut off by the end of the type section",
-					      n + 1);
+					      base_types + n + 1);
 				goto out;
 			}
 			extra = kind_data_size(t);
 			if (extra < 0 || btf_kind(t) == BTF_KIND_UNKN) {
-				err = err_set(e, -EINVAL, "btf: type %u has unknown kind %u", n + 1,
+				err = err_set(e, -EINVAL, "btf: type %u has unknown kind %u", base_types + n + 1,
 					      btf_kind(t));
 				goto out;
 			}
 			if ((uint64_t)extra > h.type_len - off - sizeof(*t)) {
 				err = err_set(e, -EINVAL,
 					      "btf: type %u (%s): %u entries run past the end of the type section",
-					      n + 1, btf_kind_name(btf_kind(t)), btf_vlen(t));
+					      base_types + n + 1, btf_kind_name(btf_kind(t)), btf_vlen(t));
 				goto out;
 			}
 			if (pass)
-				btf->types[n + 1] = t;
+				btf->types[base_types + n + 1] = t;
 			off += sizeof(*t) + (uint32_t)extra;
 		}
 		if (!pass) {
-			btf->nr_types = n;
-			btf->types = calloc(n + 1, sizeof(*btf->types));
+			if (n > UINT32_MAX - 1 - base_types) {
+				err = err_set(e, -EINVAL, "btf: too many types");
+				goto out;
+			}
+			btf->nr_types = base_types + n;
+			btf->types = calloc((size_t)btf->nr_types + 1, sizeof(*btf->types));
 			if (!btf->types)
 				goto nomem;
+			if (base)
+				memcpy(btf->types + 1, base->types + 1, base_types * sizeof(*btf->types));
 		}
 	}
-	for (uint32_t id = 1; id <= btf->nr_types && !err; id++)
+	for (uint32_t id = base_types + 1; id <= btf->nr_types && !err; id++)
 		err = check_type(btf, id, e);
 out:
 	if (err)

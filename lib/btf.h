@@ -118,7 +118,7 @@ struct btf_line_info {
 };
 
 struct btf {
-	uint8_t *data; /* our own copy of .BTF, patched by the fixups */
+	uint8_t *data; /* our own copy of .BTF, patched by the fixups (a view: NULL, or joined strings) */
 	uint32_t size;
 	const char *strs;
 	uint32_t strs_len;
@@ -126,9 +126,16 @@ struct btf {
 	struct btf_type **types; /* by id; [0] is NULL */
 	struct btf_ext_info func_info, line_info, core_relo;
 	uint8_t *ext; /* our copy of .BTF.ext */
+	const struct btf *base; /* split BTF: the types and strings it continues */
+	uint32_t start_id;      /* split BTF: its first own type id */
 };
 
 int btf_parse(struct btf **out, const uint8_t *data, uint64_t size, struct xdpl_error *e);
+int btf_parse_split(struct btf **out, const struct btf *base, const uint8_t *data, uint64_t size,
+		    struct xdpl_error *e);
+/* The same, reading types in place: data must outlive the result, unchanged. */
+int btf_parse_view(struct btf **out, const struct btf *base, const uint8_t *data, uint64_t size,
+		   struct xdpl_error *e);
 int btf_ext_parse(struct btf *btf, const uint8_t *data, uint64_t size, struct xdpl_error *e);
 void btf_free(struct btf *btf);
 

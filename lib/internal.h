@@ -88,7 +88,7 @@ enum reloc_kind {
 	RELOC_DATA,   /* ld_imm64 of a global variable: the data map's fd and an offset */
 	RELOC_CALL,   /* call of a bpf-to-bpf function */
 	RELOC_FUNC,   /* ld_imm64 of a function's address (callbacks) */
-	RELOC_EXTERN, /* a symbol the object does not define (ksym, kconfig) */
+	RELOC_EXTERN, /* a ksym or kfunc (externs.c); target: its index in obj->externs */
 };
 
 struct obj_reloc {
@@ -150,6 +150,7 @@ struct obj_map {
 	uint64_t offset; /* the definition's offset there */
 	uint8_t *data;   /* MAP_DATA: the initial value, value_size bytes, owned */
 	bool frozen;     /* MAP_DATA .rodata: read-only for programs, frozen once written */
+	bool kconfig;    /* MAP_DATA .kconfig: its value comes from the kernel (externs.c) */
 	/* Maps of maps (mapinit.c). */
 	struct obj_map *inner; /* the template every inner map must match, owned; NULL: none */
 	bool is_inner;         /* this is such a template */
@@ -164,6 +165,8 @@ struct obj_slot {
 	uint32_t kind;   /* enum slot_kind */
 	uint32_t target; /* SLOT_MAP: a map index; SLOT_PROG: a program index */
 };
+
+struct obj_extern; /* lib/externs.h */
 
 struct obj {
 	uint8_t *buf; /* the whole file; sections and strings point into it */
@@ -188,6 +191,8 @@ struct obj {
 	struct obj_slot *slots;   /* prog arrays' and maps of maps' initial values */
 	uint32_t nslots;
 	const char *license; /* NULL when the object has no license section */
+	struct obj_extern *externs; /* undefined symbols: kconfig values, ksyms, kfuncs */
+	uint32_t nexterns;
 };
 
 /* elf.c: the container. */
@@ -250,16 +255,28 @@ const char *obj_attach_type_name(uint32_t type);      /* "cgroup_inet4_connect" 
 
 /* ---- one program as the kernel receives it (reloc.c) ---- */
 
+struct core_relo;
+struct core_note;
+
 struct prog_image {
 	struct bpf_insn *insns;
 	uint32_t insn_cnt;
 	uint8_t *func_info, *line_info; /* records as .BTF.ext has them, offsets in instructions */
 	uint32_t func_info_cnt, line_info_cnt;
 	uint32_t func_info_rec_size, line_info_rec_size;
+	/* CO-RE (core.h): the records, insn_off in bytes of the image; the kernel gets them
+	 * when it applies them itself (core_in_kernel), else core_prog.c has patched insns. */
+	struct core_relo *core_relos;
+	uint32_t core_relo_cnt;
+	bool core_in_kernel;
+	struct core_note *core_notes; /* one per record: the decision, for the verifier log */
 };
 
+struct externs_loaded;
+
 int reloc_prog_build(const struct obj *obj, const struct obj_prog *prog, const int *map_fds,
-		     struct prog_image *img, struct xdpl_error *e);
+		     const struct externs_loaded *externs, struct prog_image *img,
+		     struct xdpl_error *e);
 void reloc_prog_free(struct prog_image *img);
 
 /* ---- loading (load.c, with btf_load.c, pin.c and vlog.c) ---- */
@@ -270,11 +287,15 @@ struct load_opts {
 	bool pin_none;         /* maps pinned by name are made private to this load (test) */
 	unsigned int btf_lacks; /* BTF_FEAT_* to rewrite as if the kernel lacked them (tests) */
 	const char *target_btf; /* CO-RE: relocate against this BTF file, not the kernel's */
+	const char *kconfig;   /* .kconfig values from this file, not the running kernel's config */
 };
+
+struct core_state;
 
 /* The kernel objects of one load but its programs: BTF and maps. */
 struct obj_fds {
 	int btf_fd;   /* -1 when the kernel has none of our BTF */
+	struct core_state *core; /* how CO-RE is done for this load (core_prog.c); NULL: no records */
 	unsigned int btf_missing; /* BTF_FEAT_* rewritten away for this kernel */
 	int *map_fds; /* one per obj->maps */
 	bool *map_pinned_here; /* we pinned it during this load: unpin on failure */
@@ -282,12 +303,15 @@ struct obj_fds {
 	unsigned int pin_dir_created; /* levels of the directory made: remove them on failure */
 	uint32_t nmaps;
 	uint32_t *attach_btf_ids; /* one per obj->progs: the vmlinux BTF id it attaches to, or 0 */
+	struct externs_loaded *externs; /* NULL when the object has none (load_externs) */
 };
 
 void load_init(struct obj_fds *fds);
 bool load_memlock_lift(void); /* after an EPERM: true when a retry is worth it */
 int load_btf(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds,
 	     struct xdpl_error *e);
+int load_externs(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds,
+		 struct xdpl_error *e); /* externs_load.c: before load_maps */
 int load_maps(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds,
 	      struct xdpl_error *e);
 /* One program, relocated against fds' maps: its fd (the caller's), or -errno. */
@@ -298,6 +322,13 @@ void load_close(struct obj_fds *fds);
 /* attach_btf.c: the vmlinux BTF ids of tracing programs' targets, for those in load[]. */
 int attach_btf_resolve(const struct obj *obj, const bool *load, uint32_t *ids,
 		       struct xdpl_error *e);
+/* core_prog.c: CO-RE for this load (the relocator itself is core.c, core.h) */
+int core_prepare(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds,
+		 struct xdpl_error *e);
+int core_prog_apply(const struct obj *obj, const struct obj_prog *prog, const struct obj_fds *fds,
+		    struct prog_image *img, struct xdpl_error *e);
+void core_log_annotate(const struct prog_image *img, struct xdpl_error *e);
+void core_state_free(struct core_state *s);
 
 /* pin.c */
 int load_pin_path(char *buf, size_t len, const char *dir, const char *name, struct xdpl_error *e);

@@ -18,6 +18,8 @@
 
 #include "bpf_sys.h"
 #include "lib/btf.h"
+#include "lib/core.h"
+#include "lib/externs.h"
 #include "lib/internal.h"
 
 /* Kernel object names: at most 15 characters from [A-Za-z0-9_.]. */
@@ -116,13 +118,18 @@ static int map_create(const struct obj_map *m, const struct obj_fds *fds, struct
 	return fd;
 }
 
-/* Global data: write the initial value, then freeze .rodata so it stays so. */
-static int map_fill(const struct obj_map *m, int fd, struct xdpl_error *e)
+/*
+ * Global data: write the initial value, then freeze .rodata so it stays so.
+ * The .kconfig map's value is what load_externs read from the kernel.
+ */
+static int map_fill(const struct obj_map *m, int fd, const struct obj_fds *fds,
+		    struct xdpl_error *e)
 {
+	uint8_t *value = m->kconfig && fds->externs ? fds->externs->kconfig : m->data;
 	uint32_t zero = 0;
 	int err;
 
-	err = bpf_map_elem(BPF_MAP_UPDATE_ELEM, fd, &zero, m->data, 0);
+	err = bpf_map_elem(BPF_MAP_UPDATE_ELEM, fd, &zero, value, 0);
 	if (err)
 		return err_sys(e, err, "load: map %s: writing its initial value failed", m->name);
 	if (m->frozen) {
@@ -184,7 +191,7 @@ int load_maps(const struct obj *obj, const struct load_opts *opts, struct obj_fd
 		fds->map_fds[i] = fd;
 		xdpl_log("load: map %s (%s) created, fd %d", m->name, obj_map_type_name(m->type), fd);
 		if (m->data) {
-			err = map_fill(m, fd, e);
+			err = map_fill(m, fd, fds, e);
 			if (err)
 				return err;
 		}
@@ -213,9 +220,13 @@ int load_prog(const struct obj *obj, const struct obj_prog *prog, const struct o
 	err = section_loadable(prog, e);
 	if (err)
 		return err;
-	err = reloc_prog_build(obj, prog, fds->map_fds, img, e);
-	if (err)
+	err = reloc_prog_build(obj, prog, fds->map_fds, fds->externs, img, e);
+	if (!err)
+		err = core_prog_apply(obj, prog, fds, img, e);
+	if (err) {
+		reloc_prog_free(img);
 		return err;
+	}
 
 	memset(&attr, 0, sizeof(attr));
 	attr.prog_type = prog->type;
@@ -237,6 +248,13 @@ int load_prog(const struct obj *obj, const struct obj_prog *prog, const struct o
 		attr.line_info = bpf_ptr(img->line_info);
 		attr.line_info_cnt = img->line_info_cnt;
 	}
+	if (img->core_in_kernel) {
+		attr.core_relo_cnt = img->core_relo_cnt;
+		attr.core_relos = bpf_ptr(img->core_relos);
+		attr.core_relo_rec_size = CORE_RELO_SIZE;
+	}
+	if (fds->externs && fds->externs->fd_array_cnt > 1)
+		attr.fd_array = bpf_ptr(fds->externs->fd_array);
 
 	fd = bpf_prog_load(&attr);
 	if (fd == -EPERM && load_memlock_lift())
@@ -247,6 +265,9 @@ int load_prog(const struct obj *obj, const struct obj_prog *prog, const struct o
 		fd = vlog_prog_load(&attr, fd, e);
 		if (e->log)
 			vlog_annotate(obj, img, e);
+		core_log_annotate(img, e);
+		if (e->log && obj->nexterns)
+			externs_log_explain(obj, e->log, e->where, sizeof(e->where));
 	}
 	if (fd < 0)
 		err_sys(e, fd, "load: program %s (section %s, %u instructions%s): BPF_PROG_LOAD failed",
@@ -272,5 +293,7 @@ void load_close(struct obj_fds *fds)
 	free(fds->map_pinned_here);
 	free(fds->map_reused);
 	free(fds->attach_btf_ids);
+	core_state_free(fds->core);
+	externs_loaded_free(fds->externs);
 	load_init(fds);
 }

@@ -411,6 +411,9 @@ int obj_var_set(struct obj *obj, const char *name, const char *value, struct xdp
 	if (obj_var_find(obj, name, &var))
 		return err_set(e, -ENOENT, "--set %s: no global variable %s in the object's data sections",
 			       name, name);
+	if (obj->maps[var.map].kconfig)
+		return err_set(e, -EINVAL, "--set %s: a __kconfig extern takes its value from the kernel's config; give another config with --kconfig FILE",
+			       name);
 	t = btf_type_by_id(btf, btf_skip_modifiers(btf, var.type));
 	if (!t || btf_type_size(btf, var.type, &size) || size != var.size ||
 	    var.offset + var.size > obj->maps[var.map].value_size)

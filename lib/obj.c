@@ -96,6 +96,7 @@ void xdpl_obj_close(struct xdpl_obj *o)
 	obj_free(&o->obj);
 	free((char *)o->load.pin_dir);
 	free((char *)o->load.target_btf);
+	free((char *)o->load.kconfig);
 	free(o->progs);
 	free(o->maps);
 	free(o->name);
@@ -212,6 +213,7 @@ static void load_undo(struct xdpl_obj *o)
 int xdpl_obj_load(struct xdpl_obj *o, const struct xdpl_load_opts *opts, struct xdpl_error *e)
 {
 	const char *pin_dir = OPT(opts, pin_dir, NULL), *target = OPT(opts, target_btf, NULL);
+	const char *kconfig = OPT(opts, kconfig, NULL);
 	struct xdpl_error scratch = { 0 };
 	int err = 0;
 
@@ -222,20 +224,26 @@ int xdpl_obj_load(struct xdpl_obj *o, const struct xdpl_load_opts *opts, struct 
 		return err_set(e, -EBUSY, "load: %s is loaded already", o->name);
 	free((char *)o->load.pin_dir);
 	free((char *)o->load.target_btf);
+	free((char *)o->load.kconfig);
 	o->load = (struct load_opts){
 		.pin_dir = strdup(pin_dir ? pin_dir : PIN_DIR_DEFAULT),
 		.pin_reuse_only = OPT(opts, pin_reuse_only, false),
 		.pin_none = OPT(opts, pin_none, false),
 		.btf_lacks = OPT(opts, btf_lacks, 0),
 		.target_btf = target ? strdup(target) : NULL,
+		.kconfig = kconfig ? strdup(kconfig) : NULL,
 	};
-	if (!o->load.pin_dir || (target && !o->load.target_btf))
+	if (!o->load.pin_dir || (target && !o->load.target_btf) || (kconfig && !o->load.kconfig))
 		return err_set(e, -ENOMEM, "load: out of memory");
 	err = progs_prepare(o, e);
 	if (!err)
 		err = maps_fit(&o->obj, e);
 	if (!err)
 		err = load_btf(&o->obj, &o->load, &o->fds, e);
+	if (!err)
+		err = core_prepare(&o->obj, &o->load, &o->fds, e);
+	if (!err)
+		err = load_externs(&o->obj, &o->load, &o->fds, e);
 	if (!err)
 		err = load_maps(&o->obj, &o->load, &o->fds, e);
 	if (!err)

@@ -18,6 +18,7 @@
 
 #include "bpf_sys.h"
 #include "lib/btf.h"
+#include "lib/externs.h"
 #include "lib/internal.h"
 
 #define R_BPF_NONE 0
@@ -270,6 +271,14 @@ static int reloc_add(struct obj *obj, uint32_t rsec, uint32_t n, const Elf64_Rel
 		if (insn[0] != BPF_OP_CALL || (insn[1] >> 4) != BPF_PSEUDO_CALL)
 			return err_set(e, -ENOEXEC, REL_FMT " (%s) at 0x%llx must hit a bpf-to-bpf call, found opcode 0x%02x",
 				       REL_ARGS, name, (unsigned long long)rel->r_offset, insn[0]);
+		if (sym->st_shndx == SHN_UNDEF) {
+			int err = externs_reloc(obj, true, r, e); /* a kfunc */
+
+			if (err)
+				return err;
+			obj->nrelocs++;
+			return 0;
+		}
 		if (!elf_section_is_code(obj, sym->st_shndx))
 			return err_set(e, -ENOEXEC, REL_FMT " calls %s, which is not in a code section",
 				       REL_ARGS, name);
@@ -287,7 +296,10 @@ static int reloc_add(struct obj *obj, uint32_t rsec, uint32_t n, const Elf64_Rel
 		/* The immediate is an addend: a section symbol plus the variable's offset. */
 		r->offset = sym->st_value + (uint64_t)(int64_t)imm;
 		if (sym->st_shndx == SHN_UNDEF) {
-			r->kind = RELOC_EXTERN;
+			int err = externs_reloc(obj, false, r, e);
+
+			if (err)
+				return err;
 		} else if (sym->st_shndx >= obj->nsecs) {
 			return err_set(e, -ENOEXEC, REL_FMT " names %s, which has no section", REL_ARGS,
 				       name);
@@ -389,6 +401,8 @@ int obj_parse(struct obj *obj, struct xdpl_error *e)
 	if (!err)
 		err = maps_find(obj, e);
 	if (!err)
+		err = externs_find(obj, e);
+	if (!err)
 		err = find_relocs(obj, e);
 	if (!err)
 		err = find_license(obj, e);
@@ -471,6 +485,7 @@ void obj_free(struct obj *obj)
 	free(obj->progs);
 	free(obj->maps);
 	free(obj->relocs);
+	free(obj->externs);
 	memset(obj, 0, sizeof(*obj));
 }
 

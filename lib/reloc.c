@@ -3,7 +3,8 @@
  * reloc.c - builds the instructions the kernel receives for one program: the
  * program's own code, then every function it calls (transitively) appended
  * once, with calls, map references and global variable references patched,
- * and the BTF func_info and line_info records moved to where their code went.
+ * and the BTF func_info, line_info and CO-RE records moved to where their
+ * code went (core_prog.c then applies the CO-RE ones, or has the kernel do it).
  *
  *   section xdp:  [ prog ............ call f ... ]
  *   section .text:[ f ... call g ... ][ g ... ]
@@ -20,6 +21,8 @@
 
 #include "bpf_sys.h"
 #include "lib/btf.h"
+#include "lib/core.h"
+#include "lib/externs.h"
 #include "lib/internal.h"
 
 #define BPF_PSEUDO_FUNC 4 /* ld_imm64 src_reg: imm is a relative function address */
@@ -34,6 +37,7 @@ struct image_build {
 	const struct obj *obj;
 	const char *prog;
 	struct prog_image *img;
+	const struct externs_loaded *externs;
 	struct piece *pieces;
 	uint32_t npieces;
 	uint32_t applied; /* ELF relocations, for -v */
@@ -127,7 +131,7 @@ static int patch_piece(struct image_build *b, uint32_t index, const int *map_fds
 		b->applied++;
 
 		/* object.c checked this; the image write below depends on it. */
-		if (rel->kind != RELOC_CALL && k + 1 >= p.insn_cnt)
+		if (rel->kind != RELOC_CALL && insn->code != BPF_OP_CALL && k + 1 >= p.insn_cnt)
 			return err_set(e, -ENOEXEC, "load: program %s: ld_imm64 at instruction %u runs past the end of its function",
 				       b->prog, at);
 		switch (rel->kind) {
@@ -157,8 +161,9 @@ static int patch_piece(struct image_build *b, uint32_t index, const int *map_fds
 				return err;
 			break;
 		default: /* RELOC_EXTERN */
-			return err_set(e, -ENOTSUP, "load: program %s: instruction %u uses %s: extern symbols (ksyms, kconfig) are not supported",
-				       b->prog, at, rel->sym);
+			err = extern_insn_patch(b->obj, rel, insn, b->externs, b->prog, at, e);
+			if (err)
+				return err;
 		}
 	}
 	return 0;
@@ -270,21 +275,52 @@ static void info_build(struct image_build *b)
 			 b->prog);
 }
 
-static bool has_core_relos(const struct image_build *b)
+/*
+ * The CO-RE records of every piece, their instruction offsets moved from
+ * the section to the image (still in bytes, as BPF_PROG_LOAD takes them).
+ */
+static int core_collect(struct image_build *b, struct xdpl_error *e)
 {
 	const struct btf *btf = b->obj->btf;
+	const struct btf_ext_info *info = btf ? &btf->core_relo : NULL;
+	struct prog_image *img = b->img;
 
-	for (uint32_t i = 0; btf && i < b->npieces; i++)
-		for (uint32_t s = 0; s < btf->core_relo.nsecs; s++)
-			if (!strcmp(btf->core_relo.secs[s].name, elf_section_name(b->obj, b->pieces[i].sec)))
-				return true;
-	return false;
+	for (uint32_t i = 0; info && i < b->npieces; i++) {
+		const struct piece *p = &b->pieces[i];
+		const char *name = elf_section_name(b->obj, p->sec);
+
+		for (uint32_t s = 0; s < info->nsecs; s++) {
+			const struct btf_ext_section *sec = &info->secs[s];
+
+			if (strcmp(sec->name, name))
+				continue;
+			for (uint32_t r = 0; r < sec->count; r++) {
+				struct core_relo rec, *grown;
+
+				memcpy(&rec, sec->records + (size_t)r * info->rec_size, sizeof(rec));
+				if (rec.insn_off % BPF_INSN_SIZE)
+					return err_set(e, -ENOEXEC, "load: program %s: CO-RE record %u of %s: offset %u is not at an instruction",
+						       b->prog, r, name, rec.insn_off);
+				rec.insn_off /= BPF_INSN_SIZE;
+				if (rec.insn_off < p->first_insn || rec.insn_off - p->first_insn >= p->insn_cnt)
+					continue;
+				grown = realloc(img->core_relos, (img->core_relo_cnt + 1) * sizeof(*grown));
+				if (!grown)
+					return err_set(e, -ENOMEM, "load: out of memory linking %s", b->prog);
+				img->core_relos = grown;
+				rec.insn_off = (p->start + (rec.insn_off - p->first_insn)) * BPF_INSN_SIZE;
+				img->core_relos[img->core_relo_cnt++] = rec;
+			}
+		}
+	}
+	return 0;
 }
 
 int reloc_prog_build(const struct obj *obj, const struct obj_prog *prog, const int *map_fds,
-		     struct prog_image *img, struct xdpl_error *e)
+		     const struct externs_loaded *externs, struct prog_image *img,
+		     struct xdpl_error *e)
 {
-	struct image_build b = { obj, prog->name, img, NULL, 0, 0 };
+	struct image_build b = { obj, prog->name, img, externs, NULL, 0, 0 };
 	uint32_t start;
 	int err;
 
@@ -293,13 +329,13 @@ int reloc_prog_build(const struct obj *obj, const struct obj_prog *prog, const i
 	/* Pieces are appended while we walk them. */
 	for (uint32_t i = 0; !err && i < b.npieces; i++)
 		err = patch_piece(&b, i, map_fds, e);
-	if (!err && has_core_relos(&b))
-		err = err_set(e, -ENOTSUP, "load: program %s: CO-RE relocations are not supported yet",
-			      prog->name);
+	if (!err)
+		err = core_collect(&b, e);
 	if (!err) {
 		info_build(&b);
-		xdpl_log("load: program %s: relocations applied: %u, functions linked: %u, instructions: %u",
-			 prog->name, b.applied, b.npieces - 1, img->insn_cnt);
+		xdpl_log("load: program %s: relocations applied: %u, functions linked: %u, instructions: %u%s",
+			 prog->name, b.applied, b.npieces - 1, img->insn_cnt,
+			 img->core_relo_cnt ? ", CO-RE relocations to come" : "");
 	}
 	free(b.pieces);
 	if (err)
@@ -312,5 +348,7 @@ void reloc_prog_free(struct prog_image *img)
 	free(img->insns);
 	free(img->func_info);
 	free(img->line_info);
+	free(img->core_relos);
+	free(img->core_notes);
 	memset(img, 0, sizeof(*img));
 }

@@ -12,7 +12,7 @@ load helpers
 @test "xdpload builds from its own headers only: no linux/, asm/ or bpf/ headers" {
 	# glibc's own headers pull in kernel ones; musl's never do, so musl-gcc
 	# shows exactly what our sources ask for.
-	command -v musl-gcc >/dev/null || skip "musl-gcc (musl-tools) is not installed"
+	require_pkg musl-tools
 	cd "$ROOT"
 	for src in *.c lib/*.c fw/*.c cli/*.c; do
 		run -0 musl-gcc -std=gnu11 -I. -Iinclude -M "$src"
@@ -35,8 +35,10 @@ load helpers
 }
 
 @test "the ABI bpf_sys.h and btf.h restate matches the kernel's uapi headers" {
-	# The headers are read here, by the test, never by the build.
-	[ -f /usr/include/linux/bpf.h ] || skip "no kernel uapi headers (linux-libc-dev)"
+	# The headers are read here, by the test, never by the build: Debian's
+	# libc6-dev brings them (linux-libc-dev).
+	require_pkg libc6-dev
+	assert_file_exists /usr/include/linux/bpf.h
 	cd "$ROOT"
 	run -0 gcc -o "$BATS_TEST_TMPDIR/kernel" tests/abi/kernel.c
 	run -0 gcc -I. -o "$BATS_TEST_TMPDIR/ours" tests/abi/ours.c
@@ -67,8 +69,8 @@ source_copy() {
 }
 
 @test "make CROSS=aarch64-linux-gnu- builds a static aarch64 xdpload-aarch64" {
-	command -v aarch64-linux-gnu-gcc >/dev/null ||
-		skip "no aarch64 cross compiler (Debian packages gcc-aarch64-linux-gnu, libc6-dev-arm64-cross)"
+	require_pkg gcc-aarch64-linux-gnu
+	require_pkg libc6-dev-arm64-cross
 	source_copy
 	run -0 make -s -C "$SRC" CROSS=aarch64-linux-gnu-
 	run -0 file "$SRC/xdpload-aarch64"

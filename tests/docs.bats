@@ -34,7 +34,7 @@ doc_trace() {
 
 @test "docs/life-of-a-load.md shows the system calls xdpload run makes, in order" {
 	require_root
-	command -v strace >/dev/null || skip "strace is not installed"
+	require_pkg strace
 	grep -q musl-gcc "$ROOT/build/xdpload.cc" ||
 		skip "the document traces the musl build; this one was built with: $(cat "$ROOT/build/xdpload.cc")"
 	doc_trace | syscall_sequence >"$BATS_TEST_TMPDIR/doc"
@@ -46,6 +46,17 @@ doc_trace() {
 	run diff -u --label docs/life-of-a-load.md --label "strace xdpload run" \
 		"$BATS_TEST_TMPDIR/doc" "$BATS_TEST_TMPDIR/now"
 	assert_success
+}
+
+@test "docs/life-of-a-load.md: every \`FILE: function()\` it names is defined in that file" {
+	refs=$(tr '\n' ' ' <"$ROOT/docs/life-of-a-load.md" | grep -oE '`[a-z_/]+\.[ch]: +[a-z_0-9]+\(\)`' | sort -u)
+	[ -n "$refs" ]
+	while read -r ref; do
+		file=$(sed -E 's/^`([^:]+):.*/\1/' <<<"$ref")
+		fn=$(sed -E 's/^`[^:]+: +([a-z_0-9]+)\(\)`$/\1/' <<<"$ref")
+		# A definition: the name at the start of a line (static inline in a header too).
+		grep -qE "^([a-z].* )?\**$fn\(" "$ROOT/$file" || fail "docs/life-of-a-load.md names $file: $fn(), which $file does not define"
+	done <<<"$refs"
 }
 
 # ---- the man page ----
@@ -127,11 +138,9 @@ man_verb_text() {
 }
 
 @test "xdpload.8 renders, without warnings from groff" {
-	if command -v groff >/dev/null; then
-		run -0 --separate-stderr groff -man -Tutf8 -ww -z "$MAN"
-		assert_equal "$stderr" ""
-	fi
-	command -v man >/dev/null || skip "man is not installed (Debian package man-db)"
+	require_pkg man-db # and with it groff
+	run -0 --separate-stderr groff -man -Tutf8 -ww -z "$MAN"
+	assert_equal "$stderr" ""
 	run -0 --separate-stderr man -l "$MAN"
 	assert_line --regexp '^XDPLOAD\(8\) +System Administration +XDPLOAD\(8\)$'
 	assert_line --regexp '^ +xdpload attach obj iface$'
@@ -141,9 +150,9 @@ man_verb_text() {
 @test "make install: bin/xdpload and share/man/man8/xdpload.8 under DESTDIR and PREFIX" {
 	dest="$BATS_TEST_TMPDIR/dest"
 	run -0 make -C "$ROOT" -s install DESTDIR="$dest" PREFIX=/opt/xdpl
-	[ -x "$dest/opt/xdpl/bin/xdpload" ]
-	cmp "$ROOT/xdpload.8" "$dest/opt/xdpl/share/man/man8/xdpload.8"
-	[ "$(stat -c %a "$dest/opt/xdpl/share/man/man8/xdpload.8")" = 644 ]
+	assert_file_executable "$dest/opt/xdpl/bin/xdpload"
+	assert_files_equal "$ROOT/xdpload.8" "$dest/opt/xdpl/share/man/man8/xdpload.8"
+	assert_file_permission 644 "$dest/opt/xdpl/share/man/man8/xdpload.8"
 	run -0 "$dest/opt/xdpl/bin/xdpload" --version
 	# PREFIX defaults to /usr/local.
 	run -0 make -C "$ROOT" -s -n install DESTDIR=/nowhere

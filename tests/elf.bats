@@ -50,8 +50,8 @@ inspect_fails() {
 }
 
 @test "an object from clang -target bpfeb is refused by inspect, test and attach alike (exit 2)" {
-	clang -O2 -g -target bpfeb -nostdinc -I"$ROOT" -c "$PROGS/xdp_count.c" -o "$obj" 2>/dev/null ||
-		skip "clang cannot build for bpfeb"
+	bpf_build be -g -target bpfeb <"$PROGS/xdp_count.c" 2>/dev/null || skip "this clang cannot build for bpfeb"
+	obj="$BATS_TEST_TMPDIR/be.o"
 	run -0 file "$obj"
 	assert_output --partial "MSB relocatable, eBPF"
 	msg="xdpload: elf: not little-endian (data encoding 2); build with -target bpfel or bpf on a little-endian host"
@@ -196,9 +196,10 @@ inspect_fails() {
 }
 
 @test "the same errors stop attach before anything reaches the kernel" {
+	# (No such interface either: were the object parsed, that would stop it.)
 	require_root
 	head -c 200 "$PROGS/xdp_count.o" >"$obj"
-	run -2 --separate-stderr xdpload attach "$obj" lo
+	run -2 --separate-stderr xdpload attach "$obj" xdplnone0
 	[[ "$stderr" == "xdpload: elf: section header table at "*"(truncated?)" ]]
 }
 

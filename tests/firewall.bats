@@ -39,12 +39,22 @@ setup() {
 }
 
 fw() { in_b "$XDPLOAD" "$@" --pin-maps "$BPFFS"; }
+in_m() { nsenter --net="/run/netns/$NS_M" "$@"; }
+fw_m() { in_m "$XDPLOAD" "$@" --pin-maps "$BPFFS"; }
+
+# A veth pair of its own in M, NAME and NAMEp, for a test that wants a fresh
+# firewall state; removed with M, or by the test.
+fresh_dev() { ip -n "$NS_M" link add "$1" type veth peer name "${1}p"; }
+xdp_id_m() { ip -n "$NS_M" -d link show dev "$1" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p'; }
 
 # A counter from `stats -j`: fw_stat drop|pass|malformed|events_sent... [DEV]
 fw_stat() { fw stats --dev "${2:-$IF_B}" -j | jq ".$1.packets"; }
 
 # A rule's hits from `rules -j`: fw_hits CIDR [DEV]
 fw_hits() { fw rules --dev "${2:-$IF_B}" -j | jq ".rules[] | select(.cidr == \"$1\") | .packets"; }
+
+# A rule's id from `rules -j`: fw_rule_id CIDR [DEV]
+fw_rule_id() { fw rules --dev "${2:-$IF_B}" -j | jq ".rules[] | select(.cidr == \"$1\") | .rule"; }
 
 # ---- packets, as hex: Ethernet (with 0, 1 or 2 VLAN tags) + a payload ----
 
@@ -163,6 +173,42 @@ $BLOCKED4                                 # rule 2: 0 packets, 0 bytes
 	fw firewall set "$IF_M" --malformed pass
 }
 
+@test "malformed: each frame the firewall cannot read to its source is counted, and passed or dropped as --malformed says" {
+	local eth=020000000002020000000001 s4 d4 s6=20010db8000100000000000000000001 d6=20010db8ffff00000000000000000002
+	s4=$(ip4hex "$OTHER4") d4=$(ip4hex 10.201.0.2)
+	local -A frames=(
+		[a VLAN tag cut short]="${eth}8100""0064"
+		[a second VLAN tag cut short]="${eth}88a8""00c88100""0064"
+		[an IPv4 header cut short]="${eth}0800""4500001c0000"
+		[an IPv4 header cut short behind a tag]="${eth}81000064""0800""4500001c0000"
+		[IPv4 with version 5]="${eth}0800""5500001c0000400040110000${s4}${d4}0000000000000000"
+		[IPv4 with an IHL under 5]="${eth}0800""4400001c0000400040110000${s4}${d4}0000000000000000"
+		[IPv4 options past the end]="${eth}0800""4f00001c0000400040110000${s4}${d4}0000000000000000"
+		[an IPv6 header cut short]="${eth}86dd""60000000000811"
+		[IPv6 with version 4]="${eth}86dd""4000000000081140${s6}${d6}0000000000080000"
+	)
+	local what setting want before pass_before got
+	for setting in pass drop; do
+		fw firewall set "$IF_M" --malformed "$setting" >/dev/null
+		want=XDP_PASS
+		[ "$setting" = pass ] || want=XDP_DROP
+		for what in "${!frames[@]}"; do
+			before=$(fw_stat malformed "$IF_M")
+			pass_before=$(fw_stat pass "$IF_M")
+			got=$(verdict "${frames[$what]}" "$IF_M")
+			[ "$got" = "$want" ] || fail "$what, --malformed $setting: $got, not $want"
+			[ $(($(fw_stat malformed "$IF_M") - before)) -eq 1 ] || fail "$what: not counted as malformed"
+			[ "$(fw_stat pass "$IF_M")" -eq "$pass_before" ] || fail "$what: counted as passed"
+		done
+	done
+	fw firewall set "$IF_M" --malformed pass >/dev/null
+	# Shorter than an Ethernet header is no frame XDP is ever given: the
+	# kernel refuses to test-run one (and veth never delivers one).
+	run -3 --separate-stderr in_b "$XDPLOAD" test --builtin --pin-maps "$BPFFS" --dev "$IF_M" \
+		--packet <(printf '\x02\x00\x00\x00\x00\x02\x02\x00\x00\x00\x00\x01\x08')
+	assert_equal "$stderr" "xdpload: test: BPF_PROG_TEST_RUN of xdp_firewall failed: EINVAL (Invalid argument)"
+}
+
 @test "verdicts: prefix rules (LPM) and exact IPv6 rules match; neighbours of them do not" {
 	[ "$(verdict "$(packet none ipv4 198.51.100.77 0)")" = XDP_DROP ]
 	[ "$(verdict "$(packet none ipv4 198.51.101.1 0)")" = XDP_PASS ]
@@ -181,14 +227,20 @@ $BLOCKED4                                 # rule 2: 0 packets, 0 bytes
 	assert_output --partial "3 packets transmitted, 3 received"
 }
 
+# Whether the events reader PID has mapped the ring yet: it reads from the
+# newest event on, like tail -f, so drops before that are not for it.
+ring_mapped() { grep -q 'anon_inode:bpf-map' "/proc/$1/maps"; }
+
 @test "events: each drop arrives with source, rule and length; stats count them" {
 	local out="$BATS_TEST_TMPDIR/events"
 	sent0=$(fw_stat events_sent)
-	fw events --dev "$IF_B" --count 3 -j >"$out" 2>/dev/null 3>&- &
+	# nsenter execs xdpload: $! is the reader; --duration bounds it.
+	nsenter --net="/run/netns/$NS_B" "$XDPLOAD" events --dev "$IF_B" --pin-maps "$BPFFS" \
+		--count 3 --duration 10 -j >"$out" 2>/dev/null 3>&- &
 	pid=$!
-	sleep 0.3
+	wait_until 5 ring_mapped "$pid"
 	ip netns exec "$NS_A" ping -q -c 3 -i 0.1 -W 1 "$IP_B" >/dev/null || true
-	wait "$pid"
+	wait_exit "$pid" 15
 	rule=$(fw rules --dev "$IF_B" -j | jq ".rules[] | select(.cidr == \"$BLOCKED4\") | .rule")
 	run jq -c '[.src, .rule, .len, .action]' "$out"
 	assert_output "$(printf '["%s",%s,98,"drop"]\n' $BLOCKED4 $rule $BLOCKED4 $rule $BLOCKED4 $rule)"
@@ -207,7 +259,8 @@ $BLOCKED4                                 # rule 2: 0 packets, 0 bytes
 	fw firewall set "$IF_B" --events-rate 100
 	echo "sent $sent, held back $limited in ${seconds}s" >&3
 	# 5 per second and CPU: one-second windows, started at most once more per CPU.
-	[ "$sent" -ge 5 ] && [ "$sent" -le $((5 * $(nproc) * (seconds + 1))) ]
+	[ "$sent" -ge 5 ]
+	[ "$sent" -le $((5 * $(nproc) * (seconds + 1))) ]
 	[ $((sent + limited)) -eq 200 ]
 }
 
@@ -216,11 +269,12 @@ $BLOCKED4                                 # rule 2: 0 packets, 0 bytes
 	ip netns exec "$NS_A" ping -q -i 0.002 -c 1500 -W 1 "$IP_B" >"$BATS_TEST_TMPDIR/ping" 2>&1 &
 	pid=$!
 	upgrades=0
+	# ping ends by itself (-c, -W), and so does the loop.
 	while kill -0 "$pid" 2>/dev/null; do
 		fw firewall upgrade "$IF_B" >/dev/null
 		upgrades=$((upgrades + 1))
 	done
-	wait "$pid" || true
+	wait_exit "$pid" 10 || true
 	echo "upgrades: $upgrades" >&3
 	[ "$upgrades" -ge 5 ]
 	run cat "$BATS_TEST_TMPDIR/ping"
@@ -292,18 +346,21 @@ dry run: nothing changed$"
 }
 
 @test "rules load: a UTF-8 byte-order mark is skipped; orphan hit counters are swept up" {
-	local f="$BATS_TEST_TMPDIR/bom.txt"
+	local f="$BATS_TEST_TMPDIR/bom.txt" n hits
+	n=$(fw rules --dev "$IF_B" -j | jq '.rules | length')
+	hits=$(fw_hits "$BLOCKED4")
+	[ "$hits" -gt 0 ]
 	fw rules --dev "$IF_B" >"$f.plain"
 	printf '\xef\xbb\xbf' | cat - "$f.plain" >"$f"
 	run -0 fw rules load "$f" --dev "$IF_B"
-	assert_output --regexp "[0-9]+ kept, 0 added, 0 removed"
+	assert_output --regexp "^rules $f on $IF_B: $n rules: $n kept, 0 added, 0 removed "
 	# A counter for rule 12345, which does not exist: what a packet racing an unblock leaves.
 	bpftool map update pinned "$FWDIR/fw_hits" key 0x39 0x30 0 0 value 1 0 0 0 0 0 0 0 64 0 0 0 0 0 0 0
 	run -0 bpftool map lookup pinned "$FWDIR/fw_hits" key 0x39 0x30 0 0
 	run -0 fw rules load "$f" --dev "$IF_B"
 	run bpftool map lookup pinned "$FWDIR/fw_hits" key 0x39 0x30 0 0
 	assert_failure
-	[ "$(fw_hits "$BLOCKED4")" -gt 0 ] # the live rules' counters stay
+	assert_equal "$(fw_hits "$BLOCKED4")" "$hits" # the live rules' counters stay
 }
 
 @test "rules load: a bad line names the file and line, and nothing changes" {
@@ -327,6 +384,66 @@ dry run: nothing changed$"
 	run -5 fw rules load "$BATS_TEST_TMPDIR/missing" --dev "$IF_B"
 	assert_output "xdpload: rules: cannot read $BATS_TEST_TMPDIR/missing: ENOENT (No such file or directory)"
 	[ "$(fw rules --dev "$IF_B")" = "$before" ]
+}
+
+@test "rules load -: the rules come from stdin, and its errors name stdin" {
+	n=$(fw rules --dev "$IF_B" -j | jq '.rules | length')
+	run -0 sh -c '"$1" rules --dev "$2" --pin-maps "$3" | "$1" rules load - --dev "$2" --pin-maps "$3"' \
+		- "$XDPLOAD" "$IF_B" "$BPFFS"
+	assert_output --regexp "^rules - on $IF_B: $n rules: $n kept, 0 added, 0 removed \([0-9.]+ s\)$"
+	before=$(fw rules --dev "$IF_B")
+	run -1 --separate-stderr sh -c 'printf "192.0.2.0/24\n10.1.2.3/8\n" | "$1" rules load - --dev "$2" --pin-maps "$3"' \
+		- "$XDPLOAD" "$IF_B" "$BPFFS"
+	assert_equal "$stderr" "xdpload: rules: stdin line 2: 10.1.2.3/8: host bits are set after the first 8 bits (the network is 10.0.0.0/8)"
+	assert_equal "$(fw rules --dev "$IF_B")" "$before"
+	run -0 sh -c '{ "$1" rules --dev "$2" --pin-maps "$3"; echo 192.0.2.0/24; } | "$1" rules load - --dev "$2" --pin-maps "$3"' \
+		- "$XDPLOAD" "$IF_B" "$BPFFS"
+	assert_output --regexp "^rules - on $IF_B: $((n + 1)) rules: $n kept, 1 added, 0 removed "
+	assert_equal "$(verdict "$(packet none ipv4 192.0.2.9 0)")" XDP_DROP
+	run -0 fw unblock 192.0.2.0/24 --dev "$IF_B"
+}
+
+@test "locks: rules and stats share a lock; block waits for every reader, and readers for a change" {
+	# The lock xdpload takes is flock(2) on the state directory: held here
+	# the same way, on a descriptor of this shell's own.
+	local n
+	n=$(fw rules --dev "$IF_B" -j | jq '.rules | length')
+	exec {lock}<"$FWDIR"
+	flock -s "$lock"
+	run -0 timeout 5 nsenter --net="/run/netns/$NS_B" "$XDPLOAD" rules --dev "$IF_B" --pin-maps "$BPFFS" {lock}<&-
+	assert_line --index 0 "# $n rules on $IF_B, policy deny"
+	run -0 timeout 5 nsenter --net="/run/netns/$NS_B" "$XDPLOAD" stats --dev "$IF_B" --pin-maps "$BPFFS" {lock}<&-
+	# A rule change waits until the shared lock is let go.
+	nsenter --net="/run/netns/$NS_B" "$XDPLOAD" block 192.0.2.77 --dev "$IF_B" --pin-maps "$BPFFS" \
+		>"$BATS_TEST_TMPDIR/block" 2>&1 {lock}<&- 3>&- &
+	changer=$!
+	sleep 0.5
+	kill -0 "$changer" # still waiting
+	run -0 timeout 5 nsenter --net="/run/netns/$NS_B" "$XDPLOAD" rules --dev "$IF_B" --pin-maps "$BPFFS" -j {lock}<&-
+	assert_equal "$(jq '.rules | length' <<<"$output")" "$n"
+	flock -u "$lock"
+	wait_exit "$changer" 5
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/block")" "blocked 192.0.2.77 on $IF_B (rule $(fw_rule_id 192.0.2.77))"
+	# Readers wait while a change holds the exclusive lock.
+	flock -x "$lock"
+	for verb in rules stats; do
+		nsenter --net="/run/netns/$NS_B" "$XDPLOAD" $verb --dev "$IF_B" --pin-maps "$BPFFS" \
+			>"$BATS_TEST_TMPDIR/$verb" 2>&1 {lock}<&- 3>&- &
+		eval "${verb}_pid=\$!"
+	done
+	sleep 0.5
+	kill -0 "$rules_pid"
+	kill -0 "$stats_pid"
+	assert_file_empty "$BATS_TEST_TMPDIR/rules"
+	flock -u "$lock"
+	exec {lock}<&-
+	wait_exit "$rules_pid" 5
+	wait_exit "$stats_pid" 5
+	run -0 cat "$BATS_TEST_TMPDIR/rules"
+	assert_line --index 0 "# $((n + 1)) rules on $IF_B, policy deny"
+	run -0 cat "$BATS_TEST_TMPDIR/stats"
+	assert_line --index 0 "firewall on $IF_B: policy deny, $((n + 1)) rules, malformed packets passed, events 100/s per CPU"
+	run -0 fw unblock 192.0.2.77 --dev "$IF_B"
 }
 
 @test "rules load: 100k mixed IPv4/IPv6 rules load, and loading them again changes nothing" {
@@ -355,6 +472,20 @@ dry run: nothing changed$"
 	assert_output "xdpload: firewall: $BPFFS/$IF_A/fw_v4 is full at 192.0.2.5: it holds at most 4 rules of this kind: E2BIG (Argument list too long)"
 	run -0 in_a "$XDPLOAD" rules --dev "$IF_A" --pin-maps "$BPFFS" -j
 	[ "$(echo "$output" | jq '.rules | length')" -eq 3 ]
+	# rules load, refused the same way halfway through its additions, undoes them.
+	before=$(in_a "$XDPLOAD" rules --dev "$IF_A" --pin-maps "$BPFFS")
+	local f="$BATS_TEST_TMPDIR/full.txt"
+	printf '%s\n' 192.0.2.1 10.0.0.0/8 192.0.2.4 192.0.2.5 2001:db8::/32 >"$f"
+	run -3 --separate-stderr in_a "$XDPLOAD" rules load "$f" --dev "$IF_A" --pin-maps "$BPFFS"
+	assert_equal "$stderr" "xdpload: firewall: $BPFFS/$IF_A/fw_v4 is full at 192.0.2.5: it holds at most 4 rules of this kind: E2BIG (Argument list too long)
+xdpload: rules: nothing changed on $IF_A"
+	assert_equal "$(in_a "$XDPLOAD" rules --dev "$IF_A" --pin-maps "$BPFFS")" "$before"
+	# 10.0.0.0/8 and 192.0.2.4 went in before 192.0.2.5 failed; they are out again.
+	small() { in_a "$XDPLOAD" test "$PROGS/fw_small.o" --dev "$IF_A" --pin-maps "$BPFFS" --packet "$1" -j | jq -r .result; }
+	assert_equal "$(small "$(packet none ipv4 10.1.2.3 0)")" XDP_PASS
+	assert_equal "$(small "$(packet none ipv4 192.0.2.4 0)")" XDP_PASS
+	assert_equal "$(small "$(packet none ipv4 192.0.2.2 0)")" XDP_DROP
+	assert_dir_exists "$BPFFS/$IF_A"
 	run -0 in_a "$XDPLOAD" firewall detach "$IF_A" --purge --pin-maps "$BPFFS"
 	assert_line "removed $BPFFS/$IF_A (9 pinned maps: rules, counters, settings)"
 	assert_not_exists "$BPFFS/$IF_A"
@@ -398,6 +529,65 @@ xdpload: hint: to change it on purpose: \`xdpload firewall set $IF_B --policy al
 	fw rules load "$f" --dev "$IF_B" >/dev/null
 }
 
+@test "firewall attach on a fresh state: --policy allow-only, --malformed drop, --events-rate N are its settings; allow admits" {
+	local dev="xdplfwn$(($$ % 10000))"
+	local dir="$BPFFS/$dev"
+	fresh_dev "$dev"
+	assert_not_exists "$dir"
+	run -0 fw_m firewall attach "$dev" --policy allow-only --malformed drop --events-rate 7
+	id=$(xdp_id_m "$dev")
+	assert_output "attached xdp_firewall (id $id) to $dev (native mode)
+firewall on $dev: policy allow-only, malformed packets dropped, events 7/s per CPU; rules and counters in $dir"
+	run -0 fw_m stats --dev "$dev" -j
+	assert_equal "$(jq -c '[.policy, .malformed_verdict, .events_per_sec, .rules]' <<<"$output")" '["allow-only","drop",7,0]'
+	# No rules, allow-only: every IP source drops; ARP passes; a malformed frame drops.
+	assert_equal "$(verdict "$(packet none ipv4 "$OTHER4" 0)" "$dev")" XDP_DROP
+	assert_equal "$(verdict "$(packet none ipv6 0 20010db8000100000000000000000005)" "$dev")" XDP_DROP
+	assert_equal "$(verdict "$(packet none arp "$OTHER4" 0)" "$dev")" XDP_PASS
+	assert_equal "$(verdict "$(packet none truncated 0 0)" "$dev")" XDP_DROP
+	run -0 fw_m allow "$OTHER4" 2001:db8:1::/48 --dev "$dev"
+	assert_output "allowed $OTHER4 on $dev (rule 1)
+allowed 2001:db8:1::/48 on $dev (rule 2)"
+	assert_equal "$(verdict "$(packet none ipv4 "$OTHER4" 0)" "$dev")" XDP_PASS
+	assert_equal "$(verdict "$(packet none ipv6 0 20010db8000100000000000000000005)" "$dev")" XDP_PASS
+	assert_equal "$(verdict "$(packet none ipv4 "$BLOCKED4" 0)" "$dev")" XDP_DROP
+	run -1 fw_m block 192.0.2.1 --dev "$dev"
+	assert_output "xdpload: block: the firewall on $dev is allow-only: its rules are the sources it lets in; use \`xdpload allow\`"
+	# 7 events per second and CPU: 100 drops in one test run (one CPU, well
+	# within a second, a second after the last drop) send 7 and hold back 93.
+	sleep 1.1
+	sent0=$(fw_stat events_sent "$dev") limited0=$(fw_stat events_rate_limited "$dev")
+	run -0 in_b "$XDPLOAD" test --builtin --pin-maps "$BPFFS" --dev "$dev" --repeat 100 \
+		--packet "$(packet none ipv4 "$BLOCKED4" 0)" -j
+	assert_equal "$(jq -r .result <<<"$output")" XDP_DROP
+	assert_equal $(($(fw_stat events_sent "$dev") - sent0)) 7
+	assert_equal $(($(fw_stat events_rate_limited "$dev") - limited0)) 93
+	run -0 fw_m firewall detach "$dev" --purge
+	prog_gone "$id"
+	ip -n "$NS_M" link del "$dev"
+}
+
+@test "attach --builtin: the built-in firewall, its state where the firewall verbs look" {
+	local dev="xdplfwk$(($$ % 10000))"
+	fresh_dev "$dev"
+	run -0 in_m "$XDPLOAD" attach --builtin "$dev" --pin-maps "$BPFFS"
+	id=$(xdp_id_m "$dev")
+	assert_output "attached xdp_firewall (id $id) to $dev (native mode)"
+	run -0 bpftool prog show id "$id"
+	assert_output --partial "name xdp_firewall"
+	assert_file_exists "$BPFFS/$dev/fw_meta"
+	run -0 fw_m stats --dev "$dev"
+	assert_line --index 0 "firewall on $dev: policy deny, 0 rules, malformed packets passed, events 100/s per CPU"
+	run -0 fw_m block "$BLOCKED4" --dev "$dev"
+	assert_output "blocked $BLOCKED4 on $dev (rule 1)"
+	assert_equal "$(verdict "$(packet none ipv4 "$BLOCKED4" 0)" "$dev")" XDP_DROP
+	run -0 fw_m firewall detach "$dev" --purge
+	assert_output "detached the firewall (id $id) from $dev (native mode)
+removed $BPFFS/$dev (9 pinned maps: rules, counters, settings)"
+	prog_gone "$id"
+	ip -n "$NS_M" link del "$dev"
+}
+
 @test "detach keeps rules and counters; attach picks them up; --purge leaves nothing" {
 	drop0=$(fw_stat drop)
 	run -0 fw firewall detach "$IF_B"
@@ -412,20 +602,23 @@ rules and counters stay in $FWDIR for the next \`xdpload firewall attach $IF_B\`
 }
 
 @test "test --builtin: a test run uses the interface's rules, but never pins anything of its own" {
+	pins=$(find "$BPFFS" | sort)
 	[ "$(verdict "$(packet none ipv4 198.51.100.7 0)")" = XDP_DROP ]
-	run -0 ls "$BPFFS"
-	refute_output --partial fw_
+	assert_equal "$(find "$BPFFS" | sort)" "$pins"
 	# Without --pin-maps: the built-in firewall's maps are private to the run.
-	before=$(ls -R /sys/fs/bpf 2>&1)
-	run -0 in_b "$XDPLOAD" test --builtin
+	# Its default pin directory is /sys/fs/bpf/xdpload: here a fresh bpffs of
+	# this test's own, in a mount namespace of its own, still empty after.
+	run -0 in_b unshare --mount --propagation private sh -c '
+		mount -t bpf bpf /sys/fs/bpf || exit 9
+		before=$(find /sys/fs/bpf | sort)
+		"$0" test --builtin || exit 8
+		[ "$(find /sys/fs/bpf | sort)" = "$before" ] || { echo "pinned:"; find /sys/fs/bpf; exit 7; }' "$XDPLOAD"
 	assert_line "result    XDP_PASS (2)"
-	assert_equal "$(ls -R /sys/fs/bpf 2>&1)" "$before"
 	run -5 in_b "$XDPLOAD" test --builtin --pin-maps "$BPFFS" --dev xdplnone0
 	assert_output "xdpload: test: no firewall state for xdplnone0 in $BPFFS/xdplnone0; attach one with \`xdpload firewall attach xdplnone0\`"
 }
 
 @test "firewall verbs: usage errors, a state that is missing, a program that is not ours" {
-	in_m() { nsenter --net="/run/netns/$NS_M" "$@"; }
 	local dev="${IF_M}p"
 	run -1 fw firewall frobnicate "$IF_B"
 	assert_output "xdpload: firewall: unknown command frobnicate; expected attach, upgrade, detach or set"
@@ -453,7 +646,7 @@ xdpload: hint: no firewall was attached to $dev with this --pin-maps; attach one
 	assert_output "$dev runs XDP program $id, not the firewall of $BPFFS/$dev: left alone (\`xdpload detach $dev\` removes it)
 removed $BPFFS/$dev (9 pinned maps: rules, counters, settings)"
 	run ip -n "$NS_M" -d link show dev "$dev"
-	assert_output --partial "prog/xdp id $id"
+	assert_output --partial "prog/xdp id $id name xdp_drop "
 	in_m "$XDPLOAD" detach "$dev" >/dev/null
 }
 
@@ -482,22 +675,24 @@ xdpload: hint: $dir was made by another version of xdpload's firewall. Export it
 }
 
 @test "run --builtin holds the firewall with a bpf_link; firewall upgrade swaps it with BPF_LINK_UPDATE" {
-	in_m() { nsenter --net="/run/netns/$NS_M" "$@"; }
 	in_m "$XDPLOAD" firewall detach "$IF_M" --pin-maps "$BPFFS" >/dev/null
 	nsenter --net="/run/netns/$NS_M" "$XDPLOAD" run --builtin "$IF_M" --pin-maps "$BPFFS" \
 		>"$BATS_TEST_TMPDIR/run" 2>&1 3>&- &
 	pid=$!
-	for _ in $(seq 50); do grep -q attached "$BATS_TEST_TMPDIR/run" && break; sleep 0.1; done
+	wait_until 5 grep -q attached "$BATS_TEST_TMPDIR/run"
 	run -0 in_m "$XDPLOAD" firewall upgrade "$IF_M" --pin-maps "$BPFFS"
 	assert_output --regexp "^upgraded the firewall on $IF_M: program [0-9]+ -> [0-9]+ \(native mode, via link\); rules and counters kept in $BPFFS/$IF_M$"
 	new=$(echo "$output" | sed 's/.*-> \([0-9]*\).*/\1/')
 	run -0 in_m "$XDPLOAD" status "$IF_M"
 	assert_output --regexp "$new +xdp_firewall .* link"
-	run -4 in_m "$XDPLOAD" firewall detach "$IF_M" --pin-maps "$BPFFS"
-	assert_line --regexp "^xdpload: firewall detach: program $new from $IF_M \(native mode\): RTM_SETLINK refused: [A-Z]+ .*"
-	assert_line "xdpload: hint: a bpf_link holds it (\`xdpload run\`); stop that process to detach"
+	run -4 --separate-stderr in_m "$XDPLOAD" firewall detach "$IF_M" --pin-maps "$BPFFS"
+	assert_equal "$stderr" "$(printf '%s\n' \
+		"xdpload: firewall detach: program $new from $IF_M (native mode): RTM_SETLINK refused: EBUSY (Device or resource busy)" \
+		"xdpload: kernel says: Can't replace active BPF XDP link" \
+		"xdpload: hint: a bpf_link holds it (\`xdpload run\`); stop that process to detach")"
 	kill -INT "$pid"
-	wait "$pid"
+	wait_exit "$pid" 10
+	prog_gone "$new"
 	run -0 in_m "$XDPLOAD" status "$IF_M"
 	refute_output --partial xdp_firewall
 	# The rules stayed with the state, not with the program.
@@ -507,10 +702,10 @@ xdpload: hint: $dir was made by another version of xdpload's firewall. Export it
 @test "firewall detach --purge: no program, no pins, no directory" {
 	id=$(xdp_id_b)
 	[ -n "$id" ]
+	assert_file_exists "$FWDIR/fw_meta"
 	run -0 fw firewall detach "$IF_B" --purge
 	assert_line "removed $FWDIR (9 pinned maps: rules, counters, settings)"
 	[ -z "$(xdp_id_b)" ]
 	assert_not_exists "$FWDIR"
-	for _ in $(seq 20); do bpftool prog show id "$id" >/dev/null 2>&1 || break; sleep 0.1; done
-	run ! bpftool prog show id "$id"
+	prog_gone "$id"
 }

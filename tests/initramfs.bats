@@ -12,7 +12,7 @@ BUILD="$ROOT/build/initramfs"
 
 # The tree and archive, with the given kernel's veth driver (or none).
 initramfs_build() {
-	command -v busybox >/dev/null || skip "busybox is not installed (Debian package busybox-static)"
+	require_pkg busybox-static
 	run -0 "$ROOT/tests/initramfs/mkroot.sh" "$BUILD" "${1:-}"
 }
 
@@ -37,7 +37,7 @@ init_on_host() {
 }
 
 @test "initramfs: Debian 12's 6.1 kernel boots it under qemu and the checks pass" {
-	command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed (Debian package qemu-system-x86)"
+	require_pkg qemu-system-x86
 	read -r vmlinuz veth < <("$ROOT/tests/initramfs/kernel.sh") ||
 		skip "no 6.1 kernel: install linux-image-amd64, or run tests/initramfs/kernel.sh --fetch"
 	[ -n "$veth" ] || skip "no veth.ko next to $vmlinuz"

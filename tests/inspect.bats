@@ -51,24 +51,24 @@ load helpers
 }
 
 @test "no XDP program in the object (exit 2)" {
-	run -2 --separate-stderr xdpload attach "$PROGS/tc_only.o" lo
+	run -2 --separate-stderr xdpload attach "$PROGS/tc_only.o" xdplnone0
 	assert_equal "$stderr" "xdpload: $PROGS/tc_only.o: no XDP program (no function in a section whose name starts with \"xdp\"); found tc_ingress (classifier)"
 }
 
 @test "several XDP programs and no --prog asks for one (exit 1)" {
-	run -1 --separate-stderr xdpload run "$PROGS/xdp_multi.o" lo
+	run -1 --separate-stderr xdpload run "$PROGS/xdp_multi.o" xdplnone0
 	assert_equal "$stderr" "xdpload: $PROGS/xdp_multi.o holds 2 XDP programs: xdp_drop_all xdp_pass_all; choose one with --prog NAME"
 }
 
 @test "an unknown --prog lists what the object has (exit 1)" {
-	run -1 --separate-stderr xdpload attach --prog nope "$PROGS/xdp_multi.o" lo
+	run -1 --separate-stderr xdpload attach --prog nope "$PROGS/xdp_multi.o" xdplnone0
 	assert_equal "$stderr" "xdpload: $PROGS/xdp_multi.o has no program or section named nope; it has: xdp_drop_all (xdp) xdp_pass_all (xdp_pass) xdp_in_devmap (xdp/devmap) tc_pass (tc)"
 }
 
 @test "--prog naming a non-XDP or devmap program says why it cannot attach (exit 2)" {
-	run -2 --separate-stderr xdpload attach --prog tc_pass "$PROGS/xdp_multi.o" lo
+	run -2 --separate-stderr xdpload attach --prog tc_pass "$PROGS/xdp_multi.o" xdplnone0
 	assert_equal "$stderr" "xdpload: $PROGS/xdp_multi.o: program tc_pass (section tc) is a tc program, not XDP; this verb takes XDP programs (xdpload load takes any)"
-	run -2 --separate-stderr xdpload attach --prog xdp/devmap "$PROGS/xdp_multi.o" lo
+	run -2 --separate-stderr xdpload attach --prog xdp/devmap "$PROGS/xdp_multi.o" xdplnone0
 	assert_equal "$stderr" "xdpload: $PROGS/xdp_multi.o: program xdp_in_devmap (section xdp/devmap) runs on devmap entries and cannot attach to an interface"
 }
 
@@ -80,9 +80,9 @@ load helpers
 	[[ "$stderr" == "xdpload: unknown verb frobnicate"* ]]
 	run -1 --separate-stderr xdpload attach "$ROOT/xdp_kern.o"
 	[[ "$stderr" == "xdpload: attach needs more arguments"*"attach OBJ IFACE"* ]]
-	run -1 --separate-stderr xdpload attach --mode turbo "$ROOT/xdp_kern.o" lo
+	run -1 --separate-stderr xdpload attach --mode turbo "$ROOT/xdp_kern.o" xdplnone0
 	[[ "$stderr" == "xdpload: --mode turbo: expected skb, native or hw"* ]]
-	run -1 --separate-stderr xdpload detach lo --duration 3
+	run -1 --separate-stderr xdpload detach xdplnone0 --duration 3
 	[[ "$stderr" == "xdpload: option --duration does not apply to this verb"* ]]
 	run -1 --separate-stderr xdpload run --duration soon "$ROOT/xdp_kern.o"
 	[[ "$stderr" == "xdpload: --duration soon: expected whole seconds"* ]]
@@ -90,6 +90,27 @@ load helpers
 	[[ "$stderr" == "xdpload: unexpected argument b.o"* ]]
 	run -1 --separate-stderr xdpload attach --prog
 	[[ "$stderr" == "xdpload: option --prog needs a value"* ]]
+}
+
+@test "an unknown option exits 1 and shows the verb's usage, before anything else is done" {
+	run -1 --separate-stderr xdpload inspect --frobnicate "$ROOT/xdp_kern.o"
+	assert_equal "$output" ""
+	assert_equal "${stderr%%$'\n'*}" "xdpload: unknown option --frobnicate"
+	assert_equal "$(sed -n 2p <<<"$stderr")" "usage: xdpload VERB [ARGS] [OPTIONS]"
+	assert_regex "$stderr" $'\n  inspect OBJ '
+	# Whatever the verb, and wherever the option: even a verb that would
+	# otherwise fail first (no such file) stops at the option.
+	while IFS='|' read -r args first; do
+		run -1 --separate-stderr xdpload $args
+		assert_equal "$output" ""
+		assert_equal "${stderr%%$'\n'*}" "$first"
+	done <<-EOF
+	attach $ROOT/xdp_kern.o xdplnone0 --nope|xdpload: unknown option --nope
+	test --nope /nonexistent.o|xdpload: unknown option --nope
+	rules --nope --dev xdplnone0|xdpload: unknown option --nope
+	status -x|xdpload: unknown option -x
+	--nope|xdpload: unknown verb --nope
+	EOF
 }
 
 @test "--help lists every verb and option; --version prints the version" {

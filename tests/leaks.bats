@@ -6,7 +6,7 @@ load helpers
 
 setup_file() {
 	require_root
-	command -v valgrind >/dev/null || skip "valgrind is not installed"
+	require_pkg valgrind
 	netns_create lk
 	bpffs_create
 }
@@ -18,8 +18,12 @@ teardown_file() {
 
 setup() {
 	require_root
-	command -v valgrind >/dev/null || skip "valgrind is not installed"
+	require_pkg valgrind
 	[ -x "$ROOT/xdpload-dbg" ] || skip "make xdpload-dbg first"
+}
+
+teardown() {
+	! mountpoint -q "$BATS_TEST_TMPDIR/ro" 2>/dev/null || umount "$BATS_TEST_TMPDIR/ro"
 }
 
 # Run xdpload under valgrind in B's namespace; fail on a leak or on any fd
@@ -29,12 +33,9 @@ setup() {
 clean_exit() {
 	local want="$1" log="$BATS_TEST_TMPDIR/vg.log"
 	shift
-	run nsenter --net="/run/netns/$NS_B" ${WRAP:-} valgrind -q --track-fds=yes --leak-check=full \
-		--suppressions="$ROOT/tests/valgrind.supp" \
-		--errors-for-leak-kinds=definite --error-exitcode=99 --log-file="$log" \
-		"$ROOT/xdpload-dbg" "$@"
-	if [ "$status" -ne "$want" ] ||
-		grep -A1 "Open file descriptor" "$log" | grep -v -e "Open file descriptor" -e "inherited from parent" -e "^--$" | grep -q .; then
+	valgrind_args "$log"
+	run nsenter --net="/run/netns/$NS_B" ${WRAP:-} "${VALGRIND[@]}" "$ROOT/xdpload-dbg" "$@"
+	if [ "$status" -ne "$want" ] || [ -n "$(valgrind_fds_left "$log")" ]; then
 		echo "xdpload $* exited $status (wanted $want):"
 		echo "$output" | head -20
 		head -60 "$log"
@@ -90,8 +91,7 @@ clean_exit() {
 }
 
 @test "no fd or memory left behind: a map too large, a log over 16 MiB, EROFS, EPERM, a link in the way" {
-	src="$BATS_TEST_TMPDIR/faults.c"
-	cat >"$src" <<-'EOF2'
+	bpf_build faults -g <<-'EOF2'
 	#include "xdp_kern.h"
 	struct {
 		__uint(type, BPF_MAP_TYPE_HASH);
@@ -115,19 +115,36 @@ clean_exit() {
 	}
 	char _license[] SEC("license") = "GPL";
 	EOF2
-	clang -O2 -g -target bpf -nostdinc -I"$ROOT" -c "$src" -o "${src%.c}.o"
-	clean_exit 3 test --prog xdp_huge "${src%.c}.o"
-	clean_exit 3 test --prog xdp_hugelog "${src%.c}.o"
+	clean_exit 3 test --prog xdp_huge "$BATS_TEST_TMPDIR/faults.o"
+	clean_exit 3 test --prog xdp_hugelog "$BATS_TEST_TMPDIR/faults.o"
 	ro="$BATS_TEST_TMPDIR/ro"
 	mkdir "$ro"
 	mount -t bpf -o ro bpf "$ro"
 	clean_exit 5 test --pin-maps "$ro/pins" "$PROGS/btf_maps.o"
 	umount "$ro"
 	WRAP="setpriv --bounding-set=-bpf,-sys_admin" clean_exit 5 test "$PROGS/xdp_drop.o"
-	nsenter --net="/run/netns/$NS_B" "$ROOT/xdpload" run --duration 5 "$PROGS/xdp_drop.o" "$IF_B" >/dev/null 3>&- &
-	for _ in $(seq 50); do [ -n "$(xdp_id_b 2>/dev/null)" ] && break; sleep 0.1; done
+	nsenter --net="/run/netns/$NS_B" "$ROOT/xdpload" run --duration 30 "$PROGS/xdp_drop.o" "$IF_B" >/dev/null 3>&- &
+	holder=$!
+	wait_until 5 xdp_attached_b
 	clean_exit 4 attach --force "$PROGS/xdp_count.o" "$IF_B"
 	clean_exit 4 run --duration 1 "$PROGS/xdp_count.o" "$IF_B"
-	kill -INT $!
-	wait $!
+	kill -INT "$holder"
+	wait_exit "$holder" 10
+}
+
+@test "no fd or memory left behind: externs resolved, and each way they fail" {
+	ext="$ROOT/tests/progs/externs"
+	[ -f "$ext/kfunc.o" ] || skip "make extern-progs first (needs libbpf-dev)"
+	clean_exit 0 test "$ext/kconfig.o"
+	clean_exit 0 test "$ext/ksym.o"
+	clean_exit 0 test "$ext/kfunc.o"
+	clean_exit 2 test "$ext/kconfig_missing.o"
+	clean_exit 2 test "$ext/ksym_missing.o"
+	clean_exit 2 test "$ext/ksym_typed_mismatch.o"
+	clean_exit 2 test "$ext/kfunc_missing.o"
+	clean_exit 3 test "$ext/kfunc_weak_reached.o"
+	printf 'CONFIG_HZ=100\nCONFIG_HZ=250\n' >"$BATS_TEST_TMPDIR/config"
+	clean_exit 2 test --kconfig "$BATS_TEST_TMPDIR/config" "$ext/kconfig.o"
+	printf 'CONFIG_HZ=250\n' | gzip -c | head -c 20 >"$BATS_TEST_TMPDIR/config.gz"
+	clean_exit 5 test --kconfig "$BATS_TEST_TMPDIR/config.gz" "$ext/kconfig.o"
 }

@@ -71,10 +71,19 @@ declared() {
 	assert_output "$(sed -n 's/^#define XDPLOAD_VERSION "\(.*\)"/\1/p' "$HEADER")"
 }
 
-@test "the command line grew by less than 5% when it became the library's client" {
+# What each feature since the split was allowed, as measured when it was
+# merged (the musl binary grows in whole 4 KiB pages): any other growth fails.
+SIZE_ALLOWED=(
+	28672 # CO-RE (issue 14): the relocator, its two paths, inspect --core: 194,216 -> 222,888
+	28672 # externs (issue 14): kconfig, inflate, kallsyms, ksyms and kfuncs: 222,888 -> 251,560
+)
+
+@test "the command line grew by less than 5% when it became the library's client, and by nothing unaccounted since" {
 	grep -q musl-gcc "$ROOT/build/xdpload.cc" ||
 		skip "the figure is the musl build's; this one was built with: $(cat "$ROOT/build/xdpload.cc")"
 	run -0 make -s -C "$ROOT" size
-	# 190120 bytes stripped before the split (git 0824c38, musl 1.2.3).
-	[ "$output" -le $((190120 * 105 / 100)) ]
+	# 190120 bytes stripped before the split (git 0824c38, musl 1.2.3); 194216 after it (+2.2%).
+	limit=$((190120 * 105 / 100))
+	for n in "${SIZE_ALLOWED[@]}"; do limit=$((limit + n)); done
+	[ "$output" -le "$limit" ]
 }

@@ -43,6 +43,7 @@ jq                      test         required  jq                               
 bpftool                 test         required  bpftool                           checking kernel state; libbpf's loader to compare with
 xdp-tools               test         required  xdp-loader                        the tools the benchmarks compare; xdp-tools' objects to load
 libbpf-dev              test         required  /usr/include/bpf/bpf_helpers.h    test objects written against libbpf's headers
+clang-16                test         required  clang-16                          the CO-RE test objects (enum64, bpf_core_type_matches need clang 15+)
 valgrind                test         required  valgrind                          no fd or memory left behind (tests/leaks.bats)
 strace                  test         required  strace                            faults and signals injected at chosen system calls
 python3                 test         required  python3                           the malformed-object corpus

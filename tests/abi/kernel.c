@@ -10,6 +10,7 @@ int main(void)
 {
 #define C(name) printf("%s %lld\n", #name, (long long)(name));
 #define O(ours, kernel, kfield, ofield) printf("offsetof %s.%s %zu\n", #ours, #ofield, offsetof(kernel, kfield));
+#define K(ours, kernel) printf("%s %lld\n", #ours, (long long)(kernel));
 #define S(ours, kernel) printf("sizeof %s %zu\n", #ours, sizeof(kernel));
 #include "list.h"
 	return 0;

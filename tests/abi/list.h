@@ -2,7 +2,7 @@
  * The ABI facts xdpload restates instead of including kernel headers.
  * kernel.c prints them from the kernel's uapi headers, ours.c from
  * bpf_sys.h and btf.h; the test diffs the two.  C(name): a constant with
- * the same name on both sides.  O(ours, kernel, kernel_field, our_field): an
+ * the same name on both sides; K(ours, kernel): one named differently.  O(ours, kernel, kernel_field, our_field): an
  * offset in our struct against the kernel's.  S(ours, kernel): a size.
  */
 C(BPF_MAP_CREATE) C(BPF_MAP_LOOKUP_ELEM) C(BPF_MAP_UPDATE_ELEM) C(BPF_MAP_GET_NEXT_KEY)
@@ -32,6 +32,27 @@ O(bpf_map_elem_attr, union bpf_attr, flags, flags)
 O(bpf_prog_load_attr, union bpf_attr, prog_name, prog_name)
 O(bpf_prog_load_attr, union bpf_attr, expected_attach_type, expected_attach_type)
 O(bpf_prog_load_attr, union bpf_attr, line_info_cnt, line_info_cnt)
+O(bpf_prog_load_attr, union bpf_attr, attach_btf_id, attach_btf_id)
+O(bpf_prog_load_attr, union bpf_attr, attach_prog_fd, attach_prog_fd)
+O(bpf_prog_load_attr, union bpf_attr, core_relo_cnt, core_relo_cnt)
+O(bpf_prog_load_attr, union bpf_attr, fd_array, fd_array)
+O(bpf_prog_load_attr, union bpf_attr, core_relos, core_relos)
+O(bpf_prog_load_attr, union bpf_attr, core_relo_rec_size, core_relo_rec_size)
+O(core_relo, struct bpf_core_relo, insn_off, insn_off)
+O(core_relo, struct bpf_core_relo, access_str_off, access_str_off)
+O(core_relo, struct bpf_core_relo, kind, kind)
+S(core_relo, struct bpf_core_relo)
+K(CORE_FIELD_BYTE_OFFSET, BPF_CORE_FIELD_BYTE_OFFSET) K(CORE_FIELD_BYTE_SIZE, BPF_CORE_FIELD_BYTE_SIZE)
+K(CORE_FIELD_EXISTS, BPF_CORE_FIELD_EXISTS) K(CORE_FIELD_SIGNED, BPF_CORE_FIELD_SIGNED)
+K(CORE_FIELD_LSHIFT_U64, BPF_CORE_FIELD_LSHIFT_U64) K(CORE_FIELD_RSHIFT_U64, BPF_CORE_FIELD_RSHIFT_U64)
+K(CORE_TYPE_ID_LOCAL, BPF_CORE_TYPE_ID_LOCAL) K(CORE_TYPE_ID_TARGET, BPF_CORE_TYPE_ID_TARGET)
+K(CORE_TYPE_EXISTS, BPF_CORE_TYPE_EXISTS) K(CORE_TYPE_SIZE, BPF_CORE_TYPE_SIZE)
+K(CORE_ENUMVAL_EXISTS, BPF_CORE_ENUMVAL_EXISTS) K(CORE_ENUMVAL_VALUE, BPF_CORE_ENUMVAL_VALUE)
+K(CORE_TYPE_MATCHES, BPF_CORE_TYPE_MATCHES)
+C(BPF_BTF_GET_FD_BY_ID) C(BPF_BTF_GET_NEXT_ID) C(BPF_PSEUDO_KFUNC_CALL) C(BPF_PSEUDO_BTF_ID)
+O(bpf_btf_info, struct bpf_btf_info, name, name)
+O(bpf_btf_info, struct bpf_btf_info, kernel_btf, kernel_btf)
+S(bpf_btf_info, struct bpf_btf_info)
 O(bpf_obj_pin_attr, union bpf_attr, file_flags, file_flags)
 O(bpf_test_run_attr, union bpf_attr, test.duration, duration)
 O(bpf_get_fd_by_id_attr, union bpf_attr, open_flags, open_flags)

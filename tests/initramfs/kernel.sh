@@ -8,8 +8,10 @@
 # matching /lib/modules), /boot/vmlinuz-6.1.* (linux-image-amd64 installed),
 # build/kernel/ (fetched earlier).  --fetch, when none is found, downloads
 # the package linux-image-amd64 points to with `apt-get download` and
-# unpacks only the kernel and veth.ko into build/kernel: the host's /boot,
-# its boot loader and its initramfs are never touched.
+# unpacks only the kernel, its config, veth.ko and the modules
+# tests/externs.bats loads (nf_conntrack and what it needs) into
+# build/kernel: the host's /boot, its boot loader and its initramfs are
+# never touched.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 store=$top/build/kernel
@@ -49,7 +51,11 @@ rm -f ./*.deb
 download || { apt-get update -q >/dev/null 2>&1; download; } ||
 	{ echo "kernel: cannot download ${package:-a 6.1 kernel for linux-image-amd64} with apt-get" >&2; exit 1; }
 dpkg-deb --fsys-tarfile ./*.deb |
-	tar -x --wildcards './boot/vmlinuz-*' './lib/modules/*/kernel/drivers/net/veth.ko' ||
+	tar -x --wildcards './boot/vmlinuz-*' './boot/config-*' './lib/modules/*/kernel/drivers/net/veth.ko' \
+		'./lib/modules/*/kernel/crypto/crc32c_generic.ko' './lib/modules/*/kernel/lib/libcrc32c.ko' \
+		'./lib/modules/*/kernel/net/ipv4/netfilter/nf_defrag_ipv4.ko' \
+		'./lib/modules/*/kernel/net/ipv6/netfilter/nf_defrag_ipv6.ko' \
+		'./lib/modules/*/kernel/net/netfilter/nf_conntrack.ko' ||
 	{ echo "kernel: cannot unpack $package" >&2; exit 1; }
 rm -f ./*.deb
 for k in "$store"/boot/vmlinuz-6.1.*; do [ -f "$k" ] && found "$k" "$store"; done

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: MIT
 # Assembles the test initramfs from what `make` built: DIR/root, the tree
 # (which the host pre-check chroots into), and DIR/initramfs.cpio, the same
-# tree as the archive qemu boots.  usage: mkroot.sh DIR [VETH_KO]
+# tree as the archive qemu boots.  usage: mkroot.sh DIR [VETH_KO [EXTRA]]
+# EXTRA, a directory, is copied over the tree last: more files, or another
+# /init.sh (tests/externs.bats boots its own checks this way).
 #
 #   /init /init.sh          tests/initramfs/
 #   /bin/busybox + applets  busybox-static: sh, mount, ip, ping, unshare, nsenter, insmod
@@ -42,4 +44,5 @@ cp "$here/init" init
 cp "$here/init.sh" init.sh
 chmod 755 init init.sh
 [ -z "$veth" ] || cp "$veth" lib/modules/veth.ko
+[ -z "${3:-}" ] || cp -R "$3"/. .
 find . | LC_ALL=C sort | bin/busybox cpio -o -H newc -R 0:0 >"$dir/initramfs.cpio" 2>/dev/null
