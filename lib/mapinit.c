@@ -25,7 +25,6 @@
  */
 #include <elf.h>
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -155,13 +154,20 @@ static int legacy_inner_maps(struct obj *obj, struct xdpl_error *e)
 	return 0;
 }
 
-/* "1/0", "0x2/3": a section name iproute2 reads as MAP_ID/KEY, whole. */
+/* "1/0", "0x2/3": a section name iproute2 reads as MAP_ID/KEY (with %i: any base), whole. */
 static bool tail_call_section(const char *s, uint32_t *id, uint32_t *key)
 {
-	int a, b, n = 0;
+	char *end;
+	unsigned long a, b;
 
-	if (s[0] < '0' || s[0] > '9' || sscanf(s, "%i/%i%n", &a, &b, &n) != 2 || s[n] || a < 0 ||
-	    b < 0)
+	if (s[0] < '0' || s[0] > '9')
+		return false;
+	errno = 0;
+	a = strtoul(s, &end, 0);
+	if (*end != '/' || end[1] < '0' || end[1] > '9')
+		return false;
+	b = strtoul(end + 1, &end, 0);
+	if (*end || errno || a > INT32_MAX || b > INT32_MAX)
 		return false;
 	*id = (uint32_t)a;
 	*key = (uint32_t)b;
