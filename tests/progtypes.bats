@@ -433,7 +433,7 @@ sys.stdout.buffer.write(struct.pack("<QIII4IHHI4IIII", 0, 2, 6, 0x0100007f, 0, 0
 	fi
 }
 
-@test "--pin-dir: made with its parents, every program and map pinned (dots as _), all taken back on failure" {
+@test "--pin-dir: made with its parents, every program and map pinned (dots as _), this run's pins taken back when one fails" {
 	run -0 --separate-stderr xdpload load --pin-dir "$BPFFS/made/here" "$TYPES/tailcalls.o"
 	assert_equal "$(ls "$BPFFS/made/here" | tr '\n' ' ')" "entry filter hits jumps stage1 stage2 "
 	cat >"$BATS_TEST_TMPDIR/rodata.c" <<-'EOF'
@@ -495,4 +495,26 @@ sys.stdout.buffer.write(struct.pack("<QIII4IHHI4IIII", 0, 2, 6, 0x0100007f, 0, 0
 	assert_line "initramfs: fmod_ret_test: 3 runs"
 	assert_line "initramfs: lsm_file_open: 3 runs"
 	assert_line "XDPLOAD-INITRAMFS: PASS kernel=${vmlinuz##*/vmlinuz-} checks=kprobe,trampoline"
+}
+
+@test "load leaves no fd or memory behind: tracing targets, maps of maps, tail calls, pins, refusals" {
+	require_pkg valgrind
+	[ -x "$ROOT/xdpload-dbg" ] || skip "make xdpload-dbg first"
+	local log="$BATS_TEST_TMPDIR/vg.log" want args
+	while read -r want args; do
+		valgrind_args "$log"
+		# shellcheck disable=SC2086 # args are words
+		run "${VALGRIND[@]}" "$ROOT/xdpload-dbg" load $args
+		assert_equal "$args: $status" "$args: $want"
+		assert_equal "$args: $(valgrind_fds_left "$log")" "$args: "
+	done <<-EOF
+		0 --prog btf_enter --prog tp_exit $TYPES/tracepoints.o
+		0 $TYPES/mapinmap.o
+		0 --pin-dir $BPFFS/vg/tail $TYPES/tailcalls.o
+		0 $TYPES/mapinmap_iproute2.o
+		0 -j $TYPES/mapkinds.o
+		2 $TYPES/sizeless.o
+		2 $TYPES/unknown_section.o
+		5 --pin-dir $BPFFS/vg/tail $TYPES/tailcalls.o
+	EOF
 }
