@@ -461,6 +461,25 @@ sys.stdout.buffer.write(struct.pack("<QIII4IHHI4IIII", 0, 2, 6, 0x0100007f, 0, 0
 	prog_gone "$id"
 }
 
+@test "a program the kernel refuses: those loaded before it go too, and no pin is made (exit 3)" {
+	cat >"$BATS_TEST_TMPDIR/second_bad.c" <<-'EOF'
+		#include <linux/bpf.h>
+		#include <bpf/bpf_helpers.h>
+		struct { __uint(type, BPF_MAP_TYPE_ARRAY); __type(key, __u32); __type(value, __u64); __uint(max_entries, 1); } seen SEC(".maps");
+		SEC("socket") int fine(struct __sk_buff *skb) { return 0; }
+		SEC("socket") int reads_past(struct __sk_buff *skb) { return *(volatile int *)((char *)skb + 4096); }
+		char _license[] SEC("license") = "GPL";
+	EOF
+	bpf_cc "$BATS_TEST_TMPDIR/second_bad"
+	run -3 xdpload -v load --pin-dir "$BPFFS/never" "$BATS_TEST_TMPDIR/second_bad.o"
+	assert_line --regexp "^xdpload: load: program reads_past \(section socket, [0-9]+ instructions\): BPF_PROG_LOAD failed: EACCES \(Permission denied\)$"
+	local id
+	id=$(echo "$output" | sed -n 's/^xdpload: load: program fine is id \([0-9]*\)$/\1/p')
+	assert [ -n "$id" ]
+	prog_gone "$id"
+	assert_not_exists "$BPFFS/never"
+}
+
 @test "load --prog: only those, '?' ones included; an unknown one lists the object's programs (exit 1)" {
 	run -0 --separate-stderr xdpload load --prog raw_writable --prog tp_exit "$TYPES/tracepoints.o"
 	assert_equal "$(echo "$output" | awk 'NR > 1 { print $2 }' | tr '\n' ' ')" "tp_exit raw_writable "
