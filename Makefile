@@ -31,10 +31,12 @@ endif
 CLANG ?= clang
 LLVM_STRIP ?= llvm-strip
 # The release binary is built small: for size, without unwind tables (no
-# code here unwinds), stripped.  xdpload-dbg and xdpload-asan keep -g.
-CFLAGS ?= -Os -fno-asynchronous-unwind-tables
+# code here unwinds), stripped, and without the library's functions the
+# command line never calls (each function in its own section, the unused
+# ones dropped at the link).  xdpload-dbg and xdpload-asan keep -g.
+CFLAGS ?= -Os -fno-asynchronous-unwind-tables -ffunction-sections -fdata-sections
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
-LDFLAGS ?= -s
+LDFLAGS ?= -s -Wl,--gc-sections
 LDFLAGS += -static
 BPF_CFLAGS := -O2 -g -target bpf -nostdinc -Wall -Werror
 
@@ -254,16 +256,20 @@ STAGE := $(CURDIR)/build/stage
 EXAMPLES := $(patsubst examples/%.c,examples/%,$(filter-out %.bpf.c,$(wildcard examples/*.c)))
 EXAMPLE_OBJS := $(patsubst %.bpf.c,%.bpf.o,$(wildcard examples/*.bpf.c))
 PKG_STAGE := PKG_CONFIG_PATH=$(STAGE)$(LIBDIR)/pkgconfig PKG_CONFIG_SYSROOT_DIR=$(STAGE)
-examples: $(EXAMPLE_OBJS)
+# Each BPF object's skeleton, by the xdpload just built (counter.c uses its own).
+EXAMPLE_SKELS := $(patsubst %.bpf.c,%.skel.h,$(wildcard examples/*.bpf.c))
+examples: $(EXAMPLE_OBJS) $(EXAMPLE_SKELS)
 	$(MAKE) --no-print-directory install DESTDIR=$(STAGE) >/dev/null
 	@for e in $(EXAMPLES); do \
 		echo "cc -static -o $$e $$e.c \$$(pkg-config --static --cflags --libs xdpload)"; \
-		cc -std=c99 -Wall -Wextra -Werror -static -o $$e $$e.c \
+		cc -std=c99 -pedantic -Wall -Wextra -Werror -static -o $$e $$e.c \
 			$$($(PKG_STAGE) pkg-config --static --cflags --libs xdpload) || exit 1; \
 	done
 
 examples/%.bpf.o: examples/%.bpf.c
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+examples/%.skel.h: examples/%.bpf.o $(BIN)
+	./$(BIN) gen skeleton $< $* >$@.tmp && mv $@.tmp $@
 
 # tests/initramfs.bats, with the 6.1 kernel fetched into build/kernel when
 # it is not installed (its test skips, saying why, when there is none).
@@ -275,7 +281,7 @@ initramfs-test: all
 clean:
 	rm -f xdpload xdpload-* xdp_kern.o libxdpload.a tests/progs/*.o tests/progs/externs/*.o tests/progs/types/*.o bench/*.o
 	rm -f fuzz/elf_fuzz fuzz/btf_fuzz fuzz/rules_fuzz fuzz/inflate_fuzz fuzz/kconfig_fuzz
-	rm -f $(EXAMPLES) examples/*.o
+	rm -f $(EXAMPLES) examples/*.o examples/*.skel.h
 	rm -f tests/progs/core/*.o tests/progs/core/btf/*.o tests/progs/core/btf/*.btf build/vmlinux.h
 	rm -rf build/initramfs build/*.cc build/xdp_kern.builtin.o build/xdpload* build/asan build/dbg build/lib build/fuzz build/stage bench/out
 

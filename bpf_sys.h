@@ -105,6 +105,8 @@ enum {
 };
 
 #define BPF_NOEXIST 1         /* map update: only if the key is new */
+#define BPF_F_RDONLY (1U << 3)   /* map_flags: user space may only read it */
+#define BPF_F_MMAPABLE (1U << 10) /* map_flags: an array user space can mmap (5.5) */
 #define BPF_F_REPLACE (1U << 2) /* BPF_LINK_UPDATE: only if old_prog_fd is still attached */
 
 /* Program types (enum bpf_prog_type): the kernel's numbers, in its order. */

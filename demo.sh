@@ -14,7 +14,7 @@ done
 N=$(($$ % 100000)) # interface names: 15 characters at most
 A=xdpl-demo-a-$N B=xdpl-demo-b-$N IFA=xdpldemo${N}a IFB=xdpldemo${N}b
 # A private bpffs for the firewall's pinned state: the demo leaves nothing
-# behind.  Outside the demo the state lives in /sys/fs/bpf/xdpload/IFACE.
+# behind.  Outside the demo the state lives in /sys/fs/bpf/xdpload/fw-state/IFACE.
 PINS=$(mktemp -d /tmp/xdpl-demo-bpffs.XXXXXX)
 PINGLOG=$(mktemp /tmp/xdpl-demo-ping.XXXXXX)
 made=() # the namespaces this demo created: the only ones it removes

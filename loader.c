@@ -54,8 +54,6 @@ int iface_index(const char *name, struct xdpl_error *e)
 	return idx;
 }
 
-extern const uint8_t xdpl_builtin_obj[], xdpl_builtin_obj_end[];
-
 /* How messages name an object: its path, or the firewall built into xdpload. */
 const char *obj_display_name(const char *path)
 {
@@ -99,9 +97,10 @@ int obj_open_with_sets(struct xdpl_obj **obj, const char *path, const struct opt
 {
 	struct xdpl_error e = { 0 };
 	struct xdpl_open_opts open = { .sz = sizeof(open), .name = obj_display_name(path) };
+	size_t size;
+	const void *builtin = path ? NULL : xdpl_fw_builtin(&size);
 	int err = path ? xdpl_obj_open(obj, path, NULL, &e)
-		       : xdpl_obj_open_mem(obj, xdpl_builtin_obj,
-					   (size_t)(xdpl_builtin_obj_end - xdpl_builtin_obj), &open, &e);
+		       : xdpl_obj_open_mem(obj, builtin, size, &open, &e);
 
 	if (err)
 		return report(&e, EXIT_OBJECT);
@@ -224,7 +223,8 @@ void loaded_close(struct loaded *l, bool failed)
 	memset(l, 0, sizeof(*l));
 }
 
-int load_program(struct loaded *l, const char *path, const char *iface, const struct opts *o)
+/* The object opened and described, --set applied, its program chosen: all but the load. */
+int program_open(struct loaded *l, const char *path, const char *iface, const struct opts *o)
 {
 	struct xdpl_error e = { 0 };
 	struct xdpl_prog *p;
@@ -254,9 +254,24 @@ int load_program(struct loaded *l, const char *path, const char *iface, const st
 		xdpl_prog_set_autoload(p, p == l->prog ||
 					      (xdpl_prog_autoload(p) && xdpl_prog_tail_call_target(p) &&
 					       xdpl_prog_type(p) == xdpl_prog_type(l->prog)));
-	/* A fault we found ourselves is in the object; one the kernel found, the kernel's. */
+	return EXIT_OK;
+}
+
+/* A load's failure: one we found ourselves is in the object, one the kernel found the kernel's. */
+int load_report(struct xdpl_error *e)
+{
+	return report(e, e->errnum ? EXIT_KERNEL : EXIT_OBJECT);
+}
+
+int load_program(struct loaded *l, const char *path, const char *iface, const struct opts *o)
+{
+	struct xdpl_error e = { 0 };
+	int code = program_open(l, path, iface, o);
+
+	if (code)
+		return code;
 	if (xdpl_obj_load(l->obj, &o->load, &e))
-		return report(&e, e.errnum ? EXIT_KERNEL : EXIT_OBJECT);
+		return load_report(&e);
 	l->id = xdpl_prog_id(l->prog);
 	return EXIT_OK;
 }
@@ -322,6 +337,8 @@ static const struct verb verbs[] = {
 	{ "load", cmd_load, 1, 1, OPTS_LOAD | OPT_PIN_DIR | OPT_JSON, "OBJ",
 	  "load every program and map of any type, attach nothing (--pin-dir keeps them): id, name, type, tag" },
 	{ "map", cmd_map, 2, 2, OPT_JSON, "dump PIN_PATH", "print every entry of a pinned map" },
+	{ "gen", cmd_gen, 2, 3, 0, "skeleton OBJ [NAME]",
+	  "print NAME.skel.h: a C header embedding OBJ, with typed programs, maps and globals" },
 	{ "firewall", cmd_firewall, 2, 3,
 	  OPT_PROG | OPT_MODE | OPT_FORCE | OPT_PIN_MAPS | OPT_POLICY | OPT_MALFORMED |
 		  OPT_EVENTS_RATE | OPT_PURGE,
@@ -479,16 +496,16 @@ static int option_value(const struct verb *v, struct opts *o, unsigned int bit, 
 		break;
 	case OPT_POLICY:
 		if (!strcmp(val, "deny"))
-			o->policy = 0;
+			o->policy = XDPL_FW_POLICY_DENY;
 		else if (!strcmp(val, "allow-only"))
-			o->policy = 1;
+			o->policy = XDPL_FW_POLICY_ALLOW_ONLY;
 		else
 			return usage_error(v, "--policy %s: expected deny or allow-only", val);
 		break;
 	case OPT_MALFORMED:
 		if (strcmp(val, "pass") && strcmp(val, "drop"))
 			return usage_error(v, "--malformed %s: expected pass or drop", val);
-		o->malformed = !strcmp(val, "drop");
+		o->malformed = strcmp(val, "drop") ? XDPL_FW_PASS : XDPL_FW_DROP;
 		break;
 	case OPT_EVENTS_RATE:
 	case OPT_COUNT:
@@ -531,8 +548,7 @@ static unsigned int btf_lacks_from_env(void)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .duration = -1, .repeat = 1, .policy = -1, .malformed = -1,
-			  .events_rate = -1, .count = -1 };
+	struct opts o = { .duration = -1, .repeat = 1, .events_rate = -1, .count = -1 };
 	const struct verb *v = NULL;
 	bool options_done = false;
 	int exit_code;

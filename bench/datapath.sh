@@ -86,7 +86,7 @@ IF_A="xdplbd${ID}a" IF_B="xdplbd${ID}b" # flood A -> B, the firewall on B
 IF_C="xdplbd${ID}c" IF_D="xdplbd${ID}d" # xdp-filter on D; C lends itself to size probes
 TMP=$(mktemp -d "/tmp/xdpl-bdp.$ID.XXXXXX")
 BPFFS=$TMP/bpffs
-FWDIR=$BPFFS/$IF_B
+FWDIR=$BPFFS/fw-state/$IF_B
 PEER_PID="" READER_PID=""
 HOST_XDPFILTER_BEFORE=$([ -e /sys/fs/bpf/xdp-filter ] && echo yes || echo no)
 

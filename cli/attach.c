@@ -78,19 +78,14 @@ static bool link_holds(int ifindex, const char *iface)
 }
 
 /*
- * RTM_SETLINK for a loaded program: only where no program is, or with
- * --force in place of the one there, swapped atomically (the library's one
- * policy, lib/xdp.c).  A --force that asks another mode than the replaced
- * program's is refused before anything is sent.
+ * --force replaces a program in its own mode: one that asks another is
+ * refused before anything is sent.
  */
-int attach_netlink(struct loaded *l, const char *iface, const struct opts *o)
+int attach_mode_check(const struct loaded *l, const char *iface, const struct opts *o)
 {
-	struct xdpl_xdp_attach_opts at = { .sz = sizeof(at), .mode = o->mode, .replace = o->force };
-	struct xdpl_error e = { 0 };
 	struct xdpl_xdp_info info;
 	enum xdpl_xdp_mode have;
 	uint32_t old;
-	int code, err;
 
 	if (o->force && o->mode != XDPL_XDP_AUTO &&
 	    xdpl_xdp_query(cli_nl(), l->ifindex, &info, NULL) == 0 &&
@@ -99,19 +94,42 @@ int attach_netlink(struct loaded *l, const char *iface, const struct opts *o)
 			iface, old, xdpl_xdp_mode_name(have), xdpl_xdp_mode_name(o->mode));
 		return EXIT_ATTACH;
 	}
-	err = xdpl_xdp_attach(cli_nl(), l->ifindex, xdpl_prog_fd(l->prog), &at, &e);
-	if (err) {
-		if (e.errnum)
-			snprintf(e.msg, sizeof(e.msg), "attach: %s to %s: RTM_SETLINK refused",
-				 xdpl_prog_name(l->prog), iface);
-		code = report(&e, EXIT_ATTACH);
-		if ((err == -EBUSY || err == -EEXIST) && !link_holds(l->ifindex, iface))
-			fprintf(stderr, "xdpload: hint: %s already has an XDP program; replace it with --force or remove it with `xdpload detach %s`\n",
-				iface, iface);
-		if (iface_gone(l->ifindex, iface))
-			code = EXIT_ENV;
+	return EXIT_OK;
+}
+
+/* An RTM_SETLINK that failed: the kernel's words, and what to do about it. */
+int attach_report(const struct loaded *l, const char *iface, int err, struct xdpl_error *e)
+{
+	int code;
+
+	if (e->errnum)
+		snprintf(e->msg, sizeof(e->msg), "attach: %s to %s: RTM_SETLINK refused",
+			 xdpl_prog_name(l->prog), iface);
+	code = report(e, EXIT_ATTACH);
+	if ((err == -EBUSY || err == -EEXIST) && !link_holds(l->ifindex, iface))
+		fprintf(stderr, "xdpload: hint: %s already has an XDP program; replace it with --force or remove it with `xdpload detach %s`\n",
+			iface, iface);
+	if (iface_gone(l->ifindex, iface))
+		code = EXIT_ENV;
+	return code;
+}
+
+/*
+ * RTM_SETLINK for a loaded program: only where no program is, or with
+ * --force in place of the one there, swapped atomically (the library's one
+ * policy, lib/xdp.c).
+ */
+int attach_netlink(struct loaded *l, const char *iface, const struct opts *o)
+{
+	struct xdpl_xdp_attach_opts at = { .sz = sizeof(at), .mode = o->mode, .replace = o->force };
+	struct xdpl_error e = { 0 };
+	int code = attach_mode_check(l, iface, o), err;
+
+	if (code)
 		return code;
-	}
+	err = xdpl_xdp_attach(cli_nl(), l->ifindex, xdpl_prog_fd(l->prog), &at, &e);
+	if (err)
+		return attach_report(l, iface, err, &e);
 	if (e.kernel[0])
 		fprintf(stderr, "xdpload: kernel says: %s\n", e.kernel);
 	return EXIT_OK;
@@ -121,17 +139,14 @@ int cmd_attach(struct opts *o)
 {
 	const char *iface = o->args[1];
 	struct xdpl_error e = { 0 };
+	struct xdpl_fw *fw = NULL;
 	struct loaded l;
-	char dir[4096];
 	int code;
 	bool pinned = false;
 
 	/* The built-in firewall keeps its maps where the firewall verbs find them. */
-	if (!o->args[0] && (code = fw_builtin_prepare(o, iface, dir, sizeof(dir))))
-		return code;
-	code = load_program(&l, o->args[0], iface, o);
-	if (!code && !o->args[0])
-		code = fw_meta_ready(dir, o);
+	code = o->args[0] ? load_program(&l, o->args[0], iface, o)
+			  : fw_load_builtin(&fw, &l, o, iface);
 	if (code)
 		goto out;
 	if (o->pin) {
@@ -152,7 +167,11 @@ int cmd_attach(struct opts *o)
 out:
 	if (code && pinned)
 		unlink(o->pin);
-	loaded_close(&l, code != EXIT_OK);
+	if (fw && code)
+		xdpl_fw_abandon(fw, l.obj);
+	else
+		xdpl_fw_close(fw);
+	loaded_close(&l, code != EXIT_OK && o->args[0]);
 	return code;
 }
 
@@ -185,13 +204,10 @@ int cmd_run(struct opts *o)
 	struct xdpl_error e = { 0 };
 	struct xdpl_xdp_info info;
 	struct removed old[XDPL_XDP_HW + 1] = { { -1, 0 }, { -1, 0 }, { -1, 0 }, { -1, 0 } };
+	struct xdpl_fw *fw = NULL;
 	struct loaded l;
 	sigset_t set;
-	char dir[4096];
 	int link_fd = -1, code, sig;
-
-	if (!path && (code = fw_builtin_prepare(o, iface, dir, sizeof(dir))))
-		return code;
 
 	/* Signals wait their turn until the link exists and can be closed. */
 	sigemptyset(&set);
@@ -199,9 +215,8 @@ int cmd_run(struct opts *o)
 	sigaddset(&set, SIGTERM);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 
-	code = load_program(&l, path, iface, o);
-	if (!code && !path)
-		code = fw_meta_ready(dir, o);
+	/* The built-in firewall loads as the firewall verbs do, against its pinned state. */
+	code = path ? load_program(&l, path, iface, o) : fw_load_builtin(&fw, &l, o, iface);
 	if (code)
 		goto out;
 	if (o->force && xdpl_xdp_query(cli_nl(), l.ifindex, &info, &e) == 0) {
@@ -248,6 +263,8 @@ int cmd_run(struct opts *o)
 	}
 	cli_log("run: bpf_link fd %d holds %s on ifindex %d until it is closed", link_fd,
 		xdpl_prog_name(l.prog), l.ifindex);
+	xdpl_fw_close(fw); /* the link holds the firewall now */
+	fw = NULL;
 	print_attached(&l, iface, o->mode);
 	fflush(stdout);
 	sig = wait_for_stop(o->duration);
@@ -259,7 +276,9 @@ out:
 	for (int m = XDPL_XDP_NATIVE; m <= XDPL_XDP_HW; m++)
 		if (old[m].fd >= 0)
 			close(old[m].fd);
-	loaded_close(&l, code != EXIT_OK);
+	if (fw)
+		xdpl_fw_abandon(fw, l.obj);
+	loaded_close(&l, code != EXIT_OK && path);
 	return code;
 }
 

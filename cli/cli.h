@@ -4,8 +4,9 @@
  * options and the load every verb shares; report.c the error report and the
  * -v log; attach.c the verbs that attach and detach (run, attach, detach);
  * testrun.c `test`; loadall.c `load`; show.c the verbs that only look
- * (inspect, status, map dump); fw_cli.c and rules_cli.c the firewall's
- * verbs.  These eight are the only files that print or exit.
+ * (inspect, status, map dump), with core_show.c for inspect --core; gen.c
+ * `gen skeleton`; fw_cli.c and rules_cli.c the firewall's verbs.  These ten
+ * are the only files that print or exit.
  */
 #ifndef XDPLOAD_CLI_H
 #define XDPLOAD_CLI_H
@@ -15,8 +16,8 @@
 /*
  * The command line is a client of the library: it calls the public API
  * alone.  bpf_sys.h only lends it the kernel's names for program and map
- * kinds.  (show.c's inspect and fw_cli.c/rules_cli.c reach further; each
- * says why at its top.)
+ * kinds.  (show.c's inspect, core_show.c and gen.c reach further; each says
+ * why at its top.)
  */
 #include "bpf_sys.h"
 #include "xdpload.h"
@@ -55,11 +56,11 @@ struct opts {
 	const char *packet;  /* test: hex bytes or a file */
 	unsigned long repeat;
 	struct xdpl_load_opts load;
-	const char *pin_base; /* --pin-maps as given; the firewall keeps IFACE's state in PIN_BASE/IFACE */
+	const char *pin_base; /* --pin-maps as given; the firewall keeps IFACE's state in PIN_BASE/fw-state/IFACE */
 	/* The firewall's verbs. */
 	const char *dev;      /* --dev: whose rules */
-	int policy;           /* --policy: enum fw_policy, -1 when not given */
-	int malformed;        /* --malformed: 1 drop, 0 pass, -1 when not given */
+	enum xdpl_fw_policy policy;     /* --policy; XDPL_FW_POLICY_UNSET when not given */
+	enum xdpl_fw_verdict malformed; /* --malformed; XDPL_FW_VERDICT_UNSET when not given */
 	long events_rate;     /* --events-rate, -1 when not given */
 	long count;           /* events --count: stop after this many, -1: never */
 	bool dry_run, purge, builtin, pin_maps_given;
@@ -74,8 +75,12 @@ struct loaded {
 	uint32_t id; /* the program's */
 };
 
+int program_open(struct loaded *l, const char *path, const char *iface, const struct opts *o);
 int load_program(struct loaded *l, const char *path, const char *iface, const struct opts *o);
+int load_report(struct xdpl_error *e);
 const char *obj_display_name(const char *path);
+int attach_mode_check(const struct loaded *l, const char *iface, const struct opts *o);
+int attach_report(const struct loaded *l, const char *iface, int err, struct xdpl_error *e);
 int attach_netlink(struct loaded *l, const char *iface, const struct opts *o);
 void print_attached(const struct loaded *l, const char *iface, enum xdpl_xdp_mode mode);
 void loaded_close(struct loaded *l, bool failed);
@@ -103,16 +108,16 @@ int inspect_core(const struct xdpl_obj *obj, const char *path, const struct opts
 int cmd_status(struct opts *o);
 int cmd_map(struct opts *o);
 int cmd_load(struct opts *o); /* loadall.c */
+int cmd_gen(struct opts *o); /* gen.c: gen skeleton */
 
 /* fw_cli.c: the firewall's verbs, and what run/attach --builtin and rules_cli.c share. */
-struct fw;
 struct timespec;
-const char *policy_name(uint32_t policy);
 int fw_dir(const struct opts *o, const char *iface, char *dir, size_t len);
-int fw_open_iface(struct fw *fw, const struct opts *o, const char *iface, int lock, bool fresh);
+int fw_open_iface(struct xdpl_fw **fw, const struct opts *o, const char *iface,
+		  enum xdpl_fw_lock lock);
+int fw_load_builtin(struct xdpl_fw **fw, struct loaded *l, const struct opts *o,
+		    const char *iface);
 double seconds_since(const struct timespec *t0);
-int fw_builtin_prepare(struct opts *o, const char *iface, char *dir, size_t len);
-int fw_meta_ready(const char *dir, const struct opts *o);
 int cmd_firewall(struct opts *o);
 
 /* rules_cli.c: the firewall's rules, counters and events. */

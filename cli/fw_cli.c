@@ -3,7 +3,7 @@
  * fw_cli.c - the firewall on an interface, as an operator types it:
  *
  *   firewall attach IFACE [OBJ]   load the built-in firewall (or OBJ), its
- *                                 maps pinned under PIN_BASE/IFACE, attach
+ *                                 maps pinned in IFACE's state directory, attach
  *   firewall upgrade IFACE [OBJ]  swap the program atomically, maps kept
  *   firewall detach IFACE         take it off; --purge also drops the state
  *   firewall set IFACE            change the policy or options on purpose
@@ -11,43 +11,24 @@
  * The state (rules, counters, policy) lives in the pinned maps, never in the
  * program, so a reload or an upgrade cannot lose or reinterpret it.  The
  * rules and what they catch are rules_cli.c's.  Part of the command line:
- * this file prints; fw.c does the work.
+ * this file prints and chooses exit codes; the firewall section of the
+ * library (fw/) does the work.
  */
 #include <errno.h>
-#include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-/* The firewall's control plane (fw/), until it has a public API of its own. */
-#include "fw/fw.h"
 #include "cli/cli.h"
 
-#define FW_EVENTS_DEFAULT 100 /* drop events per second and CPU */
-
-static const char *const policy_names[] = { "deny", "allow-only" };
-
-const char *policy_name(uint32_t policy)
-{
-	return policy <= FW_POLICY_ALLOW_ONLY ? policy_names[policy] : "?";
-}
-
-/* PIN_BASE/IFACE: where one interface's firewall keeps its state. */
+/* PIN_BASE's state directory for iface. */
 int fw_dir(const struct opts *o, const char *iface, char *dir, size_t len)
 {
-	if (!iface || !iface[0] || strchr(iface, '/') || strlen(iface) >= IF_NAMESIZE ||
-	    !strcmp(iface, ".") || !strcmp(iface, "..")) {
-		fprintf(stderr, "xdpload: firewall: %s is not an interface name\n", iface ? iface : "\"\"");
-		return EXIT_USAGE;
-	}
-	if ((size_t)snprintf(dir, len, "%s/%s", o->pin_base, iface) >= len) {
-		fprintf(stderr, "xdpload: firewall: %s/%s is too long\n", o->pin_base, iface);
-		return EXIT_USAGE;
-	}
-	return EXIT_OK;
+	struct xdpl_error e = { 0 };
+
+	return xdpl_fw_dir(dir, len, o->pin_base, iface, &e) ? report(&e, EXIT_USAGE) : EXIT_OK;
 }
 
 double seconds_since(const struct timespec *t0)
@@ -59,367 +40,328 @@ double seconds_since(const struct timespec *t0)
 }
 
 /*
- * Open IFACE's firewall state; explain what to do when there is none or it
- * is foreign.  lock: 0, LOCK_SH (reading), LOCK_EX (changing).  A state an
- * attach left unfinished (fw_meta never filled in) is refused unless `fresh`.
+ * xdpload 0.2 kept a firewall's state in PIN_BASE/IFACE, where a
+ * generic object's pin could take its name; it is PIN_BASE/fw-state/IFACE
+ * now.  A state left at the old place is not used silently (its rules would
+ * be lost to a new, empty one): the hint says how to move it.
  */
-int fw_open_iface(struct fw *fw, const struct opts *o, const char *iface, int lock, bool fresh)
+static bool legacy_hint(const struct opts *o, const char *iface, const char *dir)
 {
+	char old[4096], meta[4200];
+	struct stat st;
+
+	if ((size_t)snprintf(old, sizeof(old), "%s/%s", o->pin_base, iface) >= sizeof(old))
+		return false;
+	snprintf(meta, sizeof(meta), "%s/fw_meta", old);
+	if (stat(meta, &st) < 0)
+		return false;
+	if (dir) /* the caller was about to start a new state there */
+		fprintf(stderr, "xdpload: firewall: the state of %s is in %s, where an older xdpload kept it; attaching now would start an empty one in %s\n",
+			iface, old, dir);
+	fprintf(stderr, "xdpload: hint: move it where this xdpload looks: `mkdir -p %s/" XDPL_FW_STATE_DIR " && mv %s %s/" XDPL_FW_STATE_DIR "/`\n",
+		o->pin_base, old, o->pin_base);
+	return true;
+}
+
+/* Before a new state is made for iface: none may be left at the old place. */
+static int legacy_check(const struct opts *o, const char *iface, const char *dir)
+{
+	char meta[4200];
+	struct stat st;
+
+	snprintf(meta, sizeof(meta), "%s/fw_meta", dir);
+	return stat(meta, &st) < 0 && legacy_hint(o, iface, dir) ? EXIT_ENV : EXIT_OK;
+}
+
+/* A state that cannot be used: the library's words, then what to do about it. */
+static int fw_state_report(struct xdpl_error *e, int err, const struct opts *o, const char *iface,
+			   const char *dir)
+{
+	int code = report(e, EXIT_ENV);
+
+	if (err == -EAGAIN)
+		fprintf(stderr, "xdpload: hint: an attach of the firewall on %s did not finish: `xdpload firewall attach %s` completes it, `xdpload firewall detach %s --purge` removes it\n",
+			iface, iface, iface);
+	else if (err == -EUCLEAN)
+		fprintf(stderr, "xdpload: hint: only `xdpload firewall detach %s --purge` (its rules go with it) and a new attach make the state of %s whole again\n",
+			iface, iface);
+	else if (err == -EINVAL && !e->errnum)
+		fprintf(stderr, "xdpload: hint: %s holds a pin the firewall did not make; remove it, or the whole state with `xdpload firewall detach %s --purge`\n",
+			dir, iface);
+	else if (e->errnum == ENOENT && !legacy_hint(o, iface, NULL))
+		fprintf(stderr, "xdpload: hint: no firewall was attached to %s with this --pin-maps; attach one with `xdpload firewall attach %s`\n",
+			iface, iface);
+	else if (!e->errnum)
+		fprintf(stderr, "xdpload: hint: %s was made by another version of xdpload's firewall. Export its rules with the xdpload that made it (`xdpload rules --dev %s > rules.txt`), remove it with `xdpload firewall detach %s --purge`, attach again and `xdpload rules load rules.txt --dev %s`\n",
+			dir, iface, iface, iface);
+	return code == EXIT_OBJECT ? EXIT_ENV : code;
+}
+
+/* Open iface's firewall state; explain what to do when there is none or it is foreign. */
+int fw_open_iface(struct xdpl_fw **fw, const struct opts *o, const char *iface,
+		  enum xdpl_fw_lock lock)
+{
+	struct xdpl_fw_open_opts oo = { .sz = sizeof(oo), .lock = lock };
 	struct xdpl_error e = { 0 };
 	char dir[4096];
-	int code;
+	int code = fw_dir(o, iface, dir, sizeof(dir)), err;
 
-	memset(fw, 0, sizeof(*fw));
-	memset(fw->fds, 0xff, sizeof(fw->fds));
-	fw->dir_fd = -1;
-	code = fw_dir(o, iface, dir, sizeof(dir));
+	*fw = NULL;
 	if (code)
 		return code;
-	if (fw_open(fw, dir, lock, &e)) {
-		int err = e.errnum;
+	err = xdpl_fw_open(fw, dir, &oo, &e);
+	return err ? fw_state_report(&e, err, o, iface, dir) : EXIT_OK;
+}
 
-		fw_close(fw);
-		code = report(&e, EXIT_ENV);
-		if (err == ENOENT)
-			fprintf(stderr, "xdpload: hint: no firewall was attached to %s with this --pin-maps; attach one with `xdpload firewall attach %s`\n",
-				iface, iface);
-		else if (!err)
-			fprintf(stderr, "xdpload: hint: %s was made by another version of xdpload's firewall. Export its rules with the xdpload that made it (`xdpload rules --dev %s > rules.txt`), remove it with `xdpload firewall detach %s --purge`, attach again and `xdpload rules load rules.txt --dev %s`\n",
-				dir, iface, iface, iface);
-		return code == EXIT_OBJECT ? EXIT_ENV : code;
-	}
-	if (fw->meta.layout == 0 && !fresh) {
-		fprintf(stderr, "xdpload: firewall: %s/fw_meta was never filled in (an attach did not finish); run `xdpload firewall attach %s` again\n",
-			dir, iface);
-		fw_close(fw);
-		return EXIT_ENV;
-	}
-	return EXIT_OK;
+static void settings_from_opts(const struct opts *o, struct xdpl_fw_settings_opts *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->sz = sizeof(*s);
+	s->policy = o->policy;
+	s->malformed = o->malformed;
+	s->events_rate_set = o->events_rate >= 0;
+	s->events_per_sec = s->events_rate_set ? (uint32_t)o->events_rate : 0;
+}
+
+static const char *verdict_word(enum xdpl_fw_verdict v)
+{
+	return v == XDPL_FW_DROP ? "drop" : "pass";
 }
 
 /* Options given on the command line that disagree with the stored settings. */
-static int fw_settings_conflict(const struct fw *fw, const struct opts *o, const char *iface)
+static int settings_conflict(const struct xdpl_fw_settings *have, const struct opts *o,
+			     const char *dir, const char *iface)
 {
-	const char *what = NULL, *stored = NULL;
-	char want[32], have[32];
+	struct xdpl_fw_settings_opts want;
+	const char *what, *stored;
+	char wanted[32], had[32];
+	unsigned int differ;
 
-	if (o->policy >= 0 && (uint32_t)o->policy != fw->meta.policy) {
+	settings_from_opts(o, &want);
+	differ = xdpl_fw_settings_differ(have, &want);
+	if (differ & XDPL_FW_SETTING_POLICY) {
 		what = "--policy";
 		stored = "policy";
-		snprintf(want, sizeof(want), "%s", policy_name((uint32_t)o->policy));
-		snprintf(have, sizeof(have), "%s", policy_name(fw->meta.policy));
-	} else if (o->malformed >= 0 && o->malformed != !!(fw->meta.flags & FW_F_MALFORMED_DROP)) {
+		snprintf(wanted, sizeof(wanted), "%s", xdpl_fw_policy_name(o->policy));
+		snprintf(had, sizeof(had), "%s", xdpl_fw_policy_name(have->policy));
+	} else if (differ & XDPL_FW_SETTING_MALFORMED) {
 		what = "--malformed";
 		stored = "malformed-packet verdict";
-		snprintf(want, sizeof(want), "%s", o->malformed ? "drop" : "pass");
-		snprintf(have, sizeof(have), "%s", o->malformed ? "pass" : "drop");
-	} else if (o->events_rate >= 0 && (uint32_t)o->events_rate != fw->meta.events_per_sec) {
+		snprintf(wanted, sizeof(wanted), "%s", verdict_word(o->malformed));
+		snprintf(had, sizeof(had), "%s", verdict_word(have->malformed));
+	} else if (differ & XDPL_FW_SETTING_EVENTS) {
 		what = "--events-rate";
 		stored = "event rate";
-		snprintf(want, sizeof(want), "%ld", o->events_rate);
-		snprintf(have, sizeof(have), "%u", fw->meta.events_per_sec);
-	}
-	if (!what)
+		snprintf(wanted, sizeof(wanted), "%ld", o->events_rate);
+		snprintf(had, sizeof(had), "%u", have->events_per_sec);
+	} else {
 		return EXIT_OK;
+	}
 	fprintf(stderr, "xdpload: firewall: %s keeps the %s %s with its rules; %s %s would change what they mean on a reload\n",
-		fw->dir, stored, have, what, want);
+		dir, stored, had, what, wanted);
 	fprintf(stderr, "xdpload: hint: to change it on purpose: `xdpload firewall set %s %s %s`\n",
-		iface, what, want);
+		iface, what, wanted);
 	return EXIT_USAGE;
 }
 
-/* A fresh firewall's settings: from the options, or the defaults. */
-int fw_meta_ready(const char *dir, const struct opts *o)
+/* A failed xdpl_fw_load(), before any attach: the state's fault, or the object's. */
+static int fw_load_report(struct xdpl_error *e, int err, const struct xdpl_fw_result *res,
+			  const struct opts *o, const char *iface, const char *dir)
 {
+	if (res->step == XDPL_FW_STEP_LOAD)
+		return load_report(e);
+	if (err == -EEXIST)
+		return report(e, EXIT_USAGE);
+	return fw_state_report(e, err, o, iface, dir);
+}
+
+/* run/attach --builtin: the built-in firewall loaded against iface's state, locked. */
+int fw_load_builtin(struct xdpl_fw **fw, struct loaded *l, const struct opts *o,
+		    const char *iface)
+{
+	struct xdpl_fw_load_opts lo = { .sz = sizeof(lo), .load = &o->load };
+	struct xdpl_fw_result res = { .sz = sizeof(res) };
 	struct xdpl_error e = { 0 };
-	struct fw fw;
-	int err = fw_open(&fw, dir, LOCK_EX, &e);
+	char dir[4096];
+	int code, err;
 
-	if (!err && fw.meta.layout == 0) {
-		fw.meta.layout = FW_LAYOUT;
-		fw.meta.policy = o->policy >= 0 ? (uint32_t)o->policy : FW_POLICY_DENY;
-		fw.meta.flags = o->malformed == 1 ? FW_F_MALFORMED_DROP : 0;
-		fw.meta.events_per_sec = o->events_rate >= 0 ? (uint32_t)o->events_rate
-							     : FW_EVENTS_DEFAULT;
-		fw.meta.next_rule = 1;
-		err = fw_meta_write(&fw, &e);
-		if (!err)
-			cli_log("firewall: %s: layout %d, policy %s, events %u/s per CPU", dir,
-				 FW_LAYOUT, policy_name(fw.meta.policy), fw.meta.events_per_sec);
-	}
-	fw_close(&fw);
-	return err ? report(&e, EXIT_ENV) : EXIT_OK;
-}
-
-/* run/attach --builtin: the firewall's maps go where the firewall verbs look. */
-int fw_builtin_prepare(struct opts *o, const char *iface, char *dir, size_t len)
-{
-	int code = fw_dir(o, iface, dir, len);
-
+	*fw = NULL;
+	memset(l, 0, sizeof(*l));
+	code = fw_dir(o, iface, dir, sizeof(dir));
 	if (!code)
-		o->load.pin_dir = dir;
-	return code;
-}
-
-/* Whether program prog_id uses the map map_id: is it the firewall of this state? */
-static bool prog_uses_map(uint32_t prog_id, uint32_t map_id)
-{
-	struct xdpl_prog_info pi;
-
-	if (xdpl_prog_info_by_id(prog_id, &pi, NULL))
-		return false;
-	for (uint32_t i = 0; i < pi.nr_map_ids && i < 64; i++)
-		if (pi.map_ids[i] == map_id)
-			return true;
-	return false;
+		code = legacy_check(o, iface, dir);
+	if (!code)
+		code = program_open(l, NULL, iface, o);
+	if (code)
+		return code;
+	err = xdpl_fw_load(fw, dir, l->obj, &lo, &res, &e);
+	if (err)
+		return fw_load_report(&e, err, &res, o, iface, dir);
+	l->id = xdpl_prog_id(l->prog);
+	return EXIT_OK;
 }
 
 static int fw_attach(struct opts *o, const char *iface, const char *path)
 {
-	struct opts lo = *o;
+	struct xdpl_fw_settings_opts settings;
+	struct xdpl_fw_attach_opts at = { .sz = sizeof(at), .load = &o->load,
+					  .settings = &settings, .mode = o->mode,
+					  .replace = o->force };
+	struct xdpl_fw_result res = { .sz = sizeof(res) };
+	struct xdpl_error e = { 0 };
 	struct loaded l;
-	struct fw fw;
-	struct stat st;
-	char dir[4096], meta[4200];
-	int code = fw_dir(o, iface, dir, sizeof(dir));
+	char dir[4096];
+	int code = fw_dir(o, iface, dir, sizeof(dir)), err;
 
 	if (code)
 		return code;
-	/* Existing state: it must be readable, and the options must not flip its meaning. */
-	snprintf(meta, sizeof(meta), "%s/fw_meta", dir);
-	if (stat(meta, &st) == 0) {
-		code = fw_open_iface(&fw, o, iface, 0, true);
-		if (code)
-			return code;
-		/* Settings an unfinished attach never wrote cannot conflict. */
-		code = fw.meta.layout ? fw_settings_conflict(&fw, o, iface) : EXIT_OK;
-		fw_close(&fw);
-		if (code)
-			return code;
-	}
-	lo.load.pin_dir = dir;
-	code = load_program(&l, path, iface, &lo);
+	settings_from_opts(o, &settings);
+	code = legacy_check(o, iface, dir);
+	if (code)
+		return code;
+	code = program_open(&l, path, iface, o);
 	if (!code)
-		code = fw_meta_ready(dir, &lo);
-	if (!code)
-		code = attach_netlink(&l, iface, &lo);
-	if (!code && (code = fw_open_iface(&fw, o, iface, 0, false)) == EXIT_OK) {
-		print_attached(&l, iface, lo.mode);
-		printf("firewall on %s: policy %s, malformed packets %s, events %u/s per CPU; rules and counters in %s\n",
-		       iface, policy_name(fw.meta.policy),
-		       fw.meta.flags & FW_F_MALFORMED_DROP ? "dropped" : "passed",
-		       fw.meta.events_per_sec, dir);
-		fw_close(&fw);
+		code = attach_mode_check(&l, iface, o);
+	if (code)
+		goto out;
+	err = xdpl_fw_attach(cli_nl(), dir, l.ifindex, l.obj, l.prog, &at, &res, &e);
+	if (err == -EEXIST && res.step == XDPL_FW_STEP_STATE) {
+		/* The state keeps other settings: say which, and how to change them on purpose. */
+		code = settings_conflict(&res.settings, o, dir, iface);
+		goto out;
 	}
-	loaded_close(&l, code != EXIT_OK);
+	if (err) {
+		code = res.step == XDPL_FW_STEP_ATTACH ? attach_report(&l, iface, err, &e)
+						       : fw_load_report(&e, err, &res, o, iface, dir);
+		goto out;
+	}
+	if (e.kernel[0])
+		fprintf(stderr, "xdpload: kernel says: %s\n", e.kernel);
+	l.id = res.prog_id;
+	print_attached(&l, iface, res.mode);
+	printf("firewall on %s: policy %s, malformed packets %s, events %u/s per CPU; rules and counters in %s\n",
+	       iface, xdpl_fw_policy_name(res.settings.policy),
+	       res.settings.malformed == XDPL_FW_DROP ? "dropped" : "passed",
+	       res.settings.events_per_sec, dir);
+out:
+	loaded_close(&l, false); /* the library undid a failed attach itself */
 	return code;
-}
-
-static void fw_purge(const char *dir)
-{
-	char path[4200];
-	int removed = 0;
-
-	for (int i = 0; i < FW_MAP_COUNT; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, fw_map_names[i]);
-		removed += unlink(path) == 0;
-	}
-	if (rmdir(dir) == 0)
-		printf("removed %s (%d pinned maps: rules, counters, settings)\n", dir, removed);
-	else if (errno != ENOENT)
-		printf("removed %d pinned maps from %s; it still holds other files\n", removed, dir);
-}
-
-/*
- * The id of the fw_meta map pinned in dir: all detach needs to know its
- * program.  Read leniently, so that a state of another layout, or one an
- * attach left unfinished, can still be detached and purged.
- */
-static int fw_meta_map_id(const char *dir, uint32_t *id)
-{
-	struct xdpl_map_info info;
-	char path[4200];
-	int fd, err;
-
-	snprintf(path, sizeof(path), "%s/fw_meta", dir);
-	fd = xdpl_map_open_pinned(path, NULL);
-	if (fd < 0)
-		return fd;
-	err = xdpl_map_info(fd, &info, NULL);
-	close(fd);
-	*id = info.id;
-	return err;
-}
-
-/* The mode in which IFACE runs a program using map_id, or XDPL_XDP_AUTO. */
-static enum xdpl_xdp_mode attached_mode_using(const struct xdpl_xdp_info *info, uint32_t map_id)
-{
-	for (int m = XDPL_XDP_NATIVE; m <= XDPL_XDP_HW; m++)
-		if (info->prog_id[m] && prog_uses_map(info->prog_id[m], map_id))
-			return (enum xdpl_xdp_mode)m;
-	return XDPL_XDP_AUTO;
-}
-
-/* The program an interface runs, in the first mode that has one, or 0. */
-static uint32_t first_prog(const struct xdpl_xdp_info *info)
-{
-	for (int m = XDPL_XDP_NATIVE; m <= XDPL_XDP_HW; m++)
-		if (info->prog_id[m])
-			return info->prog_id[m];
-	return 0;
 }
 
 static int fw_detach(struct opts *o, const char *iface)
 {
+	struct xdpl_fw_detach_opts det = { .sz = sizeof(det), .purge = o->purge };
+	struct xdpl_fw_result res = { .sz = sizeof(res) };
 	struct xdpl_error e = { 0 };
-	struct xdpl_xdp_info info;
-	enum xdpl_xdp_mode mode;
-	struct stat sb;
 	char dir[4096];
-	uint32_t meta_id = 0;
-	int code, ifindex;
+	int code = fw_dir(o, iface, dir, sizeof(dir)), ifindex, err;
 
-	code = fw_dir(o, iface, dir, sizeof(dir));
 	if (code)
 		return code;
-	if (stat(dir, &sb) < 0) {
+	ifindex = xdpl_nl_ifindex(cli_nl(), iface, NULL);
+	err = xdpl_fw_detach(cli_nl(), dir, ifindex < 0 ? -1 : ifindex, &det, &res, &e);
+	if (err && res.step == XDPL_FW_STEP_STATE && err == -ENOENT) {
 		fprintf(stderr, "xdpload: firewall detach: no firewall state for %s in %s\n", iface, dir);
+		legacy_hint(o, iface, NULL);
 		return EXIT_ENV;
 	}
-	fw_meta_map_id(dir, &meta_id);
-	ifindex = xdpl_nl_ifindex(cli_nl(), iface, NULL);
-	if (ifindex < 0) {
-		printf("no interface %s in this network namespace: nothing to detach\n", iface);
-	} else if (xdpl_xdp_query(cli_nl(), ifindex, &info, &e)) {
-		return report(&e, EXIT_ATTACH);
-	} else if (!meta_id || (mode = attached_mode_using(&info, meta_id)) == XDPL_XDP_AUTO) {
-		if (first_prog(&info))
-			printf("%s runs XDP program %u, not the firewall of %s: left alone (`xdpload detach %s` removes it)\n",
-			       iface, first_prog(&info), dir, iface);
-		else
-			printf("no firewall attached to %s\n", iface);
-	} else {
-		/* Only if it is still our program: the library names it to the kernel. */
-		struct xdpl_xdp_detach_opts det = { .sz = sizeof(det),
-						    .expected_prog_id = info.prog_id[mode] };
-
-		if (xdpl_xdp_detach(cli_nl(), ifindex, &det, &e)) {
-			if (e.errnum)
-				snprintf(e.msg, sizeof(e.msg), "firewall detach: program %u from %s (%s mode): RTM_SETLINK refused",
-					 info.prog_id[mode], iface, xdpl_xdp_mode_name(mode));
-			code = report(&e, EXIT_ATTACH);
-			if (strstr(e.kernel, "link"))
-				fprintf(stderr, "xdpload: hint: a bpf_link holds it (`xdpload run`); stop that process to detach\n");
-			return code;
-		}
-		printf("detached the firewall (id %u) from %s (%s mode)\n", info.prog_id[mode], iface,
-		       xdpl_xdp_mode_name(mode));
+	if (err && res.step == XDPL_FW_STEP_ATTACH) {
+		if (e.errnum)
+			snprintf(e.msg, sizeof(e.msg), "firewall detach: program %u from %s (%s mode): RTM_SETLINK refused",
+				 res.prog_id, iface, xdpl_xdp_mode_name(res.mode));
+		code = report(&e, EXIT_ATTACH);
+		if (strstr(e.kernel, "link"))
+			fprintf(stderr, "xdpload: hint: a bpf_link holds it (`xdpload run`); stop that process to detach\n");
+		return code;
 	}
-	if (o->purge)
-		fw_purge(dir);
+	if (err)
+		return report(&e, res.step == XDPL_FW_STEP_STATE ? EXIT_ENV : EXIT_ATTACH);
+	if (ifindex < 0)
+		printf("no interface %s in this network namespace: nothing to detach\n", iface);
+	else if (res.prog_id)
+		printf("detached the firewall (id %u) from %s (%s mode)\n", res.prog_id, iface,
+		       xdpl_xdp_mode_name(res.mode));
+	else if (res.old_prog_id)
+		printf("%s runs XDP program %u, not the firewall of %s: left alone (`xdpload detach %s` removes it)\n",
+		       iface, res.old_prog_id, dir, iface);
 	else
+		printf("no firewall attached to %s\n", iface);
+	if (!o->purge)
 		printf("rules and counters stay in %s for the next `xdpload firewall attach %s`; --purge removes them\n",
 		       dir, iface);
+	else if (res.dir_removed)
+		printf("removed %s (%u pinned maps: rules, counters, settings)\n", dir, res.pins_removed);
+	else
+		printf("removed %u pinned maps from %s; it still holds other files\n", res.pins_removed,
+		       dir);
 	return EXIT_OK;
 }
 
 static int fw_upgrade(struct opts *o, const char *iface, const char *path)
 {
+	struct xdpl_fw_result res = { .sz = sizeof(res) };
 	struct xdpl_error e = { 0 };
-	struct opts lo = *o;
-	struct xdpl_xdp_info info;
-	enum xdpl_xdp_mode mode;
 	struct loaded l;
-	struct fw fw;
 	char dir[4096];
-	int code, ifindex, link_fd = -1, err;
-	uint32_t old_id;
+	int code = fw_dir(o, iface, dir, sizeof(dir)), err;
 
-	code = fw_open_iface(&fw, o, iface, 0, false);
 	if (code)
 		return code;
-	snprintf(dir, sizeof(dir), "%s", fw.dir);
-	ifindex = iface_index(iface, &e);
-	if (ifindex < 0) {
-		fw_close(&fw);
-		return report(&e, EXIT_ENV);
-	}
-	if (xdpl_xdp_query(cli_nl(), ifindex, &info, &e)) {
-		fw_close(&fw);
-		return report(&e, EXIT_ATTACH);
-	}
-	mode = attached_mode_using(&info, fw.map_ids[FW_MAP_META]);
-	fw_close(&fw);
-	if (mode == XDPL_XDP_AUTO) {
-		fprintf(stderr, "xdpload: firewall upgrade: no firewall of %s is attached to %s; attach it with `xdpload firewall attach %s`\n",
-			dir, iface, iface);
-		return EXIT_ATTACH;
-	}
-	old_id = info.prog_id[mode];
-	lo.load.pin_dir = dir;
-	code = load_program(&l, path, iface, &lo);
+	code = program_open(&l, path, iface, o);
 	if (code)
 		goto out;
-	/* The kernel swaps only if the old program is still there: never a gap, never a race. */
-	link_fd = xdpl_xdp_link_find(ifindex, old_id, NULL);
-	if (link_fd >= 0) {
-		err = xdpl_link_update(link_fd, xdpl_prog_fd(l.prog), old_id, &e);
-		if (err && e.errnum)
-			snprintf(e.msg, sizeof(e.msg), "firewall upgrade: %s: BPF_LINK_UPDATE refused", iface);
-	} else {
-		struct xdpl_xdp_attach_opts at = { .sz = sizeof(at), .expected_prog_id = old_id };
-
-		err = xdpl_xdp_attach(cli_nl(), ifindex, xdpl_prog_fd(l.prog), &at, &e);
-		if (err && e.errnum)
-			snprintf(e.msg, sizeof(e.msg), "firewall upgrade: %s: RTM_SETLINK refused", iface);
-	}
-	if (err == -ENOENT && !e.errnum) {
-		fprintf(stderr, "xdpload: firewall upgrade: %s: the firewall it replaces (program %u) was detached meanwhile; nothing was attached\n",
-			iface, old_id);
+	err = xdpl_fw_upgrade(cli_nl(), dir, l.ifindex, l.obj, l.prog, &o->load, &res, &e);
+	if (!err) {
+		printf("upgraded the firewall on %s: program %u -> %u (%s mode, via %s); rules and counters kept in %s\n",
+		       iface, res.old_prog_id, res.prog_id, xdpl_xdp_mode_name(res.mode),
+		       res.via_link ? "link" : "netlink", dir);
+	} else if (res.step == XDPL_FW_STEP_STATE) {
+		code = fw_state_report(&e, err, o, iface, dir);
+	} else if (res.step == XDPL_FW_STEP_FIND && err == -ENOENT && !e.errnum) {
+		fprintf(stderr, "xdpload: firewall upgrade: no firewall of %s is attached to %s; attach it with `xdpload firewall attach %s`\n",
+			dir, iface, iface);
 		code = EXIT_ATTACH;
-		goto out;
-	}
-	if (err) {
+	} else if (res.step == XDPL_FW_STEP_LOAD) {
+		code = load_report(&e);
+	} else if (res.step == XDPL_FW_STEP_ATTACH && err == -ENOENT && !e.errnum) {
+		fprintf(stderr, "xdpload: firewall upgrade: %s: the firewall it replaces (program %u) was detached meanwhile; nothing was attached\n",
+			iface, res.old_prog_id);
+		code = EXIT_ATTACH;
+	} else {
+		if (e.errnum && res.step == XDPL_FW_STEP_ATTACH)
+			snprintf(e.msg, sizeof(e.msg), "firewall upgrade: %s: %s refused", iface,
+				 res.via_link ? "BPF_LINK_UPDATE" : "RTM_SETLINK");
 		code = report(&e, EXIT_ATTACH);
-		goto out;
 	}
-	printf("upgraded the firewall on %s: program %u -> %u (%s mode, via %s); rules and counters kept in %s\n",
-	       iface, old_id, l.id, xdpl_xdp_mode_name(mode), link_fd >= 0 ? "link" : "netlink", dir);
 out:
-	if (link_fd >= 0)
-		close(link_fd);
-	loaded_close(&l, code != EXIT_OK);
+	loaded_close(&l, false); /* the library undid a failed upgrade itself */
 	return code;
 }
 
 static int fw_set(struct opts *o, const char *iface)
 {
+	struct xdpl_fw_settings_opts settings;
+	struct xdpl_fw_settings now;
 	struct xdpl_error e = { 0 };
-	struct fw fw;
+	struct xdpl_fw *fw;
 	int code;
 
-	if (o->policy < 0 && o->malformed < 0 && o->events_rate < 0) {
+	if (o->policy == XDPL_FW_POLICY_UNSET && o->malformed == XDPL_FW_VERDICT_UNSET &&
+	    o->events_rate < 0) {
 		fprintf(stderr, "xdpload: firewall set: give --policy, --malformed or --events-rate\n");
 		return EXIT_USAGE;
 	}
-	code = fw_open_iface(&fw, o, iface, LOCK_EX, false);
+	code = fw_open_iface(&fw, o, iface, XDPL_FW_LOCK_EXCLUSIVE);
 	if (code)
 		return code;
-	if (o->policy >= 0)
-		fw.meta.policy = (uint32_t)o->policy;
-	if (o->malformed >= 0)
-		fw.meta.flags = (fw.meta.flags & ~FW_F_MALFORMED_DROP) |
-				(o->malformed ? FW_F_MALFORMED_DROP : 0);
-	if (o->events_rate >= 0)
-		fw.meta.events_per_sec = (uint32_t)o->events_rate;
-	if (fw_meta_write(&fw, &e))
+	settings_from_opts(o, &settings);
+	if (xdpl_fw_settings_set(fw, &settings, &e) || xdpl_fw_settings(fw, &now, &e))
 		code = report(&e, EXIT_KERNEL);
 	else
 		printf("firewall on %s: policy %s, malformed packets %s, events %u/s per CPU\n", iface,
-		       policy_name(fw.meta.policy),
-		       fw.meta.flags & FW_F_MALFORMED_DROP ? "dropped" : "passed",
-		       fw.meta.events_per_sec);
-	fw_close(&fw);
+		       xdpl_fw_policy_name(now.policy),
+		       now.malformed == XDPL_FW_DROP ? "dropped" : "passed", now.events_per_sec);
+	xdpl_fw_close(fw);
 	return code;
 }
 

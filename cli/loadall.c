@@ -299,9 +299,8 @@ int cmd_load(struct opts *o)
 	}
 	if (code)
 		goto out;
-	/* A fault we found ourselves is in the object; one the kernel found, the kernel's. */
 	if (xdpl_obj_load(obj, &o->load, &e)) {
-		code = report(&e, e.errnum ? EXIT_KERNEL : EXIT_OBJECT);
+		code = load_report(&e);
 		goto out;
 	}
 	if (o->pin_dir && (code = pins_make(&pins, obj, o->pin_dir)))

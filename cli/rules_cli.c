@@ -11,19 +11,18 @@
  *   stats                         packets and bytes per verdict, events
  *   events                        drop events as they happen, until Ctrl-C
  *
- * Part of the command line: this file prints; rules.c and fw.c do the work.
+ * Part of the command line: this file prints and chooses exit codes; the
+ * firewall section of the library (fw/) does the work.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
-/* The firewall's control plane (fw/), until it has a public API of its own. */
-#include "fw/fw.h"
 #include "cli/cli.h"
 
 static int need_dev(const struct opts *o, const char *verb)
@@ -35,65 +34,71 @@ static int need_dev(const struct opts *o, const char *verb)
 }
 
 /* The command line's CIDRs, parsed and checked before anything changes. */
-static int rules_from_args(const struct opts *o, const char *verb, struct fw_rules *set)
+static int rules_from_args(const struct opts *o, const char *verb, struct xdpl_fw_rules *set)
 {
+	char text[XDPL_FW_RULE_TEXT];
+	size_t dup;
+
 	memset(set, 0, sizeof(*set));
 	for (int i = 0; i < o->nargs; i++) {
-		struct fw_rule r;
-		char why[160];
+		struct xdpl_error e = { 0 };
+		struct xdpl_fw_rule r;
 
-		if (fw_rule_parse(o->args[i], &r, why, sizeof(why))) {
-			fprintf(stderr, "xdpload: %s: %s: %s\n", verb, o->args[i], why);
-			fw_rules_free(set);
+		if (xdpl_fw_rule_parse(o->args[i], &r, &e)) {
+			fprintf(stderr, "xdpload: %s: %s\n", verb, e.msg);
+			xdpl_fw_rules_free(set);
 			return EXIT_USAGE;
 		}
-		if (fw_rules_push(set, &r)) {
-			fw_rules_free(set);
+		if (xdpl_fw_rules_push(set, &r)) {
+			xdpl_fw_rules_free(set);
 			return EXIT_ENV;
 		}
 	}
-	fw_rules_sort(set);
-	for (size_t i = 1; i < set->n; i++) {
-		if (!fw_rule_cmp(&set->v[i - 1], &set->v[i])) {
-			char text[FW_CIDR_MAX];
-
-			fw_rule_format(&set->v[i], text, sizeof(text));
-			fprintf(stderr, "xdpload: %s: %s is given twice\n", verb, text);
-			fw_rules_free(set);
-			return EXIT_USAGE;
-		}
+	if (xdpl_fw_rules_sort(set, XDPL_FW_ORDER_SET, &dup)) {
+		xdpl_fw_rule_format(&set->v[dup], text, sizeof(text));
+		fprintf(stderr, "xdpload: %s: %s is given twice\n", verb, text);
+		xdpl_fw_rules_free(set);
+		return EXIT_USAGE;
 	}
 	return EXIT_OK;
 }
 
 /* block and allow add rules; unblock removes them.  All or nothing. */
-static int rules_change_args(struct opts *o, const char *verb, int policy, bool add)
+static int rules_change_args(struct opts *o, const char *verb, enum xdpl_fw_policy policy,
+			     bool add)
 {
-	struct fw_rules set, none = { 0 };
+	struct xdpl_fw_settings settings;
+	struct xdpl_fw_rules set;
 	struct xdpl_error e = { 0 };
-	struct fw fw;
-	int code = need_dev(o, verb);
+	struct xdpl_fw *fw = NULL;
+	int code = need_dev(o, verb), err;
 
 	if (code || (code = rules_from_args(o, verb, &set)))
 		return code;
-	code = fw_open_iface(&fw, o, o->dev, LOCK_EX, false);
+	code = fw_open_iface(&fw, o, o->dev, XDPL_FW_LOCK_EXCLUSIVE);
 	if (code)
 		goto out;
-	if (policy >= 0 && fw.meta.policy != (uint32_t)policy) {
+	if (xdpl_fw_settings(fw, &settings, &e)) {
+		code = report(&e, EXIT_KERNEL);
+		goto out;
+	}
+	if (policy != XDPL_FW_POLICY_UNSET && settings.policy != policy) {
+		bool deny = settings.policy == XDPL_FW_POLICY_DENY;
+
 		fprintf(stderr, "xdpload: %s: the firewall on %s is %s: its rules are the sources it %s; use `xdpload %s`\n",
-			verb, o->dev, policy_name(fw.meta.policy),
-			fw.meta.policy == FW_POLICY_DENY ? "drops" : "lets in",
-			fw.meta.policy == FW_POLICY_DENY ? "block" : "allow");
+			verb, o->dev, xdpl_fw_policy_name(settings.policy), deny ? "drops" : "lets in",
+			deny ? "block" : "allow");
 		code = EXIT_USAGE;
 		goto out;
 	}
+	/* Each rule checked first, so the refusal names it and its id. */
 	for (size_t i = 0; i < set.n; i++) {
-		char text[FW_CIDR_MAX];
+		char text[XDPL_FW_RULE_TEXT];
 		uint32_t id;
-		int found = fw_rule_find(&fw, &set.v[i], &id) == 0;
+		bool found = xdpl_fw_rule_lookup(fw, &set.v[i], &id, NULL) == 0;
 
-		fw_rule_format(&set.v[i], text, sizeof(text));
-		if (add && found && fw_rule_is_exact(&set.v[i])) {
+		xdpl_fw_rule_format(&set.v[i], text, sizeof(text));
+		if (add && found) {
 			fprintf(stderr, "xdpload: %s: %s is already a rule on %s (rule %u); nothing changed\n",
 				verb, text, o->dev, id);
 			code = EXIT_USAGE;
@@ -105,40 +110,41 @@ static int rules_change_args(struct opts *o, const char *verb, int policy, bool 
 			code = EXIT_USAGE;
 			goto out;
 		}
-		set.v[i].id = id;
 	}
-	if (fw_rules_apply(&fw, add ? &set : &none, add ? &none : &set, &e)) {
-		code = report(&e, e.errnum == EEXIST || e.errnum == ENOENT ? EXIT_USAGE : EXIT_KERNEL);
-		if (e.errnum == EEXIST || e.errnum == ENOENT)
+	err = add ? xdpl_fw_rules_add(fw, &set, &e) : xdpl_fw_rules_remove(fw, &set, &e);
+	if (err) {
+		code = report(&e, err == -EEXIST || err == -ENOENT ? EXIT_USAGE : EXIT_KERNEL);
+		if (err == -EEXIST || err == -ENOENT)
 			fprintf(stderr, "xdpload: %s: nothing changed\n", verb);
 		goto out;
 	}
 	for (size_t i = 0; i < set.n; i++) {
-		char text[FW_CIDR_MAX];
+		char text[XDPL_FW_RULE_TEXT];
 
-		fw_rule_format(&set.v[i], text, sizeof(text));
-		printf("%s %s on %s (rule %u)\n", add ? (policy == FW_POLICY_DENY ? "blocked" : "allowed")
-					       : "unblocked", text, o->dev, set.v[i].id);
+		xdpl_fw_rule_format(&set.v[i], text, sizeof(text));
+		printf("%s %s on %s (rule %u)\n",
+		       !add ? "unblocked" : policy == XDPL_FW_POLICY_DENY ? "blocked" : "allowed",
+		       text, o->dev, set.v[i].id);
 	}
 out:
-	fw_close(&fw);
-	fw_rules_free(&set);
+	xdpl_fw_close(fw);
+	xdpl_fw_rules_free(&set);
 	return code;
 }
 
 int cmd_block(struct opts *o)
 {
-	return rules_change_args(o, "block", FW_POLICY_DENY, true);
+	return rules_change_args(o, "block", XDPL_FW_POLICY_DENY, true);
 }
 
 int cmd_allow(struct opts *o)
 {
-	return rules_change_args(o, "allow", FW_POLICY_ALLOW_ONLY, true);
+	return rules_change_args(o, "allow", XDPL_FW_POLICY_ALLOW_ONLY, true);
 }
 
 int cmd_unblock(struct opts *o)
 {
-	return rules_change_args(o, "unblock", -1, false);
+	return rules_change_args(o, "unblock", XDPL_FW_POLICY_UNSET, false);
 }
 
 static int file_read(const char *path, char **buf, size_t *len)
@@ -179,41 +185,19 @@ static int file_read(const char *path, char **buf, size_t *len)
 	return (int)n;
 }
 
-static int id_cmp(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* After a whole-set load: the ids now live are the kept ones and the added ones. */
-static void hits_prune_to(struct fw *fw, const struct fw_rules *have, const struct fw_rules *add,
-			  const struct fw_rules *del)
-{
-	uint32_t *live = malloc((have->n + add->n + 1) * sizeof(*live));
-	size_t n = 0;
-
-	if (!live)
-		return;
-	for (size_t i = 0; i < have->n; i++)
-		if (!del->n || !bsearch(&have->v[i], del->v, del->n, sizeof(*del->v), fw_rule_cmp))
-			live[n++] = have->v[i].id;
-	for (size_t i = 0; i < add->n; i++)
-		live[n++] = add->v[i].id;
-	qsort(live, n, sizeof(*live), id_cmp);
-	fw_hits_prune(fw, live, n);
-	free(live);
-}
-
 static int rules_load(struct opts *o, const char *path)
 {
-	struct fw_rules want = { 0 }, have = { 0 }, add = { 0 }, del = { 0 };
+	struct xdpl_fw_replace_opts ro = { .sz = sizeof(ro), .dry_run = o->dry_run,
+					   .allow_empty = o->force };
+	struct xdpl_fw_rules want = { 0 };
+	struct xdpl_fw_settings settings;
+	struct xdpl_fw_diff diff;
 	struct xdpl_error e = { 0 };
 	struct timespec t0;
-	struct fw fw;
-	size_t len, kept = 0;
+	struct xdpl_fw *fw = NULL;
+	size_t len;
 	char *buf;
-	int code = EXIT_OK, err;
+	int code, err;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	err = file_read(path, &buf, &len);
@@ -222,107 +206,121 @@ static int rules_load(struct opts *o, const char *path)
 		e.environment = true;
 		return report(&e, EXIT_ENV);
 	}
-	err = fw_rules_parse_text(strcmp(path, "-") ? path : "stdin", buf, len, &want, &e);
+	err = xdpl_fw_rules_parse(strcmp(path, "-") ? path : "stdin", buf, len, &want, &e);
 	free(buf);
 	if (err)
 		return report(&e, EXIT_USAGE);
-	code = fw_open_iface(&fw, o, o->dev, LOCK_EX, false);
+	code = fw_open_iface(&fw, o, o->dev, XDPL_FW_LOCK_EXCLUSIVE);
 	if (code)
 		goto out;
-	if (fw_rules_read(&fw, &have, &e)) {
-		code = report(&e, EXIT_KERNEL);
-		goto out;
-	}
-	if (!want.n && have.n && !o->force) {
+	err = xdpl_fw_rules_replace(fw, &want, &ro, &diff, &e);
+	if (err == -ENOTEMPTY) {
+		bool allow_only = xdpl_fw_settings(fw, &settings, NULL) == 0 &&
+				  settings.policy == XDPL_FW_POLICY_ALLOW_ONLY;
+
 		fprintf(stderr, "xdpload: rules: %s holds no rules; loading it would remove all %zu rules on %s%s. Pass --force if that is what you want\n",
-			path, have.n, o->dev,
-			fw.meta.policy == FW_POLICY_ALLOW_ONLY ? " and, allow-only, let no one in" : "");
+			path, diff.removed, o->dev, allow_only ? " and, allow-only, let no one in" : "");
 		code = EXIT_USAGE;
 		goto out;
 	}
-	if (fw_rules_diff(&have, &want, &add, &del, &kept)) {
-		fprintf(stderr, "xdpload: rules: out of memory\n");
-		code = EXIT_ENV;
-		goto out;
-	}
-	if (!o->dry_run && fw_rules_apply(&fw, &add, &del, &e)) {
+	if (err) {
 		code = report(&e, EXIT_KERNEL);
 		fprintf(stderr, "xdpload: rules: nothing changed on %s\n", o->dev);
 		goto out;
 	}
-	if (!o->dry_run)
-		hits_prune_to(&fw, &have, &add, &del);
 	printf("rules %s on %s: %zu rules: %zu kept, %zu %sadded, %zu %sremoved (%.3f s)\n", path,
-	       o->dev, want.n, kept, add.n, o->dry_run ? "to be " : "", del.n,
+	       o->dev, want.n, diff.kept, diff.added, o->dry_run ? "to be " : "", diff.removed,
 	       o->dry_run ? "to be " : "", seconds_since(&t0));
 	if (o->dry_run)
 		printf("dry run: nothing changed\n");
 out:
-	fw_close(&fw);
-	fw_rules_free(&want);
-	fw_rules_free(&have);
-	fw_rules_free(&add);
-	fw_rules_free(&del);
+	xdpl_fw_close(fw);
+	xdpl_fw_rules_free(&want);
 	return code;
 }
 
-/* Display order: by address, IPv4 first; a prefix just before the addresses in it. */
-static int rule_display_cmp(const void *a, const void *b)
+/* printf, remembering the errno of the first write that failed (a full disk, /dev/full). */
+__attribute__((format(printf, 2, 3))) static void out(int *werr, const char *fmt, ...)
 {
-	const struct fw_rule *x = a, *y = b;
-	int c = x->family != y->family ? x->family - y->family
-					: memcmp(x->addr, y->addr, sizeof(x->addr));
+	va_list ap;
 
-	return c ? c : x->prefixlen - y->prefixlen;
+	va_start(ap, fmt);
+	errno = 0;
+	if (vprintf(fmt, ap) < 0 && !*werr)
+		*werr = errno ? errno : EIO;
+	va_end(ap);
 }
 
 /*
- * The rule list: "CIDR  # rule N: P packets, B bytes" per line, so the list
- * saved to a file is itself a rules file `rules load` takes back.
+ * The rule list: "CIDR  # rule N: P packets, B bytes" per line, between a
+ * header and "# end", so the list saved to a file is itself a rules file
+ * `rules load` takes back, and one cut short is refused.  A backup is only
+ * one if every line reached the file: a failed write is an error.
  */
 static int rules_list(struct opts *o)
 {
-	struct fw_rules have = { 0 };
+	struct xdpl_fw_settings settings;
+	struct xdpl_fw_rules have = { 0 };
 	struct xdpl_error e = { 0 };
-	struct fw_hit *hits = NULL;
-	struct fw fw;
+	struct xdpl_fw_hit *hits = NULL;
+	struct xdpl_fw *fw;
 	size_t nhits = 0;
-	int code = fw_open_iface(&fw, o, o->dev, LOCK_SH, false);
+	char line[256];
+	int code = fw_open_iface(&fw, o, o->dev, XDPL_FW_LOCK_SHARED), werr = 0;
 
 	if (code)
 		return code;
-	if (fw_rules_read(&fw, &have, &e) || fw_hits_read(&fw, &hits, &nhits, &e)) {
+	if (xdpl_fw_settings(fw, &settings, &e) || xdpl_fw_rules_list(fw, &have, &e) ||
+	    xdpl_fw_hits(fw, &hits, &nhits, &e)) {
 		code = report(&e, EXIT_KERNEL);
 		goto out;
 	}
-	fw_rules_sort_by(&have, rule_display_cmp);
+	xdpl_fw_rules_sort(&have, XDPL_FW_ORDER_ADDRESS, NULL);
 	if (o->json) {
-		printf("{\"dev\":");
+		out(&werr, "{\"dev\":");
 		json_string(o->dev);
-		printf(",\"policy\":\"%s\",\"rules\":[", policy_name(fw.meta.policy));
+		out(&werr, ",\"policy\":\"%s\",\"rules\":[", xdpl_fw_policy_name(settings.policy));
 	} else {
-		printf("# %zu rules on %s, policy %s\n", have.n, o->dev, policy_name(fw.meta.policy));
+		xdpl_fw_export_header(line, sizeof(line), have.n, o->dev, settings.policy);
+		out(&werr, "%s", line);
 	}
-	for (size_t i = 0; i < have.n; i++) {
-		const struct fw_hit *h = fw_hit_find(hits, nhits, have.v[i].id);
-		struct fw_counter c = h ? h->total : (struct fw_counter){ 0, 0 };
-		char text[FW_CIDR_MAX];
+	for (size_t i = 0; i < have.n && !werr; i++) {
+		const struct xdpl_fw_hit *h = xdpl_fw_hit_find(hits, nhits, have.v[i].id);
+		struct xdpl_fw_counter c = h ? h->total : (struct xdpl_fw_counter){ 0, 0 };
+		char text[XDPL_FW_RULE_TEXT];
 
-		fw_rule_format(&have.v[i], text, sizeof(text));
-		if (o->json)
-			printf("%s{\"cidr\":\"%s\",\"rule\":%u,\"packets\":%llu,\"bytes\":%llu}",
-			       i ? "," : "", text, have.v[i].id, (unsigned long long)c.packets,
-			       (unsigned long long)c.bytes);
-		else
-			printf("%-42s # rule %u: %llu packets, %llu bytes\n", text, have.v[i].id,
-			       (unsigned long long)c.packets, (unsigned long long)c.bytes);
+		if (o->json) {
+			xdpl_fw_rule_format(&have.v[i], text, sizeof(text));
+			out(&werr, "%s{\"cidr\":\"%s\",\"rule\":%u,\"packets\":%llu,\"bytes\":%llu}",
+			    i ? "," : "", text, have.v[i].id, (unsigned long long)c.packets,
+			    (unsigned long long)c.bytes);
+		} else {
+			xdpl_fw_export_rule(line, sizeof(line), &have.v[i], &c);
+			out(&werr, "%s", line);
+		}
 	}
-	if (o->json)
-		printf("]}\n");
+	if (o->json) {
+		out(&werr, "]}\n");
+	} else {
+		xdpl_fw_export_end(line, sizeof(line));
+		out(&werr, "%s", line);
+	}
+	errno = 0;
+	if (fflush(stdout) && !werr)
+		werr = errno ? errno : EIO;
+	if (!werr && ferror(stdout))
+		werr = EIO;
+	if (werr) {
+		/* Said once, here: the error is cleared for the exit's own check of stdout. */
+		clearerr(stdout);
+		fprintf(stderr, "xdpload: rules: writing the rules of %s failed: %s (%s)\n", o->dev,
+			xdpl_errno_name(werr), xdpl_errno_text(werr));
+		code = EXIT_ENV;
+	}
 out:
 	free(hits);
-	fw_rules_free(&have);
-	fw_close(&fw);
+	xdpl_fw_rules_free(&have);
+	xdpl_fw_close(fw);
 	return code;
 }
 
@@ -344,19 +342,17 @@ int cmd_rules(struct opts *o)
 
 int cmd_stats(struct opts *o)
 {
-	static const char *const names[FW_STAT_COUNT] = {
-		"pass", "drop", "malformed", "events_sent", "events_rate_limited",
-		"events_lost", "hits_not_counted",
-	};
-	struct fw_counter stats[FW_STAT_COUNT];
-	struct fw_rules have = { 0 };
+	struct xdpl_fw_counter stats[XDPL_FW_STAT_COUNT];
+	struct xdpl_fw_settings settings;
+	struct xdpl_fw_rules have = { 0 };
 	struct xdpl_error e = { 0 };
-	struct fw fw;
+	struct xdpl_fw *fw = NULL;
 	int code = need_dev(o, "stats");
 
-	if (code || (code = fw_open_iface(&fw, o, o->dev, LOCK_SH, false)))
+	if (code || (code = fw_open_iface(&fw, o, o->dev, XDPL_FW_LOCK_SHARED)))
 		return code;
-	if (fw_stats_read(&fw, stats, &e) || fw_rules_read(&fw, &have, &e)) {
+	if (xdpl_fw_settings(fw, &settings, &e) || xdpl_fw_stats(fw, stats, &e) ||
+	    xdpl_fw_rules_list(fw, &have, &e)) {
 		code = report(&e, EXIT_KERNEL);
 		goto out;
 	}
@@ -364,26 +360,27 @@ int cmd_stats(struct opts *o)
 		printf("{\"dev\":");
 		json_string(o->dev);
 		printf(",\"policy\":\"%s\",\"malformed_verdict\":\"%s\",\"events_per_sec\":%u,\"rules\":%zu",
-		       policy_name(fw.meta.policy),
-		       fw.meta.flags & FW_F_MALFORMED_DROP ? "drop" : "pass", fw.meta.events_per_sec,
+		       xdpl_fw_policy_name(settings.policy),
+		       settings.malformed == XDPL_FW_DROP ? "drop" : "pass", settings.events_per_sec,
 		       have.n);
-		for (int i = 0; i < FW_STAT_COUNT; i++)
-			printf(",\"%s\":{\"packets\":%llu,\"bytes\":%llu}", names[i],
+		for (int i = 0; i < XDPL_FW_STAT_COUNT; i++)
+			printf(",\"%s\":{\"packets\":%llu,\"bytes\":%llu}",
+			       xdpl_fw_stat_name((enum xdpl_fw_stat)i),
 			       (unsigned long long)stats[i].packets, (unsigned long long)stats[i].bytes);
 		printf("}\n");
 	} else {
 		printf("firewall on %s: policy %s, %zu rules, malformed packets %s, events %u/s per CPU\n",
-		       o->dev, policy_name(fw.meta.policy), have.n,
-		       fw.meta.flags & FW_F_MALFORMED_DROP ? "dropped" : "passed",
-		       fw.meta.events_per_sec);
+		       o->dev, xdpl_fw_policy_name(settings.policy), have.n,
+		       settings.malformed == XDPL_FW_DROP ? "dropped" : "passed",
+		       settings.events_per_sec);
 		printf("%-20s %14s %16s\n", "COUNTER", "PACKETS", "BYTES");
-		for (int i = 0; i < FW_STAT_COUNT; i++)
-			printf("%-20s %14llu %16llu\n", names[i], (unsigned long long)stats[i].packets,
-			       (unsigned long long)stats[i].bytes);
+		for (int i = 0; i < XDPL_FW_STAT_COUNT; i++)
+			printf("%-20s %14llu %16llu\n", xdpl_fw_stat_name((enum xdpl_fw_stat)i),
+			       (unsigned long long)stats[i].packets, (unsigned long long)stats[i].bytes);
 	}
 out:
-	fw_rules_free(&have);
-	fw_close(&fw);
+	xdpl_fw_rules_free(&have);
+	xdpl_fw_close(fw);
 	return code;
 }
 
@@ -403,51 +400,60 @@ struct events_print {
 static int event_print(const void *data, uint32_t size, void *ctx)
 {
 	const struct events_print *p = ctx;
-	const struct fw_event *ev = data;
-	int64_t ns = (int64_t)ev->time_ns + p->realtime_offset;
-	time_t secs = (time_t)(ns / 1000000000);
-	struct fw_rule src = { .family = ev->family == 6 ? 6 : 4 };
-	char when[32], addr[FW_CIDR_MAX];
+	struct xdpl_fw_event ev;
+	struct xdpl_fw_rule src = { 0 };
+	char when[32], addr[XDPL_FW_RULE_TEXT];
+	int64_t ns;
+	time_t secs;
 	struct tm tm;
 
-	if (size < sizeof(*ev))
+	if (size < sizeof(ev))
 		return 0; /* not an event of this layout */
+	memcpy(&ev, data, sizeof(ev));
+	ns = (int64_t)ev.time_ns + p->realtime_offset;
+	secs = (time_t)(ns / 1000000000);
+	src.family = ev.family == 6 ? 6 : 4;
 	src.prefixlen = src.family == 4 ? 32 : 128;
-	memcpy(src.addr, ev->src, sizeof(src.addr));
-	fw_rule_format(&src, addr, sizeof(addr));
+	memcpy(src.addr, ev.src, sizeof(src.addr));
+	xdpl_fw_rule_format(&src, addr, sizeof(addr));
 	gmtime_r(&secs, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
 	if (p->json)
 		printf("{\"time\":\"%s.%03dZ\",\"action\":\"drop\",\"src\":\"%s\",\"rule\":%u,\"len\":%u,\"ifindex\":%u}\n",
-		       when, (int)(ns / 1000000 % 1000), addr, ev->rule, ev->len, ev->ifindex);
+		       when, (int)(ns / 1000000 % 1000), addr, ev.rule, ev.len, ev.ifindex);
 	else
 		printf("%s.%03dZ drop %-39s rule %-8u %5u bytes  ifindex %u\n", when,
-		       (int)(ns / 1000000 % 1000), addr, ev->rule, ev->len, ev->ifindex);
+		       (int)(ns / 1000000 % 1000), addr, ev.rule, ev.len, ev.ifindex);
 	return 0;
 }
 
 int cmd_events(struct opts *o)
 {
 	struct events_print p = { o->json, 0 };
-	struct fw_counter before[FW_STAT_COUNT], after[FW_STAT_COUNT];
+	struct xdpl_fw_counter before[XDPL_FW_STAT_COUNT], after[XDPL_FW_STAT_COUNT];
+	struct xdpl_fw_settings settings;
 	struct sigaction sa;
 	struct timespec real, mono, t0;
 	struct xdpl_error e = { 0 };
 	struct xdpl_ring *ring;
-	struct fw fw;
+	struct xdpl_fw *fw = NULL;
 	size_t shown = 0;
-	int code = need_dev(o, "events"), err;
+	int code = need_dev(o, "events"), err = 0;
 
-	if (code || (code = fw_open_iface(&fw, o, o->dev, 0, false)))
+	if (code || (code = fw_open_iface(&fw, o, o->dev, XDPL_FW_LOCK_NONE)))
 		return code;
-	if (fw_stats_read(&fw, before, &e) ||
-	    xdpl_ring_open(&ring, fw.fds[FW_MAP_EVENTS], &e)) {
-		fw_close(&fw);
-		return report(&e, EXIT_KERNEL);
+	if (xdpl_fw_settings(fw, &settings, &e) || xdpl_fw_stats(fw, before, &e) ||
+	    (err = xdpl_fw_events_open(fw, &ring, &e))) {
+		xdpl_fw_close(fw);
+		if (err != -EBUSY)
+			return report(&e, EXIT_KERNEL);
+		fprintf(stderr, "xdpload: events: another process reads the drop events of %s; each event reaches one reader only, so a second is refused: stop the other first\n",
+			o->dev);
+		return EXIT_ENV;
 	}
 	/* Like tail -f: from now on; what nobody read before is history. */
 	xdpl_ring_skip(ring);
-	if (!fw.meta.events_per_sec)
+	if (!settings.events_per_sec)
 		fprintf(stderr, "xdpload: events: the firewall on %s sends no events (rate 0); `xdpload firewall set %s --events-rate N` turns them on\n",
 			o->dev, o->dev);
 	clock_gettime(CLOCK_REALTIME, &real);
@@ -475,13 +481,13 @@ int cmd_events(struct opts *o)
 		if (o->duration >= 0 && seconds_since(&t0) >= (double)o->duration)
 			break;
 	}
-	if (fw_stats_read(&fw, after, &e) == 0)
+	if (xdpl_fw_stats(fw, after, &e) == 0)
 		fprintf(stderr, "xdpload: events: %zu shown; meanwhile the firewall sent %llu, held back %llu over the rate, lost %llu to a full ring\n",
 			shown,
-			(unsigned long long)(after[FW_STAT_EVENT_SENT].packets - before[FW_STAT_EVENT_SENT].packets),
-			(unsigned long long)(after[FW_STAT_EVENT_LIMITED].packets - before[FW_STAT_EVENT_LIMITED].packets),
-			(unsigned long long)(after[FW_STAT_EVENT_LOST].packets - before[FW_STAT_EVENT_LOST].packets));
+			(unsigned long long)(after[XDPL_FW_STAT_EVENT_SENT].packets - before[XDPL_FW_STAT_EVENT_SENT].packets),
+			(unsigned long long)(after[XDPL_FW_STAT_EVENT_LIMITED].packets - before[XDPL_FW_STAT_EVENT_LIMITED].packets),
+			(unsigned long long)(after[XDPL_FW_STAT_EVENT_LOST].packets - before[XDPL_FW_STAT_EVENT_LOST].packets));
 	xdpl_ring_close(ring);
-	fw_close(&fw);
+	xdpl_fw_close(fw);
 	return code;
 }

@@ -77,6 +77,7 @@ int cmd_test(struct opts *o)
 	static uint8_t in[65536], out[65536 + 4096];
 	struct xdpl_test_run run = { .sz = sizeof(run) };
 	struct xdpl_error e = { 0 };
+	struct xdpl_fw *fw = NULL;
 	struct loaded l;
 	size_t in_len = sizeof(default_packet);
 	const char *name;
@@ -110,6 +111,10 @@ int cmd_test(struct opts *o)
 				o->dev, dir, o->dev);
 			return EXIT_ENV;
 		}
+		/* A whole state, which nobody changes while the run reads and writes it. */
+		code = fw_open_iface(&fw, o, o->dev, XDPL_FW_LOCK_SHARED);
+		if (code)
+			return code;
 		o->load.pin_dir = dir;
 		o->load.pin_reuse_only = true;
 	} else {
@@ -159,5 +164,6 @@ int cmd_test(struct opts *o)
 	}
 out:
 	loaded_close(&l, code != EXIT_OK);
+	xdpl_fw_close(fw);
 	return code;
 }

@@ -21,10 +21,10 @@
 
 #include "fw/fw.h"
 
-static void check_rule(const struct fw_rule *r)
+static void check_rule(const struct xdpl_fw_rule *r)
 {
-	char text[FW_CIDR_MAX], why[160];
-	struct fw_rule again;
+	char text[XDPL_FW_RULE_TEXT], why[160];
+	struct xdpl_fw_rule again;
 	unsigned int bits = r->family == 4 ? 32 : 128;
 
 	if ((r->family != 4 && r->family != 6) || r->prefixlen > bits)
@@ -32,17 +32,17 @@ static void check_rule(const struct fw_rule *r)
 	for (unsigned int i = r->prefixlen; i < 128; i++)
 		if (r->addr[i / 8] & (0x80 >> (i % 8)))
 			abort(); /* host bits, or bytes past an IPv4 address */
-	fw_rule_format(r, text, sizeof(text));
-	if (fw_rule_parse(text, &again, why, sizeof(why)) || fw_rule_cmp(r, &again))
+	xdpl_fw_rule_format(r, text, sizeof(text));
+	if (fw_rule_parse_why(text, &again, why, sizeof(why)) || fw_rule_cmp(r, &again))
 		abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fw_rules set, half = { 0 }, add, del;
+	struct xdpl_fw_rules set, half = { 0 }, add, del;
 	struct xdpl_error e = { 0 };
 	char *text = malloc(size + 1);
-	struct fw_rule one;
+	struct xdpl_fw_rule one;
 	char why[160];
 	size_t kept;
 
@@ -51,26 +51,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0';
 	/* The whole input as one command-line CIDR. */
-	if (fw_rule_parse(text, &one, why, sizeof(why)) == 0)
+	if (fw_rule_parse_why(text, &one, why, sizeof(why)) == 0)
 		check_rule(&one);
 	/* The whole input as a file, from an exact-size copy so ASan sees its end. */
 	memcpy(text, data, size);
-	if (fw_rules_parse_text("fuzz", text, size, &set, &e) == 0) {
+	if (xdpl_fw_rules_parse("fuzz", text, size, &set, &e) == 0) {
 		for (size_t i = 0; i < set.n; i++) {
 			check_rule(&set.v[i]);
 			if (i && fw_rule_cmp(&set.v[i - 1], &set.v[i]) >= 0)
 				abort(); /* not sorted, or a duplicate let through */
-			if (i % 2 == 0 && fw_rules_push(&half, &set.v[i]))
+			if (i % 2 == 0 && xdpl_fw_rules_push(&half, &set.v[i]))
 				abort();
 		}
 		if (fw_rules_diff(&half, &set, &add, &del, &kept) == 0) {
 			if (kept + add.n != set.n || kept + del.n != half.n || del.n)
 				abort();
-			fw_rules_free(&add);
-			fw_rules_free(&del);
+			xdpl_fw_rules_free(&add);
+			xdpl_fw_rules_free(&del);
 		}
-		fw_rules_free(&half);
-		fw_rules_free(&set);
+		xdpl_fw_rules_free(&half);
+		xdpl_fw_rules_free(&set);
 	} else if (!e.msg[0] || strncmp(e.msg, "rules: fuzz", 11)) {
 		abort(); /* a failure must name the file */
 	}

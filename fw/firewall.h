@@ -4,7 +4,7 @@
  * built by clang -target bpf) and its control path (fw.c, rules.c and the
  * commands in fw_cli.c): the maps' names, keys, values and sizes.
  *
- * Every map is pinned by name under /sys/fs/bpf/xdpload/IFACE/, so rules,
+ * Every map is pinned by name under /sys/fs/bpf/xdpload/fw-state/IFACE/, so rules,
  * counters and the policy outlive the program: an upgrade or a reload reuses
  * them.  Changing anything below changes the layout: bump FW_LAYOUT, so a
  * control path never reads a pinned map with the wrong eyes.

@@ -2,10 +2,13 @@
 /*
  * rules.c - firewall rules as people write them, and sets of rules:
  *
- *   "203.0.113.7", "198.51.100.0/24", "2001:db8::/32"   -> struct fw_rule
+ *   "203.0.113.7", "198.51.100.0/24", "2001:db8::/32"   -> struct xdpl_fw_rule
  *   a rules file (one CIDR per line, # comments, ipset "add SET CIDR" lines)
  *                                                        -> a sorted set
  *   the set in the kernel and the set wanted             -> what to add, what to remove
+ *   a set with its hits                                  -> the lines of an export,
+ *                                                           ending "# end", which
+ *                                                           a load requires
  *
  * A prefix with host bits set is refused rather than masked: "10.0.0.1/8"
  * is usually a typo for "10.0.0.1" or "10.0.0.0/8", and guessing would block
@@ -25,7 +28,7 @@ static unsigned int family_bits(uint8_t family)
 	return family == 4 ? 32 : 128;
 }
 
-bool fw_rule_is_exact(const struct fw_rule *r)
+bool fw_rule_is_exact(const struct xdpl_fw_rule *r)
 {
 	return r->prefixlen == family_bits(r->family);
 }
@@ -33,9 +36,9 @@ bool fw_rule_is_exact(const struct fw_rule *r)
 static const uint8_t v4_mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
 /* Parse "ADDR" or "ADDR/LEN"; on failure, `why` says what is wrong. */
-int fw_rule_parse(const char *text, struct fw_rule *r, char *why, size_t whylen)
+int fw_rule_parse_why(const char *text, struct xdpl_fw_rule *r, char *why, size_t whylen)
 {
-	char addr[FW_CIDR_MAX];
+	char addr[XDPL_FW_RULE_TEXT];
 	const char *slash = strchr(text, '/');
 	size_t n = slash ? (size_t)(slash - text) : strlen(text);
 	unsigned long len;
@@ -81,12 +84,12 @@ int fw_rule_parse(const char *text, struct fw_rule *r, char *why, size_t whylen)
 	}
 	for (i = r->prefixlen; i < bits; i++) {
 		if (r->addr[i / 8] & (0x80 >> (i % 8))) {
-			struct fw_rule net = *r;
-			char text_net[FW_CIDR_MAX];
+			struct xdpl_fw_rule net = *r;
+			char text_net[XDPL_FW_RULE_TEXT];
 
 			for (unsigned int k = r->prefixlen; k < bits; k++)
 				net.addr[k / 8] &= (uint8_t)~(0x80 >> (k % 8));
-			fw_rule_format(&net, text_net, sizeof(text_net));
+			xdpl_fw_rule_format(&net, text_net, sizeof(text_net));
 			snprintf(why, whylen, "host bits are set after the first %u bits (the network is %s)",
 				 r->prefixlen, text_net);
 			return -EINVAL;
@@ -95,8 +98,16 @@ int fw_rule_parse(const char *text, struct fw_rule *r, char *why, size_t whylen)
 	return 0;
 }
 
+int xdpl_fw_rule_parse(const char *text, struct xdpl_fw_rule *r, struct xdpl_error *e)
+{
+	char why[160];
+	int err = fw_rule_parse_why(text, r, why, sizeof(why));
+
+	return err ? err_set(e, err, "%s: %s", text, why) : 0;
+}
+
 /* "203.0.113.7" for a single address, "198.51.100.0/24" for a prefix. */
-void fw_rule_format(const struct fw_rule *r, char *buf, size_t len)
+void xdpl_fw_rule_format(const struct xdpl_fw_rule *r, char *buf, size_t len)
 {
 	char addr[INET6_ADDRSTRLEN];
 
@@ -111,7 +122,7 @@ void fw_rule_format(const struct fw_rule *r, char *buf, size_t len)
 /* Order: IPv4 before IPv6, then by prefix length, then by address. */
 int fw_rule_cmp(const void *a, const void *b)
 {
-	const struct fw_rule *x = a, *y = b;
+	const struct xdpl_fw_rule *x = a, *y = b;
 
 	if (x->family != y->family)
 		return x->family < y->family ? -1 : 1;
@@ -120,11 +131,11 @@ int fw_rule_cmp(const void *a, const void *b)
 	return memcmp(x->addr, y->addr, sizeof(x->addr));
 }
 
-int fw_rules_push(struct fw_rules *set, const struct fw_rule *r)
+int xdpl_fw_rules_push(struct xdpl_fw_rules *set, const struct xdpl_fw_rule *r)
 {
 	if (set->n == set->cap) {
 		size_t cap = set->cap ? set->cap * 2 : 256;
-		struct fw_rule *v = realloc(set->v, cap * sizeof(*v));
+		struct xdpl_fw_rule *v = realloc(set->v, cap * sizeof(*v));
 
 		if (!v)
 			return -ENOMEM;
@@ -141,9 +152,9 @@ int fw_rules_push(struct fw_rules *set, const struct fw_rule *r)
  * took 1.4 s of a 2.2 s reload of a million unchanged rules.  Stable, so
  * equal rules stay in file order.  Falls back to qsort without memory.
  */
-void fw_rules_sort_by(struct fw_rules *set, int (*cmp)(const void *, const void *))
+static void rules_sort_by(struct xdpl_fw_rules *set, int (*cmp)(const void *, const void *))
 {
-	struct fw_rule *v = set->v, *tmp, *from, *to;
+	struct xdpl_fw_rule *v = set->v, *tmp, *from, *to;
 	size_t n = set->n;
 
 	if (n < 2)
@@ -168,7 +179,7 @@ void fw_rules_sort_by(struct fw_rules *set, int (*cmp)(const void *, const void 
 			while (j < hi)
 				to[k++] = from[j++];
 		}
-		struct fw_rule *swap = from;
+		struct xdpl_fw_rule *swap = from;
 
 		from = to;
 		to = swap;
@@ -178,12 +189,34 @@ void fw_rules_sort_by(struct fw_rules *set, int (*cmp)(const void *, const void 
 	free(tmp);
 }
 
-void fw_rules_sort(struct fw_rules *set)
+/* XDPL_FW_ORDER_ADDRESS: by address, IPv4 first; a prefix just before the addresses in it. */
+static int rule_address_cmp(const void *a, const void *b)
 {
-	fw_rules_sort_by(set, fw_rule_cmp);
+	const struct xdpl_fw_rule *x = a, *y = b;
+	int c = x->family != y->family ? x->family - y->family
+					: memcmp(x->addr, y->addr, sizeof(x->addr));
+
+	return c ? c : x->prefixlen - y->prefixlen;
 }
 
-void fw_rules_free(struct fw_rules *set)
+int xdpl_fw_rules_sort(struct xdpl_fw_rules *set, enum xdpl_fw_order order, size_t *dup)
+{
+	int (*cmp)(const void *, const void *) =
+		order == XDPL_FW_ORDER_ADDRESS ? rule_address_cmp : fw_rule_cmp;
+
+	rules_sort_by(set, cmp);
+	/* Both orders compare every field of a rule: equal rules end up side by side. */
+	for (size_t i = 1; i < set->n; i++) {
+		if (!cmp(&set->v[i - 1], &set->v[i])) {
+			if (dup)
+				*dup = i;
+			return -EEXIST;
+		}
+	}
+	return 0;
+}
+
+void xdpl_fw_rules_free(struct xdpl_fw_rules *set)
 {
 	free(set->v);
 	memset(set, 0, sizeof(*set));
@@ -208,13 +241,13 @@ static const char *word_next(const char **pos, const char *end, size_t *len)
 
 /* One line: blank, a comment, "CIDR", "add SET CIDR ..." or "create SET ..." (ipset). */
 static int line_parse(const char *name, uint32_t line, const char *p, const char *end,
-		      struct fw_rules *out, struct xdpl_error *e)
+		      struct xdpl_fw_rules *out, struct xdpl_error *e)
 {
 	const char *hash = memchr(p, '#', (size_t)(end - p));
 	const char *word, *cidr;
-	char text[FW_CIDR_MAX], why[160];
+	char text[XDPL_FW_RULE_TEXT], why[160];
 	size_t len, cidr_len;
-	struct fw_rule r;
+	struct xdpl_fw_rule r;
 
 	for (const char *c = p; c < end; c++)
 		if ((unsigned char)*c < 0x20 && *c != '\t' && *c != '\r')
@@ -256,10 +289,10 @@ static int line_parse(const char *name, uint32_t line, const char *p, const char
 			       name, line, cidr);
 	memcpy(text, cidr, cidr_len);
 	text[cidr_len] = '\0';
-	if (fw_rule_parse(text, &r, why, sizeof(why)))
+	if (fw_rule_parse_why(text, &r, why, sizeof(why)))
 		return err_set(e, -EINVAL, "rules: %s line %u: %s: %s", name, line, text, why);
 	r.line = line;
-	if (fw_rules_push(out, &r))
+	if (xdpl_fw_rules_push(out, &r))
 		return err_set(e, -ENOMEM, "rules: %s: out of memory at line %u", name, line);
 	return 0;
 }
@@ -268,10 +301,31 @@ static int line_parse(const char *name, uint32_t line, const char *p, const char
  * A whole rules file, all or nothing: the first bad line fails it with its
  * number.  The result is sorted; a rule given twice is an error naming both lines.
  */
-int fw_rules_parse_text(const char *name, const char *buf, size_t len, struct fw_rules *out,
-			struct xdpl_error *e)
+/* "# N rules on IFACE, policy P": the first line of an export. */
+static bool export_header(const char *p, const char *end)
+{
+	static const char tag[] = " rules on ";
+
+	if (end - p < 3 || p[0] != '#' || p[1] != ' ' || p[2] < '0' || p[2] > '9')
+		return false;
+	for (p += 2; p < end && *p >= '0' && *p <= '9'; p++)
+		;
+	return (size_t)(end - p) >= sizeof(tag) - 1 && !memcmp(p, tag, sizeof(tag) - 1);
+}
+
+/* "# end": the last line of an export; trailing blanks allowed. */
+static bool export_end(const char *p, const char *end)
+{
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+		end--;
+	return end - p == 5 && !memcmp(p, "# end", 5);
+}
+
+int xdpl_fw_rules_parse(const char *name, const char *buf, size_t len,
+			struct xdpl_fw_rules *out, struct xdpl_error *e)
 {
 	const char *p = buf, *end = buf + len;
+	bool export = false, whole = false;
 	uint32_t line = 0;
 	int err;
 
@@ -283,23 +337,39 @@ int fw_rules_parse_text(const char *name, const char *buf, size_t len, struct fw
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *stop = nl ? nl : end;
 
-		if (++line == 0)
+		if (++line == 0) {
+			xdpl_fw_rules_free(out);
 			return err_set(e, -EFBIG, "rules: %s has more than 4294967295 lines", name);
+		}
+		if (line == 1)
+			export = export_header(p, stop);
+		whole |= export && export_end(p, stop);
 		err = line_parse(name, line, p, stop, out, e);
 		if (err) {
-			fw_rules_free(out);
+			xdpl_fw_rules_free(out);
 			return err;
 		}
 		p = nl ? nl + 1 : end;
 	}
-	fw_rules_sort(out);
+	/*
+	 * An export stops at its end line; one that stops before was cut short
+	 * (a full disk, a killed writer), and loading it would remove every
+	 * rule after the cut.  Lines after the end (rules added by hand) are fine.
+	 */
+	if (export && !whole) {
+		xdpl_fw_rules_free(out);
+		return err_set(e, -EBADMSG,
+			       "rules: %s begins as an export of xdpload's rules but has no \"# end\" line: it was cut short (a full disk, a killed writer) or written by an older xdpload; nothing changed. If it is whole, end it with a line \"# end\"",
+			       name);
+	}
+	rules_sort_by(out, fw_rule_cmp);
 	for (size_t i = 1; i < out->n; i++) {
 		if (fw_rule_cmp(&out->v[i - 1], &out->v[i]) == 0) {
-			char text[FW_CIDR_MAX];
+			char text[XDPL_FW_RULE_TEXT];
 			uint32_t a = out->v[i - 1].line, b = out->v[i].line;
 
-			fw_rule_format(&out->v[i], text, sizeof(text));
-			fw_rules_free(out);
+			xdpl_fw_rule_format(&out->v[i], text, sizeof(text));
+			xdpl_fw_rules_free(out);
 			return err_set(e, -EINVAL, "rules: %s line %u: %s is already on line %u",
 				       name, a > b ? a : b, text, a < b ? a : b);
 		}
@@ -311,8 +381,8 @@ int fw_rules_parse_text(const char *name, const char *buf, size_t len, struct fw
  * What changes from `have` (the kernel's, with ids) to `want`: both sorted.
  * Rules in both are kept with their ids, and so with their hit counters.
  */
-int fw_rules_diff(const struct fw_rules *have, const struct fw_rules *want, struct fw_rules *add,
-		  struct fw_rules *del, size_t *kept)
+int fw_rules_diff(const struct xdpl_fw_rules *have, const struct xdpl_fw_rules *want,
+		  struct xdpl_fw_rules *add, struct xdpl_fw_rules *del, size_t *kept)
 {
 	size_t i = 0, j = 0;
 
@@ -322,8 +392,8 @@ int fw_rules_diff(const struct fw_rules *have, const struct fw_rules *want, stru
 	add->v = want->n ? malloc(want->n * sizeof(*add->v)) : NULL;
 	del->v = have->n ? malloc(have->n * sizeof(*del->v)) : NULL;
 	if ((want->n && !add->v) || (have->n && !del->v)) {
-		fw_rules_free(add);
-		fw_rules_free(del);
+		xdpl_fw_rules_free(add);
+		xdpl_fw_rules_free(del);
 		return -ENOMEM;
 	}
 	add->cap = want->n;
@@ -344,4 +414,38 @@ int fw_rules_diff(const struct fw_rules *have, const struct fw_rules *want, stru
 		}
 	}
 	return 0;
+}
+
+/* ---- the export: a listing that is itself a rules file ---- */
+
+static const char *const policy_names[] = { "?", "deny", "allow-only" };
+
+const char *xdpl_fw_policy_name(enum xdpl_fw_policy policy)
+{
+	return (unsigned int)policy <= XDPL_FW_POLICY_ALLOW_ONLY ? policy_names[policy] : "?";
+}
+
+int xdpl_fw_export_header(char *buf, size_t len, size_t nrules, const char *ifname,
+			  enum xdpl_fw_policy policy)
+{
+	return snprintf(buf, len, "# %zu rules on %s, policy %s\n", nrules, ifname,
+			xdpl_fw_policy_name(policy));
+}
+
+int xdpl_fw_export_rule(char *buf, size_t len, const struct xdpl_fw_rule *r,
+			const struct xdpl_fw_counter *hits)
+{
+	struct xdpl_fw_counter none = { 0, 0 };
+	char text[XDPL_FW_RULE_TEXT];
+
+	if (!hits)
+		hits = &none;
+	xdpl_fw_rule_format(r, text, sizeof(text));
+	return snprintf(buf, len, "%-42s # rule %u: %llu packets, %llu bytes\n", text, r->id,
+			(unsigned long long)hits->packets, (unsigned long long)hits->bytes);
+}
+
+int xdpl_fw_export_end(char *buf, size_t len)
+{
+	return snprintf(buf, len, "# end\n");
 }

@@ -238,6 +238,29 @@ int xdpl_map_pin(const struct xdpl_map *map, const char *path, struct xdpl_error
  * max_entries 0.  -EBUSY after the load. */
 int xdpl_map_set_max_entries(struct xdpl_map *map, uint32_t max_entries);
 
+/*
+ * A global data map's (.data, .rodata, .bss, .data.NAME, ...) initial
+ * value: the object's own copy of its section, *size bytes (value_size),
+ * laid out as the section's BTF says.  What is written there before the
+ * load is what the map is created with; afterwards it is only the copy the
+ * load wrote.  NULL (and *size 0) for a map that is not global data.
+ * It lives as long as the object.  size may be NULL.
+ */
+void *xdpl_map_initial_value(struct xdpl_map *map, size_t *size);
+
+/*
+ * After the load, the map's values mapped into this process (mmap
+ * MAP_SHARED): what programs write is seen there at once, and what is
+ * written there programs read next.  The load asks the kernel to make every
+ * global data map mappable (BPF_F_MMAPABLE, Linux 5.5); where it could not
+ * (an older kernel, or a map not made so), *mem is NULL and the call
+ * returns 0: use xdpl_map_lookup() and xdpl_map_update() with key 0 then.
+ * A frozen map (.rodata) is mapped read-only: writing it faults.  The
+ * mapping is made once (later calls give the same address) and is the
+ * object's: xdpl_obj_close() unmaps it.  -EINVAL before the load.
+ */
+int xdpl_map_mmap(struct xdpl_map *map, void **mem, struct xdpl_error *e);
+
 /* ---- pins ---- */
 
 enum xdpl_pin_kind { XDPL_PIN_MAP, XDPL_PIN_PROG, XDPL_PIN_LINK, XDPL_PIN_OTHER };
@@ -435,6 +458,414 @@ typedef int (*xdpl_ring_fn)(const void *data, uint32_t size, void *ctx);
  * its read position: two readers split the records between them.
  */
 int xdpl_ring_poll(struct xdpl_ring *ring, int timeout_ms, xdpl_ring_fn fn, void *ctx, size_t max);
+
+/* ---- the firewall: its rules, counters and events, from any program ---- */
+
+/*
+ * The XDP firewall xdpload carries (xdpl_fw_builtin()) keeps all its state
+ * in maps pinned in one directory per interface, xdpl_fw_dir(): the
+ * settings (fw_meta), the rules (fw_v4, fw_v6, fw_lpm4, fw_lpm6), the
+ * counters (fw_stats, fw_hits) and the drop events (fw_events).  The
+ * program holds none of it, so a reload or an upgrade keeps it all.
+ *
+ *   xdpl_fw_attach()       load the firewall, its maps pinned in the directory, attach it
+ *   xdpl_fw_open()         open the state: rules, counters, settings, events
+ *   xdpl_fw_rules_add()    ...and the other rule calls, all or nothing
+ *   xdpl_fw_close()
+ *   xdpl_fw_upgrade(), xdpl_fw_detach()
+ *
+ * Every process that uses a state takes a lock on its directory (flock):
+ * readers share it; rule and settings changes, attach, upgrade and detach
+ * hold it alone, so two of them never interleave and a reader never sees
+ * half of one.
+ */
+
+struct xdpl_fw; /* one interface's firewall state, opened */
+
+#define XDPL_FW_STATE_DIR "fw-state" /* under a pin base: the firewalls' states */
+
+/*
+ * The state directory of ifname's firewall under pin_base (NULL: the
+ * default, /sys/fs/bpf/xdpload), into buf: PIN_BASE/fw-state/IFNAME, apart
+ * from the maps other objects pin by name in PIN_BASE (a map of a C object
+ * cannot be called "fw-state").  -EINVAL when ifname cannot be an
+ * interface's name (empty, ".", "..", a '/', too long); -ENAMETOOLONG when
+ * the path does not fit.
+ */
+int xdpl_fw_dir(char *buf, size_t len, const char *pin_base, const char *ifname,
+		struct xdpl_error *e);
+
+/* The firewall object built into the library: bytes for xdpl_obj_open_mem(),
+ * valid for as long as the program runs.  *size is set to their number. */
+const void *xdpl_fw_builtin(size_t *size);
+
+enum xdpl_fw_policy {
+	XDPL_FW_POLICY_UNSET,      /* in options: as it is (a new firewall: deny) */
+	XDPL_FW_POLICY_DENY,       /* drop sources that match a rule, pass the rest */
+	XDPL_FW_POLICY_ALLOW_ONLY, /* pass sources that match, ARP and IPv6 neighbour
+				    * discovery; drop the rest */
+};
+
+enum xdpl_fw_verdict {
+	XDPL_FW_VERDICT_UNSET, /* in options: as it is (a new firewall: pass) */
+	XDPL_FW_PASS,
+	XDPL_FW_DROP,
+};
+
+/* "deny", "allow-only"; "?" for another value. */
+const char *xdpl_fw_policy_name(enum xdpl_fw_policy policy);
+
+/* What a firewall does, as its state keeps it (fw_meta). */
+struct xdpl_fw_settings {
+	enum xdpl_fw_policy policy;
+	enum xdpl_fw_verdict malformed; /* for truncated or malformed packets */
+	uint32_t events_per_sec;        /* drop events per second and CPU; 0: none */
+};
+
+/* Settings to give a new firewall, or to change: each field left unset stays. */
+struct xdpl_fw_settings_opts {
+	size_t sz;                      /* sizeof(struct xdpl_fw_settings_opts) */
+	enum xdpl_fw_policy policy;     /* XDPL_FW_POLICY_UNSET: as it is (new: deny) */
+	enum xdpl_fw_verdict malformed; /* XDPL_FW_VERDICT_UNSET: as it is (new: pass) */
+	bool events_rate_set;           /* events_per_sec is given (else as it is; new: 100) */
+	uint32_t events_per_sec;
+};
+
+#define XDPL_FW_SETTING_POLICY (1U << 0)
+#define XDPL_FW_SETTING_MALFORMED (1U << 1)
+#define XDPL_FW_SETTING_EVENTS (1U << 2)
+
+/* The settings opts asks for that differ from have: XDPL_FW_SETTING_* bits,
+ * 0 when they agree.  NULL opts agree with anything. */
+unsigned int xdpl_fw_settings_differ(const struct xdpl_fw_settings *have,
+				     const struct xdpl_fw_settings_opts *opts);
+
+enum xdpl_fw_lock {
+	XDPL_FW_LOCK_SHARED,    /* reading: others may read too, nobody changes it meanwhile */
+	XDPL_FW_LOCK_EXCLUSIVE, /* changing: the one user until the handle closes */
+	XDPL_FW_LOCK_NONE,      /* no lock: only to read events and counters */
+};
+
+struct xdpl_fw_open_opts {
+	size_t sz;              /* sizeof(struct xdpl_fw_open_opts) */
+	enum xdpl_fw_lock lock; /* default: shared */
+};
+
+/*
+ * Open the firewall state in dir: lock it (waiting for a holder of the
+ * other kind), open its nine maps and check them against the layout this
+ * library reads.  On success *fw is the caller's, to close with
+ * xdpl_fw_close().  The failures that say what to do next:
+ *   -ENOENT   no state in dir (e->errnum ENOENT): attach a firewall first;
+ *   -EAGAIN   an attach did not finish (maps missing, or fw_meta never
+ *             filled in): xdpl_fw_attach() completes the state;
+ *   -EUCLEAN  a finished state lost a map's pin: only removing it all
+ *             (xdpl_fw_detach() with purge) gets a working state back;
+ *   -EPROTO   another layout, or a map of another shape: another version
+ *             of the firewall made it;
+ *   -EINVAL   a pin holds something that is not a map (e->msg names it).
+ */
+int xdpl_fw_open(struct xdpl_fw **fw, const char *dir, const struct xdpl_fw_open_opts *opts,
+		 struct xdpl_error *e);
+
+/* Close the maps and the directory, and so release the lock.  NULL is allowed. */
+void xdpl_fw_close(struct xdpl_fw *fw);
+
+/* The state directory it was opened from. */
+const char *xdpl_fw_path(const struct xdpl_fw *fw);
+
+/* The settings as fw_meta holds them now. */
+int xdpl_fw_settings(struct xdpl_fw *fw, struct xdpl_fw_settings *s, struct xdpl_error *e);
+
+/* Change the settings opts gives, at once for the running program.  Needs
+ * XDPL_FW_LOCK_EXCLUSIVE (-ENOLCK otherwise), as every change does. */
+int xdpl_fw_settings_set(struct xdpl_fw *fw, const struct xdpl_fw_settings_opts *opts,
+			 struct xdpl_error *e);
+
+/* ---- the firewall: rules as text ---- */
+
+/* One rule: a source address (a /32 or /128) or prefix. */
+struct xdpl_fw_rule {
+	uint8_t family;    /* 4 or 6 */
+	uint8_t prefixlen; /* 0..32 or 0..128 */
+	uint8_t addr[16];  /* network byte order; IPv4 in the first 4 bytes; no host bits */
+	uint32_t id;       /* the id its hits are counted under; 0 outside a firewall */
+	uint32_t line;     /* where a rules file says it; 0 elsewhere */
+};
+
+/* A set of rules; zero it before first use, free it with xdpl_fw_rules_free(). */
+struct xdpl_fw_rules {
+	struct xdpl_fw_rule *v; /* malloc'd */
+	size_t n, cap;
+};
+
+#define XDPL_FW_RULE_TEXT 64 /* room for the longest CIDR text, with its NUL */
+
+/*
+ * "203.0.113.7", "198.51.100.0/24", "2001:db8::/32" into *r.  Refused with
+ * -EINVAL: not an address, a prefix length out of range, and host bits
+ * after the prefix (a typo, which masking would turn into a wide rule).
+ * An IPv4-mapped IPv6 address becomes the IPv4 rule.  e->msg is
+ * "TEXT: what is wrong", for the caller to put its step before.
+ */
+int xdpl_fw_rule_parse(const char *text, struct xdpl_fw_rule *r, struct xdpl_error *e);
+
+/* "203.0.113.7" for an address, "198.51.100.0/24" for a prefix. */
+void xdpl_fw_rule_format(const struct xdpl_fw_rule *r, char *buf, size_t len);
+
+/* Append a copy of r to set: -ENOMEM when it cannot grow. */
+int xdpl_fw_rules_push(struct xdpl_fw_rules *set, const struct xdpl_fw_rule *r);
+
+enum xdpl_fw_order {
+	XDPL_FW_ORDER_SET,     /* IPv4 first, then by prefix length, then by address:
+				* the order the calls below keep and expect */
+	XDPL_FW_ORDER_ADDRESS, /* by address, IPv4 first; a prefix just before the
+				* addresses in it: the order for people */
+};
+
+/*
+ * Sort the set, stably.  -EEXIST when a rule is in it twice, and then
+ * *dup (when not NULL) is the index of the second one.
+ */
+int xdpl_fw_rules_sort(struct xdpl_fw_rules *set, enum xdpl_fw_order order, size_t *dup);
+
+void xdpl_fw_rules_free(struct xdpl_fw_rules *set); /* and zero it */
+
+/*
+ * A whole rules file (len bytes of text, named name in messages), all or
+ * nothing, into *out in XDPL_FW_ORDER_SET: one CIDR per line, # comments,
+ * ipset save files ("add SET CIDR"; "create" lines are skipped, a nomatch
+ * entry is refused), a UTF-8 byte-order mark skipped.  The first bad line
+ * fails it with its number, and so does a rule given twice (naming both
+ * lines).  A file that begins as an export (xdpl_fw_export_header()) must
+ * hold its end line (xdpl_fw_export_end()): -EBADMSG when it stops before,
+ * as an export cut short by a full disk or a killed writer does.
+ */
+int xdpl_fw_rules_parse(const char *name, const char *text, size_t len,
+			struct xdpl_fw_rules *out, struct xdpl_error *e);
+
+/* ---- the firewall: rules and counters in the kernel ---- */
+
+/* Every rule of the firewall with its id, in XDPL_FW_ORDER_SET, into *out (zeroed first). */
+int xdpl_fw_rules_list(struct xdpl_fw *fw, struct xdpl_fw_rules *out, struct xdpl_error *e);
+
+/* Whether r itself is a rule (a prefix covering it is not): 0 and its id,
+ * or -ENOENT. */
+int xdpl_fw_rule_lookup(struct xdpl_fw *fw, const struct xdpl_fw_rule *r, uint32_t *id,
+			struct xdpl_error *e);
+
+/*
+ * Add the rules of set (sorted in XDPL_FW_ORDER_SET, no rule twice), all or
+ * nothing: each gets a new id, in set->v[i].id; the ids are never handed
+ * out again.  -EEXIST when one is a rule already, -E2BIG when its map is
+ * full (e names the rule); nothing changed then.
+ */
+int xdpl_fw_rules_add(struct xdpl_fw *fw, struct xdpl_fw_rules *set, struct xdpl_error *e);
+
+/* Remove the rules of set, all or nothing; their ids are filled in, and
+ * their hit counters go.  -ENOENT when one is not a rule. */
+int xdpl_fw_rules_remove(struct xdpl_fw *fw, struct xdpl_fw_rules *set, struct xdpl_error *e);
+
+struct xdpl_fw_replace_opts {
+	size_t sz;        /* sizeof(struct xdpl_fw_replace_opts) */
+	bool dry_run;     /* only count what would change */
+	bool allow_empty; /* an empty set may remove every rule (else -ENOTEMPTY) */
+};
+
+/* What a replace changed, or, dry, would change. */
+struct xdpl_fw_diff {
+	size_t kept, added, removed;
+};
+
+/*
+ * Make the firewall's rules want's (sorted in XDPL_FW_ORDER_SET, no rule
+ * twice), changing only the difference: the new rules go in first, then the
+ * gone ones go out, so a rule in both is never absent, not even for a
+ * moment, and keeps its id and hits.  A failure undoes what was done.  An
+ * empty want with rules in the firewall is -ENOTEMPTY unless allow_empty;
+ * *diff (when not NULL) is filled in then too.
+ */
+int xdpl_fw_rules_replace(struct xdpl_fw *fw, const struct xdpl_fw_rules *want,
+			  const struct xdpl_fw_replace_opts *opts, struct xdpl_fw_diff *diff,
+			  struct xdpl_error *e);
+
+struct xdpl_fw_counter {
+	uint64_t packets, bytes;
+};
+
+/* A rule's hits, summed over CPUs; a rule gets them at its first hit. */
+struct xdpl_fw_hit {
+	uint32_t rule;
+	struct xdpl_fw_counter total;
+};
+
+/* Every rule's hits, sorted by rule id: *hits malloc'd, the caller's to free(). */
+int xdpl_fw_hits(struct xdpl_fw *fw, struct xdpl_fw_hit **hits, size_t *n, struct xdpl_error *e);
+
+/* The hits of one rule in what xdpl_fw_hits() gave, or NULL. */
+const struct xdpl_fw_hit *xdpl_fw_hit_find(const struct xdpl_fw_hit *hits, size_t n,
+					   uint32_t rule);
+
+enum xdpl_fw_stat {
+	XDPL_FW_STAT_PASS,          /* well-formed, passed */
+	XDPL_FW_STAT_DROP,          /* dropped by the policy */
+	XDPL_FW_STAT_MALFORMED,     /* truncated or malformed: passed, or dropped */
+	XDPL_FW_STAT_EVENT_SENT,    /* drop events written to the ring */
+	XDPL_FW_STAT_EVENT_LIMITED, /* drop events held back: over the rate */
+	XDPL_FW_STAT_EVENT_LOST,    /* drop events lost: the ring was full */
+	XDPL_FW_STAT_HITS_FULL,     /* rule hits not counted: no room for a counter */
+	XDPL_FW_STAT_COUNT,
+};
+
+/* "pass", "drop", "malformed", "events_sent", "events_rate_limited",
+ * "events_lost", "hits_not_counted"; "?" for another value. */
+const char *xdpl_fw_stat_name(enum xdpl_fw_stat stat);
+
+/* Packets and bytes per counter, summed over CPUs. */
+int xdpl_fw_stats(struct xdpl_fw *fw, struct xdpl_fw_counter stats[XDPL_FW_STAT_COUNT],
+		  struct xdpl_error *e);
+
+/*
+ * The lines of a rules export, each with its newline, into buf (snprintf's
+ * return): a header ("# N rules on IFNAME, policy P"), one line per rule
+ * ("CIDR  # rule ID: P packets, B bytes"; hits may be NULL), and the end
+ * line ("# end").  xdpl_fw_rules_parse() takes the export back, and refuses
+ * one that begins with the header but lacks the end line: a cut-short
+ * export never loads as a smaller set of rules.  A writer should still
+ * check that every line was written (fflush, ferror) before trusting it.
+ */
+int xdpl_fw_export_header(char *buf, size_t len, size_t nrules, const char *ifname,
+			  enum xdpl_fw_policy policy);
+int xdpl_fw_export_rule(char *buf, size_t len, const struct xdpl_fw_rule *r,
+			const struct xdpl_fw_counter *hits);
+int xdpl_fw_export_end(char *buf, size_t len);
+
+/* ---- the firewall: drop events ---- */
+
+/* One drop, as the firewall writes it into its ring buffer. */
+struct xdpl_fw_event {
+	uint64_t time_ns; /* CLOCK_MONOTONIC_COARSE */
+	uint32_t rule;    /* the rule that matched; 0 when none did (allow-only) */
+	uint32_t len;     /* frame length in bytes */
+	uint32_t ifindex;
+	uint8_t family;   /* 4 or 6 */
+	uint8_t reserved[3];
+	uint8_t src[16];  /* network byte order; IPv4 in the first 4 bytes */
+};
+
+/*
+ * The firewall's drop events, for xdpl_ring_poll(): each record a struct
+ * xdpl_fw_event.  A ring has one read position, so a second reader would
+ * take events from the first: this handle claims the ring for as long as
+ * it is open, and another claim is refused with -EBUSY.  *ring is the
+ * caller's; close it before the handle.
+ */
+int xdpl_fw_events_open(struct xdpl_fw *fw, struct xdpl_ring **ring, struct xdpl_error *e);
+
+/* ---- the firewall on an interface ---- */
+
+/* How far an attach, upgrade or detach got: on failure, the step that failed. */
+enum xdpl_fw_step {
+	XDPL_FW_STEP_STATE,  /* the state directory: made, locked, checked */
+	XDPL_FW_STEP_FIND,   /* the interface's program: is it this state's firewall? */
+	XDPL_FW_STEP_LOAD,   /* the object, its maps pinned in the state */
+	XDPL_FW_STEP_ATTACH, /* the kernel call that attaches, swaps or detaches */
+	XDPL_FW_STEP_PURGE,  /* detach: the state removed */
+	XDPL_FW_STEP_DONE,
+};
+
+struct xdpl_fw_result {
+	size_t sz;               /* sizeof(struct xdpl_fw_result), set by the caller */
+	enum xdpl_fw_step step;
+	uint32_t prog_id;        /* the firewall now attached (detach: the one detached; 0: none) */
+	uint32_t old_prog_id;    /* upgrade: the one replaced; detach: a program that is not
+				  * this state's firewall, left alone */
+	enum xdpl_xdp_mode mode; /* where prog_id is (was) attached */
+	bool via_link;           /* a bpf_link holds it: upgrade swapped it with BPF_LINK_UPDATE */
+	struct xdpl_fw_settings settings; /* attach: the settings in effect, or those stored */
+	unsigned int pins_removed; /* detach with purge: the pinned maps removed */
+	bool dir_removed;          /* ...and the directory with them */
+};
+
+struct xdpl_fw_load_opts {
+	size_t sz;                                    /* sizeof(struct xdpl_fw_load_opts) */
+	const struct xdpl_load_opts *load;            /* BTF and CO-RE as for xdpl_obj_load();
+						       * the pins are always the state's */
+	const struct xdpl_fw_settings_opts *settings; /* a new state's; an existing one's must
+						       * agree (-EEXIST) */
+};
+
+/*
+ * The first half of an attach, for a caller that attaches the program its
+ * own way (a bpf_link, a pin first): make dir if need be and lock it alone
+ * (waiting for another attach, upgrade or detach to finish), load obj
+ * (opened, its program chosen) with its maps pinned there, reused or made,
+ * and fill in a new state's fw_meta.  On success *fw holds the lock, so no
+ * other process uses the new pins yet: attach while it is open, then
+ * xdpl_fw_close(), or after a failed attach xdpl_fw_abandon().  On failure
+ * nothing this call made is left; res (when not NULL) says how far it
+ * got, and the settings stored.
+ */
+int xdpl_fw_load(struct xdpl_fw **fw, const char *dir, struct xdpl_obj *obj,
+		 const struct xdpl_fw_load_opts *opts, struct xdpl_fw_result *res,
+		 struct xdpl_error *e);
+
+/* After xdpl_fw_load() when the attach failed: remove the pins and
+ * directories the load made (nobody else can have used them: the lock is
+ * still held), then close fw and so release it. */
+void xdpl_fw_abandon(struct xdpl_fw *fw, struct xdpl_obj *obj);
+
+struct xdpl_fw_attach_opts {
+	size_t sz;                                    /* sizeof(struct xdpl_fw_attach_opts) */
+	const struct xdpl_load_opts *load;            /* as in struct xdpl_fw_load_opts */
+	const struct xdpl_fw_settings_opts *settings; /* as in struct xdpl_fw_load_opts */
+	enum xdpl_xdp_mode mode;                      /* as for xdpl_xdp_attach() */
+	bool replace;                                 /* as for xdpl_xdp_attach() */
+};
+
+/*
+ * xdpl_fw_load(), then xdpl_xdp_attach() of prog (obj's program to attach;
+ * which others load is the caller's choice, with their autoload) with the
+ * library's one policy: a program already there is -EBUSY unless replace.
+ * The state's lock is held from before the first pin to after the attach.
+ * On failure nothing this call made is left: no program attached, no pin
+ * made.  obj stays the caller's (the attachment holds the program after it
+ * closes).  res (when not NULL) says how far it got.
+ */
+int xdpl_fw_attach(struct xdpl_nl *nl, const char *dir, int ifindex, struct xdpl_obj *obj,
+		   struct xdpl_prog *prog, const struct xdpl_fw_attach_opts *opts,
+		   struct xdpl_fw_result *res, struct xdpl_error *e);
+
+/*
+ * Swap the firewall the interface runs on this state for prog (obj's), in
+ * one kernel call that names the program it replaces (XDP_FLAGS_REPLACE,
+ * or BPF_LINK_UPDATE when a bpf_link holds it): no moment without a
+ * firewall, and no swap once it is gone (-ENOENT, at XDPL_FW_STEP_ATTACH,
+ * e->errnum 0).  -ENOENT at XDPL_FW_STEP_FIND: no firewall of this state is
+ * attached to ifindex.  Maps are reused; a failure leaves the old program.
+ * The state's lock is held throughout, so no detach or attach of it comes
+ * between finding the old program and swapping it.
+ */
+int xdpl_fw_upgrade(struct xdpl_nl *nl, const char *dir, int ifindex, struct xdpl_obj *obj,
+		    struct xdpl_prog *prog, const struct xdpl_load_opts *load,
+		    struct xdpl_fw_result *res, struct xdpl_error *e);
+
+struct xdpl_fw_detach_opts {
+	size_t sz;  /* sizeof(struct xdpl_fw_detach_opts) */
+	bool purge; /* also remove the state: rules, counters, settings */
+};
+
+/*
+ * Take this state's firewall off ifindex (-1: the interface is gone, skip
+ * it), only if it is still the program there: another program is left
+ * alone (res->old_prog_id); -EBUSY when a bpf_link holds it.  Then with
+ * purge remove the nine pins and the directory, all under the state's
+ * lock (an attach or upgrade in progress finishes first).  -ENOENT when dir
+ * holds no state.
+ */
+int xdpl_fw_detach(struct xdpl_nl *nl, const char *dir, int ifindex,
+		   const struct xdpl_fw_detach_opts *opts, struct xdpl_fw_result *res,
+		   struct xdpl_error *e);
 
 #ifdef __cplusplus
 }

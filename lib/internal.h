@@ -34,35 +34,14 @@ struct bpf_insn;
 
 /* ---- errors and the log ---- */
 
-/* Explain a failure we found ourselves (errnum 0): "step: object: rule". */
-__attribute__((format(printf, 3, 4))) static inline int err_set(struct xdpl_error *e, int err,
-								const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!e)
-		return err;
-	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
-	va_end(ap);
-	e->errnum = 0;
-	return err;
-}
-
-/* Like err_set() for a failed syscall: err is -errno and is reported by name. */
-__attribute__((format(printf, 3, 4))) static inline int err_sys(struct xdpl_error *e, int err,
-								const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!e)
-		return err;
-	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
-	va_end(ap);
-	e->errnum = -err;
-	return err;
-}
+/*
+ * Explain a failure we found ourselves (errnum 0): "step: object: rule";
+ * err_sys() for a failed syscall, err being -errno, reported by name.  Both
+ * return err.  One copy of the code (lib/errno.c), not an inline one in
+ * every file that explains a failure.
+ */
+#define err_set(e, err, ...) xdpl_error_set(e, err, false, __VA_ARGS__)
+#define err_sys(e, err, ...) xdpl_error_set(e, err, true, __VA_ARGS__)
 
 /* The step log (lib/log.c): to the caller's hook, at XDPL_LOG_INFO, or nowhere. */
 __attribute__((format(printf, 1, 2))) void xdpl_log(const char *fmt, ...);
@@ -355,6 +334,8 @@ struct xdpl_map {
 	struct xdpl_obj *obj;
 	struct obj_map *desc;        /* in obj->obj.maps */
 	uint32_t index;
+	void *mem;                   /* xdpl_map_mmap(): its value, mapped; NULL until then */
+	size_t mem_size;
 };
 
 struct xdpl_obj {

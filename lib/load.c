@@ -92,9 +92,18 @@ static int map_create(const struct obj_map *m, const struct obj_fds *fds, struct
 	if (inner < -1)
 		return inner;
 	attr.inner_map_fd = inner >= 0 ? (uint32_t)inner : 0;
+	/* Global data that the caller can map (xdpl_map_mmap), as libbpf makes it;
+	 * a kernel before 5.5 refuses the flag with EINVAL, and gets the map without. */
+	if (m->origin == MAP_DATA)
+		attr.map_flags |= BPF_F_MMAPABLE;
 	fd = bpf_map_create(&attr);
 	if (fd == -EPERM && load_memlock_lift())
 		fd = bpf_map_create(&attr);
+	if (fd == -EINVAL && (attr.map_flags & ~m->flags & BPF_F_MMAPABLE)) {
+		xdpl_log("load: map %s refused as BPF_F_MMAPABLE (EINVAL); creating it without", m->name);
+		attr.map_flags = m->flags;
+		fd = bpf_map_create(&attr);
+	}
 	if (fd < 0 && attr.btf_fd) {
 		/* Some map types, and older kernels, refuse BTF for keys and values. */
 		xdpl_log("load: map %s refused with BTF types (%s); creating it without", m->name,

@@ -311,7 +311,9 @@ static int find_data_maps(struct obj *obj, struct xdpl_error *e)
 		m->flags = m->frozen ? BPF_F_RDONLY_PROG : 0;
 		ds = obj->btf ? btf_find(obj->btf, BTF_KIND_DATASEC, s->name) : -1;
 		m->btf_value_id = ds > 0 ? (uint32_t)ds : 0;
-		m->data = calloc(1, s->size);
+		/* Rounded up to 8 bytes, as the kernel rounds array values: a C
+		 * struct of the section (a skeleton's), tail padding and all, fits. */
+		m->data = calloc(1, (s->size + 7) / 8 * 8);
 		if (!m->data)
 			return err_set(e, -ENOMEM, "elf: out of memory for section %s", s->name);
 		if (s->data)

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "bpf_sys.h"
@@ -31,7 +32,7 @@ static int handles_make(struct xdpl_obj *o, const char *name, struct xdpl_error 
 	for (uint32_t i = 0; i < o->obj.nprogs; i++)
 		o->progs[i] = (struct xdpl_prog){ o, &o->obj.progs[i], -1, 0, o->obj.progs[i].autoload };
 	for (uint32_t i = 0; i < o->obj.nmaps; i++)
-		o->maps[i] = (struct xdpl_map){ o, &o->obj.maps[i], i };
+		o->maps[i] = (struct xdpl_map){ .obj = o, .desc = &o->obj.maps[i], .index = i };
 	load_init(&o->fds);
 	return 0;
 }
@@ -87,11 +88,20 @@ static void progs_close(struct xdpl_obj *o)
 	}
 }
 
+/* Undo every xdpl_map_mmap() (data.c). */
+static void maps_unmap(struct xdpl_obj *o)
+{
+	for (uint32_t i = 0; o->maps && i < o->obj.nmaps; i++)
+		if (o->maps[i].mem)
+			munmap(o->maps[i].mem, o->maps[i].mem_size);
+}
+
 void xdpl_obj_close(struct xdpl_obj *o)
 {
 	if (!o)
 		return;
 	progs_close(o);
+	maps_unmap(o);
 	load_close(&o->fds);
 	obj_free(&o->obj);
 	free((char *)o->load.pin_dir);

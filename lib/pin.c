@@ -24,11 +24,27 @@
  * ("anon_inode:bpf-map", "anon_inode:bpf-prog", "anon_inode:bpf_link"), and
  * /proc/self/fd shows that name: one readlink tells, whatever the kind.
  */
-int xdpl_pin_open(const char *path, enum xdpl_pin_kind *kind, struct xdpl_error *e)
+static int fd_kind(int fd, enum xdpl_pin_kind *kind)
 {
 	char link[64], target[64];
 	ssize_t n;
-	int fd = bpf_obj_get(path);
+
+	*kind = XDPL_PIN_OTHER;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	*kind = strstr(target, "bpf-map")    ? XDPL_PIN_MAP
+		: strstr(target, "bpf-prog") ? XDPL_PIN_PROG
+		: strstr(target, "bpf_link") || strstr(target, "bpf-link") ? XDPL_PIN_LINK
+					     : XDPL_PIN_OTHER;
+	return 0;
+}
+
+int xdpl_pin_open(const char *path, enum xdpl_pin_kind *kind, struct xdpl_error *e)
+{
+	int fd = bpf_obj_get(path), err;
 
 	*kind = XDPL_PIN_OTHER;
 	if (fd < 0) {
@@ -36,20 +52,12 @@ int xdpl_pin_open(const char *path, enum xdpl_pin_kind *kind, struct xdpl_error 
 			e->environment = true;
 		return err_sys(e, fd, "pin: cannot open the pin %s", path);
 	}
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n < 0) {
-		int err = -errno;
-
+	err = fd_kind(fd, kind);
+	if (err) {
 		close(fd);
 		return err_sys(e, err, "pin: cannot tell what the pin %s holds (is /proc mounted?)",
 			       path);
 	}
-	target[n] = '\0';
-	*kind = strstr(target, "bpf-map")    ? XDPL_PIN_MAP
-		: strstr(target, "bpf-prog") ? XDPL_PIN_PROG
-		: strstr(target, "bpf_link") || strstr(target, "bpf-link") ? XDPL_PIN_LINK
-					     : XDPL_PIN_OTHER;
 	return fd;
 }
 
@@ -66,7 +74,7 @@ int load_pin_path(char *buf, size_t len, const char *dir, const char *name, stru
 
 /*
  * The pin directory must be on bpffs; create it if it is missing, and its
- * parent too when `parents` allows (/sys/fs/bpf/xdpload/IFACE for the
+ * parents too when `parents` allows (/sys/fs/bpf/xdpload/fw-state/IFACE for the
  * firewall).  `created` counts the levels made, so a failed load can remove
  * them again.
  */
@@ -112,9 +120,19 @@ not_bpffs:
 int pin_reuse_check(const struct obj_map *m, const char *path, int fd, struct xdpl_error *e)
 {
 	struct bpf_map_info info;
+	enum xdpl_pin_kind kind;
 	char diff[400] = "";
 	size_t n = 0;
-	int err = bpf_obj_info(fd, &info, sizeof(info));
+	int err;
+
+	/* A program's info read as a map's would be nonsense sizes: say what the pin is. */
+	if (fd_kind(fd, &kind) == 0 && kind != XDPL_PIN_MAP) {
+		e->environment = true;
+		return err_set(e, -EEXIST, "load: map %s: the pin %s is a %s, not a map; remove it to start afresh",
+			       m->name, path, kind == XDPL_PIN_PROG ? "program"
+					      : kind == XDPL_PIN_LINK ? "link" : "BPF object of another kind");
+	}
+	err = bpf_obj_info(fd, &info, sizeof(info));
 
 #define CHECK(field, label)                                                                  \
 	if (info.field != m->field)                                                          \

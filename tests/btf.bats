@@ -90,7 +90,8 @@ teardown() {
 	[ -n "$rodata" ]
 	run bpftool map show id "$rodata"
 	assert_output --partial "frozen"
-	assert_output --partial "flags 0x80"
+	# BPF_F_RDONLY_PROG, and BPF_F_MMAPABLE, which this kernel (5.5 and later) takes.
+	assert_output --partial "flags 0x480"
 	run -0 xdpload_b detach "$IF_B"
 	run ping_b
 	assert_success

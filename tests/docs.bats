@@ -117,7 +117,7 @@ man_verb_text() {
 	run diff -u --label "xdpload --help" --label xdpload.8 <(help_verbs) <(man_verbs)
 	assert_success
 	# At least the verbs the README promises, so the parsing above cannot go blind.
-	for verb in run attach detach status inspect test map firewall block allow unblock rules stats events; do
+	for verb in run attach detach status inspect test map gen firewall block allow unblock rules stats events; do
 		grep -qx "$verb" <(man_verbs)
 	done
 	missing=$(comm -23 <(help_options) <(man_options))

@@ -14,9 +14,10 @@ teardown_file() {
 	netns_destroy
 }
 
-# An example a failed test left running goes with its test.
+# An example a failed test left running goes with its test, and so does a firewall.
 teardown() {
 	[ -z "${pid:-}" ] || kill -KILL "$pid" 2>/dev/null || true
+	[ -z "${BPFFS:-}" ] || { xdpload_b detach "$IF_B" >/dev/null 2>&1 || true; bpffs_destroy; }
 }
 
 # Wait up to 5 s for FILE to hold a line matching REGEXP.
@@ -89,4 +90,24 @@ wait_prog_gone() {
 	run -1 --separate-stderr in_b "$ROOT/examples/blocklist" "$ROOT/examples/blocklist.bpf.o" "$IF_B" 2001:db8::1
 	assert_equal "$stderr" "blocklist: 2001:db8::1 is not an IPv4 address"
 	assert_equal "$(xdp_id_b)" ""
+}
+
+@test "fw_block: another program adds rules to xdpload's firewall and reads its counters" {
+	bpffs_create
+	dir="$BPFFS/fw-state/$IF_B"
+	run -0 xdpload_b firewall attach "$IF_B" --pin-maps "$BPFFS"
+	run -0 --separate-stderr in_b "$ROOT/examples/fw_block" "$BPFFS" "$IF_B" "$IP_A" 198.51.100.0/24
+	assert_line --index 0 "blocked 198.51.100.0/24 (rule 1)"
+	assert_line --index 1 "blocked $IP_A (rule 2)"
+	assert_line "drop: 0 packets"
+	run ping_b 2
+	assert_output --partial "2 packets transmitted, 0 received"
+	run -0 xdpload_b rules --dev "$IF_B" --pin-maps "$BPFFS" -j
+	assert_equal "$(echo "$output" | jq ".rules[] | select(.cidr == \"$IP_A\") | .packets")" 2
+	# All or nothing: one rule there already, and the other is not added either.
+	run -1 --separate-stderr in_b "$ROOT/examples/fw_block" "$BPFFS" "$IF_B" 192.0.2.1 "$IP_A"
+	assert_equal "$stderr" "fw_block: firewall: $IP_A is already a rule of $dir (rule 2)"
+	run -0 xdpload_b rules --dev "$IF_B" --pin-maps "$BPFFS" -j
+	assert_equal "$(echo "$output" | jq '.rules | length')" 2
+	run -0 xdpload_b firewall detach "$IF_B" --purge --pin-maps "$BPFFS"
 }

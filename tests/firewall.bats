@@ -12,7 +12,7 @@ setup_file() {
 	netns_create fw
 	bpffs_create
 	ip -n "$NS_A" addr add "$OTHER4/24" dev "$IF_A"
-	FWDIR="$BPFFS/$IF_B"
+	FWDIR="$BPFFS/fw-state/$IF_B"
 	# A second firewall on a veth that stays down: no stray traffic moves
 	# its counters, so the verdict matrix can check them exactly.
 	NS_M="xdpl-fw-m-$(($$ % 10000))" IF_M="xdplfwm$(($$ % 10000))"
@@ -144,7 +144,8 @@ matrix() {
 $BLOCKED4                                 # rule 2: 0 packets, 0 bytes
 198.51.100.0/24                            # rule 1: 0 packets, 0 bytes
 2001:db8::/48                              # rule 3: 0 packets, 0 bytes
-2001:db8:ffff::1                           # rule 4: 0 packets, 0 bytes"
+2001:db8:ffff::1                           # rule 4: 0 packets, 0 bytes
+# end"
 }
 
 @test "verdicts, untagged: every IPv4/IPv6 shape from a blocked source drops; ARP and truncated pass" {
@@ -469,7 +470,7 @@ dry run: nothing changed$"
 	in_a "$XDPLOAD" firewall attach "$IF_A" "$PROGS/fw_small.o" --pin-maps "$BPFFS" >/dev/null
 	run -0 in_a "$XDPLOAD" block 192.0.2.1 192.0.2.2 192.0.2.3 --dev "$IF_A" --pin-maps "$BPFFS"
 	run -3 in_a "$XDPLOAD" block 192.0.2.4 192.0.2.5 --dev "$IF_A" --pin-maps "$BPFFS"
-	assert_output "xdpload: firewall: $BPFFS/$IF_A/fw_v4 is full at 192.0.2.5: it holds at most 4 rules of this kind: E2BIG (Argument list too long)"
+	assert_output "xdpload: firewall: $BPFFS/fw-state/$IF_A/fw_v4 is full at 192.0.2.5: it holds at most 4 rules of this kind: E2BIG (Argument list too long)"
 	run -0 in_a "$XDPLOAD" rules --dev "$IF_A" --pin-maps "$BPFFS" -j
 	[ "$(echo "$output" | jq '.rules | length')" -eq 3 ]
 	# rules load, refused the same way halfway through its additions, undoes them.
@@ -477,7 +478,7 @@ dry run: nothing changed$"
 	local f="$BATS_TEST_TMPDIR/full.txt"
 	printf '%s\n' 192.0.2.1 10.0.0.0/8 192.0.2.4 192.0.2.5 2001:db8::/32 >"$f"
 	run -3 --separate-stderr in_a "$XDPLOAD" rules load "$f" --dev "$IF_A" --pin-maps "$BPFFS"
-	assert_equal "$stderr" "xdpload: firewall: $BPFFS/$IF_A/fw_v4 is full at 192.0.2.5: it holds at most 4 rules of this kind: E2BIG (Argument list too long)
+	assert_equal "$stderr" "xdpload: firewall: $BPFFS/fw-state/$IF_A/fw_v4 is full at 192.0.2.5: it holds at most 4 rules of this kind: E2BIG (Argument list too long)
 xdpload: rules: nothing changed on $IF_A"
 	assert_equal "$(in_a "$XDPLOAD" rules --dev "$IF_A" --pin-maps "$BPFFS")" "$before"
 	# 10.0.0.0/8 and 192.0.2.4 went in before 192.0.2.5 failed; they are out again.
@@ -485,10 +486,10 @@ xdpload: rules: nothing changed on $IF_A"
 	assert_equal "$(small "$(packet none ipv4 10.1.2.3 0)")" XDP_PASS
 	assert_equal "$(small "$(packet none ipv4 192.0.2.4 0)")" XDP_PASS
 	assert_equal "$(small "$(packet none ipv4 192.0.2.2 0)")" XDP_DROP
-	assert_dir_exists "$BPFFS/$IF_A"
+	assert_dir_exists "$BPFFS/fw-state/$IF_A"
 	run -0 in_a "$XDPLOAD" firewall detach "$IF_A" --purge --pin-maps "$BPFFS"
-	assert_line "removed $BPFFS/$IF_A (9 pinned maps: rules, counters, settings)"
-	assert_not_exists "$BPFFS/$IF_A"
+	assert_line "removed $BPFFS/fw-state/$IF_A (9 pinned maps: rules, counters, settings)"
+	assert_not_exists "$BPFFS/fw-state/$IF_A"
 	[ -z "$(ip -n "$NS_A" -d link show dev "$IF_A" | grep prog/xdp)" ]
 }
 
@@ -531,7 +532,7 @@ xdpload: hint: to change it on purpose: \`xdpload firewall set $IF_B --policy al
 
 @test "firewall attach on a fresh state: --policy allow-only, --malformed drop, --events-rate N are its settings; allow admits" {
 	local dev="xdplfwn$(($$ % 10000))"
-	local dir="$BPFFS/$dev"
+	local dir="$BPFFS/fw-state/$dev"
 	fresh_dev "$dev"
 	assert_not_exists "$dir"
 	run -0 fw_m firewall attach "$dev" --policy allow-only --malformed drop --events-rate 7
@@ -575,7 +576,7 @@ allowed 2001:db8:1::/48 on $dev (rule 2)"
 	assert_output "attached xdp_firewall (id $id) to $dev (native mode)"
 	run -0 bpftool prog show id "$id"
 	assert_output --partial "name xdp_firewall"
-	assert_file_exists "$BPFFS/$dev/fw_meta"
+	assert_file_exists "$BPFFS/fw-state/$dev/fw_meta"
 	run -0 fw_m stats --dev "$dev"
 	assert_line --index 0 "firewall on $dev: policy deny, 0 rules, malformed packets passed, events 100/s per CPU"
 	run -0 fw_m block "$BLOCKED4" --dev "$dev"
@@ -583,7 +584,7 @@ allowed 2001:db8:1::/48 on $dev (rule 2)"
 	assert_equal "$(verdict "$(packet none ipv4 "$BLOCKED4" 0)" "$dev")" XDP_DROP
 	run -0 fw_m firewall detach "$dev" --purge
 	assert_output "detached the firewall (id $id) from $dev (native mode)
-removed $BPFFS/$dev (9 pinned maps: rules, counters, settings)"
+removed $BPFFS/fw-state/$dev (9 pinned maps: rules, counters, settings)"
 	prog_gone "$id"
 	ip -n "$NS_M" link del "$dev"
 }
@@ -615,7 +616,7 @@ rules and counters stay in $FWDIR for the next \`xdpload firewall attach $IF_B\`
 		[ "$(find /sys/fs/bpf | sort)" = "$before" ] || { echo "pinned:"; find /sys/fs/bpf; exit 7; }' "$XDPLOAD"
 	assert_line "result    XDP_PASS (2)"
 	run -5 in_b "$XDPLOAD" test --builtin --pin-maps "$BPFFS" --dev xdplnone0
-	assert_output "xdpload: test: no firewall state for xdplnone0 in $BPFFS/xdplnone0; attach one with \`xdpload firewall attach xdplnone0\`"
+	assert_output "xdpload: test: no firewall state for xdplnone0 in $BPFFS/fw-state/xdplnone0; attach one with \`xdpload firewall attach xdplnone0\`"
 }
 
 @test "firewall verbs: usage errors, a state that is missing, a program that is not ours" {
@@ -631,20 +632,20 @@ rules and counters stay in $FWDIR for the next \`xdpload firewall attach $IF_B\`
 	run -1 fw rules --dev ../etc
 	assert_output "xdpload: firewall: ../etc is not an interface name"
 	run -5 fw firewall detach "$dev"
-	assert_output "xdpload: firewall detach: no firewall state for $dev in $BPFFS/$dev"
+	assert_output "xdpload: firewall detach: no firewall state for $dev in $BPFFS/fw-state/$dev"
 	run -5 fw stats --dev "$dev"
-	assert_output "xdpload: firewall: no firewall state in $BPFFS/$dev: ENOENT (No such file or directory)
+	assert_output "xdpload: firewall: no firewall state in $BPFFS/fw-state/$dev: ENOENT (No such file or directory)
 xdpload: hint: no firewall was attached to $dev with this --pin-maps; attach one with \`xdpload firewall attach $dev\`"
 	# State without its program; then another program on the interface.
 	in_m "$XDPLOAD" firewall attach "$dev" --pin-maps "$BPFFS" >/dev/null
 	in_m "$XDPLOAD" detach "$dev" >/dev/null
 	run -4 in_m "$XDPLOAD" firewall upgrade "$dev" --pin-maps "$BPFFS"
-	assert_output "xdpload: firewall upgrade: no firewall of $BPFFS/$dev is attached to $dev; attach it with \`xdpload firewall attach $dev\`"
+	assert_output "xdpload: firewall upgrade: no firewall of $BPFFS/fw-state/$dev is attached to $dev; attach it with \`xdpload firewall attach $dev\`"
 	in_m "$XDPLOAD" attach "$PROGS/xdp_drop.o" "$dev" >/dev/null
 	id=$(ip -n "$NS_M" -d link show dev "$dev" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p')
 	run -0 in_m "$XDPLOAD" firewall detach "$dev" --purge --pin-maps "$BPFFS"
-	assert_output "$dev runs XDP program $id, not the firewall of $BPFFS/$dev: left alone (\`xdpload detach $dev\` removes it)
-removed $BPFFS/$dev (9 pinned maps: rules, counters, settings)"
+	assert_output "$dev runs XDP program $id, not the firewall of $BPFFS/fw-state/$dev: left alone (\`xdpload detach $dev\` removes it)
+removed $BPFFS/fw-state/$dev (9 pinned maps: rules, counters, settings)"
 	run ip -n "$NS_M" -d link show dev "$dev"
 	assert_output --partial "prog/xdp id $id name xdp_drop "
 	in_m "$XDPLOAD" detach "$dev" >/dev/null
@@ -659,11 +660,13 @@ xdpload: events: 0 shown; meanwhile the firewall sent 0, held back 0 over the ra
 }
 
 @test "a pinned map of another layout is refused with the way out" {
-	local dir="$BPFFS/xdplfake0"
-	mkdir "$dir"
+	local dir="$BPFFS/fw-state/xdplfake0"
+	mkdir -p "$dir"
 	bpftool map create "$dir/fw_meta" type array key 4 value 24 entries 1 name fw_meta
+	# One map, its fw_meta never filled in: what an attach killed halfway leaves.
 	run -5 fw block 192.0.2.1 --dev xdplfake0
-	assert_output --partial "xdpload: firewall: $dir: cannot open the pinned map fw_v4: ENOENT"
+	assert_output "xdpload: firewall: $dir: an attach did not finish: 8 of the 9 maps are not pinned (fw_v4 the first)
+xdpload: hint: an attach of the firewall on xdplfake0 did not finish: \`xdpload firewall attach xdplfake0\` completes it, \`xdpload firewall detach xdplfake0 --purge\` removes it"
 	bpftool map create "$dir/fw_v4" type hash key 8 value 4 entries 16 name fw_v4 flags 1
 	for m in fw_v6 fw_lpm4 fw_lpm6 fw_hits fw_stats fw_limit fw_events; do
 		bpftool map create "$dir/$m" type array key 4 value 4 entries 1 name "$m"
@@ -681,7 +684,7 @@ xdpload: hint: $dir was made by another version of xdpload's firewall. Export it
 	pid=$!
 	wait_until 5 grep -q attached "$BATS_TEST_TMPDIR/run"
 	run -0 in_m "$XDPLOAD" firewall upgrade "$IF_M" --pin-maps "$BPFFS"
-	assert_output --regexp "^upgraded the firewall on $IF_M: program [0-9]+ -> [0-9]+ \(native mode, via link\); rules and counters kept in $BPFFS/$IF_M$"
+	assert_output --regexp "^upgraded the firewall on $IF_M: program [0-9]+ -> [0-9]+ \(native mode, via link\); rules and counters kept in $BPFFS/fw-state/$IF_M$"
 	new=$(echo "$output" | sed 's/.*-> \([0-9]*\).*/\1/')
 	run -0 in_m "$XDPLOAD" status "$IF_M"
 	assert_output --regexp "$new +xdp_firewall .* link"

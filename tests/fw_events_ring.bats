@@ -31,7 +31,7 @@ fw_stat() { fw stats --dev "$IF_B" -j | jq ".$1.packets"; }
 drops() {
 	local p
 	p="020000000002020000000001""0800""450000320000400040110000""0acb0001""c0000201""30390035001e0000$(printf '%044d' 0)"
-	in_b "$XDPLOAD" test --builtin --pin-maps "$BPFFS/$IF_B" --packet "$p" --repeat "$1" -j | jq -r .result
+	in_b "$XDPLOAD" test --builtin --pin-maps "$BPFFS/fw-state/$IF_B" --packet "$p" --repeat "$1" -j | jq -r .result
 }
 
 @test "events, ring full and nobody reading: at most the rate is tried, the rest is held back" {

@@ -148,3 +148,27 @@ clean_exit() {
 	printf 'CONFIG_HZ=250\n' | gzip -c | head -c 20 >"$BATS_TEST_TMPDIR/config.gz"
 	clean_exit 5 test --kconfig "$BATS_TEST_TMPDIR/config.gz" "$ext/kconfig.o"
 }
+
+@test "no fd or memory left behind: the firewall's verbs, their refusals, a state an attach left unfinished" {
+	local pins=(--pin-maps "$BPFFS") state="$BPFFS/fw-state/$IF_B"
+	clean_exit 0 firewall attach "$IF_B" "${pins[@]}"
+	clean_exit 4 firewall attach "$IF_B" "${pins[@]}"
+	clean_exit 0 block 192.0.2.1 198.51.100.0/24 --dev "$IF_B" "${pins[@]}"
+	clean_exit 1 block 192.0.2.1 --dev "$IF_B" "${pins[@]}"
+	clean_exit 0 rules --dev "$IF_B" "${pins[@]}"
+	printf '# 1 rules on %s, policy deny\n192.0.2.1\n' "$IF_B" >"$BATS_TEST_TMPDIR/cut.txt"
+	clean_exit 1 rules load "$BATS_TEST_TMPDIR/cut.txt" --dev "$IF_B" "${pins[@]}"
+	printf '192.0.2.1\n' >"$BATS_TEST_TMPDIR/one.txt"
+	clean_exit 0 rules load "$BATS_TEST_TMPDIR/one.txt" --dev "$IF_B" "${pins[@]}"
+	clean_exit 0 stats --dev "$IF_B" "${pins[@]}"
+	clean_exit 0 events --dev "$IF_B" --duration 0 "${pins[@]}"
+	clean_exit 0 firewall set "$IF_B" --events-rate 5 "${pins[@]}"
+	clean_exit 0 firewall upgrade "$IF_B" "${pins[@]}"
+	clean_exit 0 firewall detach "$IF_B" --purge "${pins[@]}"
+	# One map, fw_meta never filled in: refused with the way out, then completed.
+	mkdir -p "$state"
+	bpftool map create "$state/fw_meta" type array key 4 value 24 entries 1 name fw_meta
+	clean_exit 5 rules --dev "$IF_B" "${pins[@]}"
+	clean_exit 0 firewall attach "$IF_B" "${pins[@]}"
+	clean_exit 0 firewall detach "$IF_B" --purge "${pins[@]}"
+}

@@ -136,7 +136,7 @@ run_id() { sed -n 's/^attached .* (id \([0-9]*\)) to .*/\1/p' "$out"; }
 	assert_equal "$stderr" "xdpload: attach: no interface eth0 in this network namespace: ENODEV (No such device)"
 }
 
-@test "bare run: the built-in firewall on eth0, its state in /sys/fs/bpf/xdpload/eth0, until SIGINT" {
+@test "bare run: the built-in firewall on eth0, its state in /sys/fs/bpf/xdpload/fw-state/eth0, until SIGINT" {
 	# An eth0 of our own: the peer of a new veth, made in a namespace of this
 	# test; and a private bpffs bound on /sys/fs/bpf for xdpload alone.
 	NS_E="xdpl-rn-e-$(($$ % 10000))"
@@ -159,7 +159,7 @@ run_id() { sed -n 's/^attached .* (id \([0-9]*\)) to .*/\1/p' "$out"; }
 	assert_output --partial "prog/xdp id $id name xdp_firewall"
 	# Its state is where the firewall verbs look by default, so they work on it.
 	fw() { nsenter --net="/run/netns/$NS_E" "$XDPLOAD" "$@" --pin-maps "$BPFFS/xdpload"; }
-	assert_file_exists "$BPFFS/xdpload/eth0/fw_meta"
+	assert_file_exists "$BPFFS/xdpload/fw-state/eth0/fw_meta"
 	run -0 fw block 10.201.1.1 --dev eth0
 	assert_output --regexp "^blocked 10.201.1.1 on eth0 \(rule [0-9]+\)$"
 	run ip netns exec "$NS_A" ping -q -c 2 -i 0.2 -W 1 10.201.1.2

@@ -1,0 +1,511 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ruleset.c - the firewall's rules and counters in its pinned maps:
+ *
+ *   xdpl_fw_rules_list     every rule with its id (hash maps in batches)
+ *   xdpl_fw_rule_lookup    whether one rule is there, exactly
+ *   xdpl_fw_rules_add, _remove, _replace
+ *                          add, then remove: a rule in both the old and new
+ *                          set is never absent, not even for a moment; any
+ *                          failure undoes what was done, so a change is all
+ *                          or nothing
+ *   xdpl_fw_hits, xdpl_fw_stats   per-CPU counters, summed
+ *
+ * A change needs the state's lock alone (state.c), so two processes never
+ * hand out the same rule id.  Nothing here prints.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpf_sys.h"
+#include "fw/fw.h"
+
+#define OPT(opts, field, dflt) \
+	((opts) && (opts)->sz >= offsetof(__typeof__(*(opts)), field) + sizeof((opts)->field) \
+		 ? (opts)->field : (dflt))
+
+/* The public counters are the data path's, index for index. */
+_Static_assert((int)XDPL_FW_STAT_COUNT == (int)FW_STAT_COUNT, "fw_stat layout");
+_Static_assert((int)XDPL_FW_STAT_HITS_FULL == (int)FW_STAT_HITS_FULL, "fw_stat layout");
+_Static_assert((int)XDPL_FW_STAT_EVENT_LOST == (int)FW_STAT_EVENT_LOST, "fw_stat layout");
+
+/* The map holding a rule, and its key there. */
+static enum fw_map rule_key(const struct xdpl_fw_rule *r, uint8_t key[20], uint32_t *key_size)
+{
+	bool exact = fw_rule_is_exact(r);
+	uint32_t len = r->family == 4 ? 4 : 16;
+	uint32_t prefixlen = r->prefixlen;
+
+	if (exact) {
+		memcpy(key, r->addr, len);
+		*key_size = len;
+		return r->family == 4 ? FW_MAP_V4 : FW_MAP_V6;
+	}
+	memcpy(key, &prefixlen, 4);
+	memcpy(key + 4, r->addr, len);
+	*key_size = 4 + len;
+	return r->family == 4 ? FW_MAP_LPM4 : FW_MAP_LPM6;
+}
+
+/*
+ * An LPM trie answers a lookup with the longest prefix covering the key,
+ * so a prefix rule is there exactly when the lookup at its own length finds
+ * an id that the lookup one bit shorter does not: ids are never shared.
+ */
+int xdpl_fw_rule_lookup(struct xdpl_fw *fw, const struct xdpl_fw_rule *r, uint32_t *id,
+			struct xdpl_error *e)
+{
+	char text[XDPL_FW_RULE_TEXT];
+	uint8_t key[20];
+	uint32_t key_size, shorter, prefixlen;
+	enum fw_map m = rule_key(r, key, &key_size);
+	int err = bpf_map_elem(BPF_MAP_LOOKUP_ELEM, fw->fds[m], key, id, 0);
+
+	if (!err && (m == FW_MAP_LPM4 || m == FW_MAP_LPM6) && r->prefixlen > 0) {
+		prefixlen = r->prefixlen - 1u;
+		memcpy(key, &prefixlen, 4);
+		err = bpf_map_elem(BPF_MAP_LOOKUP_ELEM, fw->fds[m], key, &shorter, 0);
+		if (!err)
+			err = shorter == *id ? -ENOENT : 0;
+		else if (err == -ENOENT)
+			err = 0;
+	}
+	if (err == -ENOENT) {
+		xdpl_fw_rule_format(r, text, sizeof(text));
+		return err_set(e, err, "firewall: %s is not a rule of %s", text, fw->dir);
+	}
+	return err ? err_sys(e, err, "firewall: %s/%s: lookup failed", fw->dir, fw_map_names[m]) : 0;
+}
+
+struct rules_walk {
+	struct xdpl_fw_rules *out;
+	uint8_t family;
+	bool prefix;
+};
+
+static int rule_collect(const void *key, const void *value, void *ctx)
+{
+	struct rules_walk *w = ctx;
+	const uint8_t *k = key;
+	struct xdpl_fw_rule r = { .family = w->family };
+	uint32_t prefixlen;
+
+	if (w->prefix) {
+		memcpy(&prefixlen, k, 4);
+		r.prefixlen = (uint8_t)prefixlen;
+		memcpy(r.addr, k + 4, w->family == 4 ? 4 : 16);
+	} else {
+		r.prefixlen = w->family == 4 ? 32 : 128;
+		memcpy(r.addr, k, w->family == 4 ? 4 : 16);
+	}
+	memcpy(&r.id, value, 4);
+	return xdpl_fw_rules_push(w->out, &r);
+}
+
+int xdpl_fw_rules_list(struct xdpl_fw *fw, struct xdpl_fw_rules *out, struct xdpl_error *e)
+{
+	static const struct {
+		enum fw_map map;
+		uint8_t family;
+		bool prefix;
+	} maps[] = {
+		{ FW_MAP_V4, 4, false }, { FW_MAP_LPM4, 4, true },
+		{ FW_MAP_V6, 6, false }, { FW_MAP_LPM6, 6, true },
+	};
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		struct rules_walk w = { out, maps[i].family, maps[i].prefix };
+		enum fw_map m = maps[i].map;
+		int err = xdpl_map_walk(fw->fds[m], rule_collect, &w, NULL);
+
+		if (err) {
+			xdpl_fw_rules_free(out);
+			return err_sys(e, err, "firewall: %s/%s: cannot read its rules", fw->dir,
+				       fw_map_names[m]);
+		}
+	}
+	xdpl_fw_rules_sort(out, XDPL_FW_ORDER_SET, NULL);
+	return 0;
+}
+
+/*
+ * Put rules into their maps, or take them out, in order; *done counts the
+ * rules handled.  Sorted rules come in runs of one map (IPv4 prefixes, IPv4
+ * addresses, IPv6 prefixes, IPv6 addresses); a run of a hash map goes in
+ * one BPF_MAP_{UPDATE,DELETE}_BATCH when the kernel has it.
+ */
+static int rules_change(struct xdpl_fw *fw, const struct xdpl_fw_rule *rules, size_t n, bool add,
+			size_t *done, struct xdpl_error *e)
+{
+	uint8_t *keys = NULL;
+	uint32_t *values = NULL;
+	int err = 0;
+
+	*done = 0;
+	while (*done < n) {
+		uint8_t key[20];
+		uint32_t key_size, other_size;
+		enum fw_map m = rule_key(&rules[*done], key, &key_size);
+		size_t run = 1;
+		char text[XDPL_FW_RULE_TEXT];
+
+		while (*done + run < n && rule_key(&rules[*done + run], key, &other_size) == m)
+			run++;
+		if (run > 1 && (m == FW_MAP_V4 || m == FW_MAP_V6)) {
+			struct bpf_map_batch_attr attr;
+
+			free(keys);
+			free(values);
+			keys = malloc(run * key_size);
+			values = malloc(run * sizeof(*values));
+			if (!keys || !values) {
+				err = err_set(e, -ENOMEM, "firewall: out of memory for %zu rules", run);
+				break;
+			}
+			for (size_t i = 0; i < run; i++) {
+				rule_key(&rules[*done + i], keys + i * key_size, &key_size);
+				values[i] = rules[*done + i].id;
+			}
+			memset(&attr, 0, sizeof(attr));
+			attr.keys = bpf_ptr(keys);
+			attr.values = bpf_ptr(values);
+			attr.count = (uint32_t)run;
+			attr.map_fd = (uint32_t)fw->fds[m];
+			err = bpf_map_batch(add ? BPF_MAP_UPDATE_BATCH : BPF_MAP_DELETE_BATCH, &attr);
+			*done += attr.count;
+			if (!err)
+				continue;
+			if (attr.count || (err != -EINVAL && err != -EOPNOTSUPP && err != -ENOTSUPP))
+				goto failed;
+		}
+		/* One at a time: LPM tries, a single rule, or a kernel without batches. */
+		for (size_t i = 0; i < run; i++, (*done)++) {
+			rule_key(&rules[*done], key, &key_size);
+			err = add ? bpf_map_elem(BPF_MAP_UPDATE_ELEM, fw->fds[m], key,
+						 (void *)&rules[*done].id, BPF_NOEXIST)
+				  : bpf_map_elem(BPF_MAP_DELETE_ELEM, fw->fds[m], key, NULL, 0);
+			if (err)
+				goto failed;
+		}
+		continue;
+failed:
+		xdpl_fw_rule_format(&rules[*done < n ? *done : n - 1], text, sizeof(text));
+		if (add && err == -EEXIST)
+			err_sys(e, err, "firewall: %s/%s: %s is already a rule", fw->dir,
+				fw_map_names[m], text);
+		else if (!add && err == -ENOENT)
+			err_sys(e, err, "firewall: %s/%s: %s is not a rule", fw->dir,
+				fw_map_names[m], text);
+		else if (add && (err == -E2BIG || err == -ENOSPC))
+			err_sys(e, err, "firewall: %s/%s is full at %s: it holds at most %u rules of this kind",
+				fw->dir, fw_map_names[m], text, fw->max_entries[m]);
+		else
+			err_sys(e, err, "firewall: %s/%s: %s %s failed", fw->dir, fw_map_names[m],
+				add ? "adding" : "removing", text);
+		break;
+	}
+	free(keys);
+	free(values);
+	return err;
+}
+
+/*
+ * Delete the hit counters of removed rules.  Most rules are never hit, so
+ * read which ids have a counter (a few batches) rather than try a delete
+ * for each removed rule (a syscall each: seconds for a million).
+ */
+static void hits_forget(struct xdpl_fw *fw, const struct xdpl_fw_rules *del)
+{
+	struct xdpl_fw_hit *hits;
+	size_t n;
+
+	if (xdpl_fw_hits(fw, &hits, &n, NULL))
+		return;
+	for (size_t i = 0; i < del->n; i++)
+		if (xdpl_fw_hit_find(hits, n, del->v[i].id))
+			bpf_map_elem(BPF_MAP_DELETE_ELEM, fw->fds[FW_MAP_HITS], &del->v[i].id, NULL, 0);
+	free(hits);
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Delete every hit counter whose rule is not in `live` (ids, sorted).  A
+ * packet that matched a rule just before it went can make its counter again
+ * after hits_forget: a whole-set load sweeps such orphans up.
+ */
+void fw_hits_prune(struct xdpl_fw *fw, const uint32_t *live, size_t n)
+{
+	struct xdpl_fw_hit *hits;
+	size_t nhits;
+
+	if (xdpl_fw_hits(fw, &hits, &nhits, NULL))
+		return;
+	for (size_t i = 0; i < nhits; i++)
+		if (!n || !bsearch(&hits[i].rule, live, n, sizeof(*live), id_cmp))
+			bpf_map_elem(BPF_MAP_DELETE_ELEM, fw->fds[FW_MAP_HITS], &hits[i].rule, NULL, 0);
+	free(hits);
+}
+
+/*
+ * Add `add` (giving each a new id), then remove `del`: all or nothing.  Ids
+ * are taken from fw_meta before any rule goes in, so an id is never handed
+ * out twice, even if we are killed halfway.
+ */
+static int rules_apply(struct xdpl_fw *fw, struct xdpl_fw_rules *add,
+		       const struct xdpl_fw_rules *del, struct xdpl_error *e)
+{
+	struct xdpl_error ignored = { 0 };
+	size_t added = 0, removed = 0, undone;
+	uint32_t next;
+	int err = fw_meta_read(fw, e);
+
+	if (err)
+		return err;
+	next = fw->meta.next_rule ? fw->meta.next_rule : 1;
+	if (add->n) {
+		if (add->n > UINT32_MAX - next)
+			return err_set(e, -EOVERFLOW, "firewall: %s: no rule ids left (next is %u)",
+				       fw->dir, next);
+		for (size_t i = 0; i < add->n; i++)
+			add->v[i].id = next + (uint32_t)i;
+		fw->meta.next_rule = next + (uint32_t)add->n;
+		err = fw_meta_write(fw, e);
+		if (err)
+			return err;
+	}
+	err = rules_change(fw, add->v, add->n, true, &added, e);
+	if (!err)
+		err = rules_change(fw, del->v, del->n, false, &removed, e);
+	if (err) {
+		rules_change(fw, del->v, removed, true, &undone, &ignored);
+		rules_change(fw, add->v, added, false, &undone, &ignored);
+		return err;
+	}
+	/* A removed rule's counter goes with it (ids are never reused), if it has one. */
+	if (del->n)
+		hits_forget(fw, del);
+	return 0;
+}
+
+/* The calls below take sets in XDPL_FW_ORDER_SET with no rule twice, as the maps' runs need. */
+static int set_check(const struct xdpl_fw_rules *set, struct xdpl_error *e)
+{
+	char text[XDPL_FW_RULE_TEXT];
+
+	for (size_t i = 1; i < set->n; i++) {
+		if (fw_rule_cmp(&set->v[i - 1], &set->v[i]) >= 0) {
+			xdpl_fw_rule_format(&set->v[i], text, sizeof(text));
+			return err_set(e, -EINVAL,
+				       "firewall: the set is not sorted (XDPL_FW_ORDER_SET) or has %s twice",
+				       text);
+		}
+	}
+	return 0;
+}
+
+int xdpl_fw_rules_add(struct xdpl_fw *fw, struct xdpl_fw_rules *set, struct xdpl_error *e)
+{
+	struct xdpl_fw_rules none = { 0 };
+	char text[XDPL_FW_RULE_TEXT];
+	uint32_t id;
+	int err = fw_change_check(fw, e);
+
+	if (!err)
+		err = set_check(set, e);
+	/* A batch update would overwrite an address already there: look first. */
+	for (size_t i = 0; !err && i < set->n; i++) {
+		err = xdpl_fw_rule_lookup(fw, &set->v[i], &id, e);
+		if (!err) {
+			xdpl_fw_rule_format(&set->v[i], text, sizeof(text));
+			return err_set(e, -EEXIST, "firewall: %s is already a rule of %s (rule %u)",
+				       text, fw->dir, id);
+		}
+		err = err == -ENOENT ? 0 : err;
+	}
+	return err ? err : rules_apply(fw, set, &none, e);
+}
+
+int xdpl_fw_rules_remove(struct xdpl_fw *fw, struct xdpl_fw_rules *set, struct xdpl_error *e)
+{
+	struct xdpl_fw_rules none = { 0 };
+	int err = fw_change_check(fw, e);
+
+	if (!err)
+		err = set_check(set, e);
+	for (size_t i = 0; !err && i < set->n; i++)
+		err = xdpl_fw_rule_lookup(fw, &set->v[i], &set->v[i].id, e);
+	return err ? err : rules_apply(fw, &none, set, e);
+}
+
+/* After a whole-set load: the ids now live are the kept ones and the added ones. */
+static void hits_prune_to(struct xdpl_fw *fw, const struct xdpl_fw_rules *have,
+			  const struct xdpl_fw_rules *add, const struct xdpl_fw_rules *del)
+{
+	uint32_t *live = malloc((have->n + add->n + 1) * sizeof(*live));
+	size_t n = 0;
+
+	if (!live)
+		return;
+	for (size_t i = 0; i < have->n; i++)
+		if (!del->n || !bsearch(&have->v[i], del->v, del->n, sizeof(*del->v), fw_rule_cmp))
+			live[n++] = have->v[i].id;
+	for (size_t i = 0; i < add->n; i++)
+		live[n++] = add->v[i].id;
+	qsort(live, n, sizeof(*live), id_cmp);
+	fw_hits_prune(fw, live, n);
+	free(live);
+}
+
+int xdpl_fw_rules_replace(struct xdpl_fw *fw, const struct xdpl_fw_rules *want,
+			  const struct xdpl_fw_replace_opts *opts, struct xdpl_fw_diff *diff,
+			  struct xdpl_error *e)
+{
+	struct xdpl_fw_rules have = { 0 }, add = { 0 }, del = { 0 };
+	bool dry_run = OPT(opts, dry_run, false);
+	struct xdpl_fw_diff d = { 0, 0, 0 };
+	int err = dry_run ? 0 : fw_change_check(fw, e);
+
+	if (!err)
+		err = set_check(want, e);
+	if (!err)
+		err = xdpl_fw_rules_list(fw, &have, e);
+	if (err)
+		goto out;
+	if (!want->n && have.n && !OPT(opts, allow_empty, false)) {
+		d.removed = have.n;
+		err = err_set(e, -ENOTEMPTY,
+			      "firewall: %s: an empty set would remove all %zu rules", fw->dir,
+			      have.n);
+		goto out;
+	}
+	if (fw_rules_diff(&have, want, &add, &del, &d.kept)) {
+		err = err_set(e, -ENOMEM, "firewall: out of memory comparing %zu rules with %zu",
+			      have.n, want->n);
+		goto out;
+	}
+	d.added = add.n;
+	d.removed = del.n;
+	if (!dry_run) {
+		err = rules_apply(fw, &add, &del, e);
+		if (!err)
+			hits_prune_to(fw, &have, &add, &del);
+	}
+out:
+	if (diff)
+		*diff = d;
+	xdpl_fw_rules_free(&have);
+	xdpl_fw_rules_free(&add);
+	xdpl_fw_rules_free(&del);
+	return err;
+}
+
+/* ---- counters ---- */
+
+struct hits_walk {
+	const struct xdpl_fw *fw;
+	struct xdpl_fw_hit *v;
+	size_t n, cap;
+};
+
+static struct xdpl_fw_counter percpu_sum(const struct xdpl_fw *fw, const void *value)
+{
+	struct xdpl_fw_counter sum = { 0, 0 };
+	struct fw_counter c;
+
+	for (unsigned int cpu = 0; cpu < fw->ncpus; cpu++) {
+		memcpy(&c, (const uint8_t *)value + cpu * sizeof(c), sizeof(c));
+		sum.packets += c.packets;
+		sum.bytes += c.bytes;
+	}
+	return sum;
+}
+
+static int hit_collect(const void *key, const void *value, void *ctx)
+{
+	struct hits_walk *w = ctx;
+
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 64;
+		struct xdpl_fw_hit *v = realloc(w->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		w->v = v;
+		w->cap = cap;
+	}
+	memcpy(&w->v[w->n].rule, key, 4);
+	w->v[w->n++].total = percpu_sum(w->fw, value);
+	return 0;
+}
+
+static int hit_cmp(const void *a, const void *b)
+{
+	const struct xdpl_fw_hit *x = a, *y = b;
+
+	return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+int xdpl_fw_hits(struct xdpl_fw *fw, struct xdpl_fw_hit **hits, size_t *n, struct xdpl_error *e)
+{
+	struct hits_walk w = { fw, NULL, 0, 0 };
+	int err = xdpl_map_walk(fw->fds[FW_MAP_HITS], hit_collect, &w, NULL);
+
+	*hits = NULL;
+	*n = 0;
+	if (err) {
+		free(w.v);
+		return err_sys(e, err, "firewall: %s/fw_hits: cannot read it", fw->dir);
+	}
+	if (w.n)
+		qsort(w.v, w.n, sizeof(*w.v), hit_cmp);
+	*hits = w.v;
+	*n = w.n;
+	return 0;
+}
+
+const struct xdpl_fw_hit *xdpl_fw_hit_find(const struct xdpl_fw_hit *hits, size_t n,
+					   uint32_t rule)
+{
+	struct xdpl_fw_hit key = { .rule = rule };
+
+	return n ? bsearch(&key, hits, n, sizeof(*hits), hit_cmp) : NULL;
+}
+
+const char *xdpl_fw_stat_name(enum xdpl_fw_stat stat)
+{
+	static const char *const names[XDPL_FW_STAT_COUNT] = {
+		"pass", "drop", "malformed", "events_sent", "events_rate_limited",
+		"events_lost", "hits_not_counted",
+	};
+
+	return (unsigned int)stat < XDPL_FW_STAT_COUNT ? names[stat] : "?";
+}
+
+int xdpl_fw_stats(struct xdpl_fw *fw, struct xdpl_fw_counter stats[XDPL_FW_STAT_COUNT],
+		  struct xdpl_error *e)
+{
+	size_t size = ((sizeof(struct fw_counter) + 7) & ~(size_t)7) * fw->ncpus;
+	/* Zeroed: valgrind sees the kernel write one CPU's copy of a per-CPU value, not all. */
+	uint8_t *value = calloc(1, size);
+	int err = 0;
+
+	if (!value)
+		return err_set(e, -ENOMEM, "firewall: out of memory");
+	for (uint32_t i = 0; i < FW_STAT_COUNT && !err; i++) {
+		err = bpf_map_elem(BPF_MAP_LOOKUP_ELEM, fw->fds[FW_MAP_STATS], &i, value, 0);
+		if (err)
+			err_sys(e, err, "firewall: %s/fw_stats: cannot read counter %u", fw->dir, i);
+		else
+			stats[i] = percpu_sum(fw, value);
+	}
+	free(value);
+	return err;
+}
