@@ -2,6 +2,7 @@
 #   make          ./xdpload (static) and xdp_kern.o
 #   make test     the bats suite against the running kernel (root)
 #   make core-progs  the CO-RE test corpus alone (bpftool, libbpf-dev, clang-16)
+#   make type-progs  the program type corpus alone (libbpf-dev), and tests' build/bpfrun
 #   make demo     attach in a throwaway network namespace and show it working
 #   make fresh-check  make demo and make test on a brand-new Debian 12 root (root)
 #   make asan     ./xdpload-asan, address+undefined sanitizers (the parser tests use it)
@@ -176,12 +177,27 @@ tests/progs/core/%.o: tests/progs/core/%.c tests/progs/core/types.h build/vmlinu
 	$(CORE_CLANG) -O2 -g -target bpf -Wall -Werror -Ibuild -Itests/progs/core -c $< -o $@
 
 core-progs: $(CORE_PROGS) $(CORE_TARGETS)
+# The program type corpus (tests/progs/types/, tests/progtypes.bats): objects
+# written as libbpf users write them, against libbpf's headers and the
+# kernel's uapi headers (libbpf-dev, linux-libc-dev), and build/bpfrun, the
+# tests' attach-and-trigger helper, static so the initramfs can carry it.
+# Building xdpload needs none of it, so it is not part of `make`; `make test`
+# builds it.
+TYPE_PROGS := $(patsubst %.c,%.o,$(wildcard tests/progs/types/*.c))
+TYPE_CFLAGS := -O2 -g -target bpf -Wall -Werror -D__TARGET_ARCH_x86 \
+	-I/usr/include/$(shell gcc -print-multiarch 2>/dev/null)
+tests/progs/types/%.o: tests/progs/types/%.c tests/progs/types/common.h
+	$(CLANG) $(TYPE_CFLAGS) -c $< -o $@
+build/bpfrun: tests/bpfrun.c
+	@mkdir -p build
+	gcc -O2 -std=gnu11 -Wall -Wextra -Werror -static -o $@ tests/bpfrun.c
+type-progs: $(TYPE_PROGS) build/bpfrun
 
 # demo and test check what they need first (tools/deps.sh: as root on Debian
 # they install it, otherwise they say what to install), before building.
 test:
 	tools/deps.sh test
-	$(MAKE) all xdpload-asan xdpload-dbg core-progs extern-progs
+	$(MAKE) all xdpload-asan xdpload-dbg core-progs extern-progs type-progs
 	tests/run
 
 demo:
@@ -273,11 +289,11 @@ initramfs-test: all
 
 # build/kernel stays: it is a download, not something make builds.
 clean:
-	rm -f xdpload xdpload-* xdp_kern.o libxdpload.a tests/progs/*.o tests/progs/externs/*.o bench/*.o
+	rm -f xdpload xdpload-* xdp_kern.o libxdpload.a tests/progs/*.o tests/progs/externs/*.o tests/progs/types/*.o bench/*.o
 	rm -f fuzz/elf_fuzz fuzz/btf_fuzz fuzz/rules_fuzz fuzz/inflate_fuzz fuzz/kconfig_fuzz
 	rm -f $(EXAMPLES) examples/*.o examples/*.skel.h
 	rm -f tests/progs/core/*.o tests/progs/core/btf/*.o tests/progs/core/btf/*.btf build/vmlinux.h
 	rm -rf build/initramfs build/*.cc build/xdp_kern.builtin.o build/xdpload* build/asan build/dbg build/lib build/fuzz build/stage bench/out
 
-.PHONY: all lib examples core-progs extern-progs bench-core asan fuzz fuzz-smoke test demo fresh-check bench bench-datapath size install initramfs-test clean FORCE
+.PHONY: all lib examples core-progs extern-progs type-progs bench-core asan fuzz fuzz-smoke test demo fresh-check bench bench-datapath size install initramfs-test clean FORCE
 tests/progs/fw_small.o: xdp_kern.c

@@ -61,7 +61,39 @@ const char *obj_display_name(const char *path)
 	return path ? path : "the built-in firewall";
 }
 
-/* Open and describe the object (NULL: the built-in one), then apply every --set. */
+/* --map-size NAME=N: the map's max_entries, before the load. */
+static int map_size_apply(struct xdpl_obj *obj, const char *path, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	struct xdpl_map *m;
+	char name[256], *end;
+	unsigned long n;
+
+	if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof(name)) {
+		fprintf(stderr, "xdpload: --map-size %s: expected NAME=N\n", arg);
+		return EXIT_USAGE;
+	}
+	memcpy(name, arg, (size_t)(eq - arg));
+	name[eq - arg] = '\0';
+	errno = 0;
+	n = strtoul(eq + 1, &end, 0);
+	if (errno || end == eq + 1 || *end || n == 0 || n > UINT32_MAX || eq[1] == '-') {
+		fprintf(stderr, "xdpload: --map-size %s: expected a number of entries from 1 to %u\n",
+			arg, UINT32_MAX);
+		return EXIT_USAGE;
+	}
+	m = xdpl_obj_map_find(obj, name);
+	if (!m) {
+		fprintf(stderr, "xdpload: --map-size %s: %s has no map named %s\n", arg,
+			obj_display_name(path), name);
+		return EXIT_USAGE;
+	}
+	xdpl_map_set_max_entries(m, (uint32_t)n);
+	cli_log("map %s: max_entries %lu (--map-size)", name, n);
+	return EXIT_OK;
+}
+
+/* Open and describe the object (NULL: the built-in one), then apply every --set and --map-size. */
 int obj_open_with_sets(struct xdpl_obj **obj, const char *path, const struct opts *o)
 {
 	struct xdpl_error e = { 0 };
@@ -89,6 +121,15 @@ int obj_open_with_sets(struct xdpl_obj **obj, const char *path, const struct opt
 			xdpl_obj_close(*obj);
 			*obj = NULL;
 			return report(&e, EXIT_USAGE);
+		}
+	}
+	for (int i = 0; i < o->nmap_sizes; i++) {
+		int code = map_size_apply(*obj, path, o->map_sizes[i]);
+
+		if (code) {
+			xdpl_obj_close(*obj);
+			*obj = NULL;
+			return code;
 		}
 	}
 	return EXIT_OK;
@@ -135,8 +176,9 @@ static struct xdpl_prog *prog_choose(const struct xdpl_obj *obj, const char *pat
 		}
 		if (xdpl_prog_type(p) != BPF_PROG_TYPE_XDP) {
 			fprintf(stderr,
-				"xdpload: %s: program %s is in section %s, which is not XDP (XDP sections start with \"xdp\"); other types are not supported yet\n",
-				path, xdpl_prog_name(p), xdpl_prog_section(p));
+				"xdpload: %s: program %s (section %s) is %s %s program, not XDP; this verb takes XDP programs (xdpload load takes any)\n",
+				path, xdpl_prog_name(p), xdpl_prog_section(p),
+				xdpl_prog_type(p) ? "a" : "not a", xdpl_prog_type(p) ? xdpl_prog_type_name(p) : "known");
 			return NULL;
 		}
 		if (xdpl_prog_expected_attach_type(p) && for_iface) {
@@ -204,9 +246,15 @@ int program_open(struct loaded *l, const char *path, const char *iface, const st
 	cli_log("object %s: program %s (section %s)%s%s", obj_display_name(path),
 		xdpl_prog_name(l->prog), xdpl_prog_section(l->prog), iface ? ", interface " : "",
 		iface ? iface : "");
-	/* Only the chosen program: the object's others may be of kinds we do not load. */
+	/*
+	 * Only the chosen program, and the programs of its kind its prog arrays
+	 * hold from the start (its tail calls; not those in '?' sections): the
+	 * object's others may be of kinds these verbs do not run.
+	 */
 	for (size_t i = 0; (p = xdpl_obj_prog(l->obj, i)); i++)
-		xdpl_prog_set_autoload(p, p == l->prog);
+		xdpl_prog_set_autoload(p, p == l->prog ||
+					      (xdpl_prog_autoload(p) && xdpl_prog_tail_call_target(p) &&
+					       xdpl_prog_type(p) == xdpl_prog_type(l->prog)));
 	return EXIT_OK;
 }
 
@@ -254,18 +302,20 @@ enum option_bit {
 	OPT_BTF = 1 << 19,
 	OPT_CORE = 1 << 20,
 	OPT_KCONFIG = 1 << 21,
-	OPT_FORMAT = 1 << 22,
-	OPT_TEXTFILE = 1 << 23,
-	OPT_TOP = 1 << 24,
-	OPT_INTERVAL = 1 << 25,
-	OPT_WATCH = 1 << 26,
-	OPT_UPGRADE = 1 << 27,
+	OPT_PIN_DIR = 1 << 22,
+	OPT_MAP_SIZE = 1 << 23,
+	OPT_FORMAT = 1 << 24,
+	OPT_TEXTFILE = 1 << 25,
+	OPT_TOP = 1 << 26,
+	OPT_INTERVAL = 1 << 27,
+	OPT_WATCH = 1 << 28,
+	OPT_UPGRADE = 1 << 29,
 };
 
 #define MANY (1 << 20) /* arguments a verb like block takes at most */
 #define OPTS_FW_STATE (OPT_DEV | OPT_PIN_MAPS)
 
-#define OPTS_LOAD (OPT_PROG | OPT_SET | OPT_PIN_MAPS | OPT_BTF | OPT_KCONFIG)
+#define OPTS_LOAD (OPT_PROG | OPT_SET | OPT_PIN_MAPS | OPT_BTF | OPT_KCONFIG | OPT_MAP_SIZE)
 
 struct verb {
 	const char *name;
@@ -291,6 +341,8 @@ static const struct verb verbs[] = {
 	{ "test", cmd_test, 1, 1, OPTS_LOAD | OPT_PACKET | OPT_REPEAT | OPT_JSON | OPT_BUILTIN | OPT_DEV,
 	  "OBJ",
 	  "load and run once on a packet (BPF_PROG_TEST_RUN): verdict, time, globals" },
+	{ "load", cmd_load, 1, 1, OPTS_LOAD | OPT_PIN_DIR | OPT_JSON, "OBJ",
+	  "load every program and map of any type, attach nothing (--pin-dir keeps them): id, name, type, tag" },
 	{ "map", cmd_map, 2, 2, OPT_JSON, "dump PIN_PATH", "print every entry of a pinned map" },
 	{ "gen", cmd_gen, 2, 3, 0, "skeleton OBJ [NAME]",
 	  "print NAME.skel.h: a C header embedding OBJ, with typed programs, maps and globals" },
@@ -319,13 +371,15 @@ static const struct {
 	unsigned int bit;
 	const char *arg, *help;
 } options[] = {
-	{ "--prog", OPT_PROG, "NAME", "program (function or section name) to load" },
+	{ "--prog", OPT_PROG, "NAME", "program (function or section name) to load (load: each one given)" },
 	{ "--mode", OPT_MODE, "MODE", "skb, native or hw (default: the kernel chooses)" },
 	{ "--force", OPT_FORCE, NULL, "replace a program already attached (rules load: accept an empty file)" },
 	{ "--duration", OPT_DURATION, "SECONDS", "run: detach after SECONDS" },
 	{ "--set", OPT_SET, "NAME=VALUE", "set a global variable (const volatile) before load" },
 	{ "--pin-maps", OPT_PIN_MAPS, "DIR", "where maps pinned by name live (/sys/fs/bpf/xdpload)" },
 	{ "--kconfig", OPT_KCONFIG, "FILE", "__kconfig externs from FILE (gzip or not), not the running kernel's config" },
+	{ "--pin-dir", OPT_PIN_DIR, "DIR", "load: pin every program and map in DIR, named after it" },
+	{ "--map-size", OPT_MAP_SIZE, "NAME=N", "give map NAME N entries (max_entries) before load" },
 	{ "--pin", OPT_PIN, "PATH", "attach: pin the program at PATH on bpffs" },
 	{ "--unpin", OPT_UNPIN, NULL, "detach: also remove the program's pins under --pin-maps" },
 	{ "--packet", OPT_PACKET, "HEX|FILE", "test: the packet (default: 64-byte IPv4 UDP)" },
@@ -396,7 +450,17 @@ static int option_value(const struct verb *v, struct opts *o, unsigned int bit, 
 		return usage_error(v, "option %s needs a value", opt);
 	switch (bit) {
 	case OPT_PROG:
-		o->prog = val;
+		if (o->nprogs == MAX_SETS)
+			return usage_error(v, "--prog %s: at most 32 --prog options", val);
+		o->prog = o->progs[o->nprogs++] = val;
+		break;
+	case OPT_PIN_DIR:
+		o->pin_dir = val;
+		break;
+	case OPT_MAP_SIZE:
+		if (o->nmap_sizes == MAX_SETS)
+			return usage_error(v, "--map-size %s: at most 32 --map-size options", val);
+		o->map_sizes[o->nmap_sizes++] = val;
 		break;
 	case OPT_MODE:
 		if (!strcmp(val, "skb") || !strcmp(val, "generic"))
@@ -623,6 +687,8 @@ int main(int argc, char **argv)
 	}
 	if (o.nargs < v->min_args)
 		return usage_error(v, "%s needs more arguments", v->name);
+	if (o.nprogs > 1 && v->fn != cmd_load)
+		return usage_error(v, "%s takes one --prog (load takes several)", v->name);
 	exit_code = v->fn(&o);
 	xdpl_nl_close(nl_handle);
 	return exit_code;

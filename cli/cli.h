@@ -3,11 +3,12 @@
  * cli.h - what the command-line files share.  loader.c holds main, the
  * options and the load every verb shares; report.c the error report and the
  * -v log; attach.c the verbs that attach and detach (run, attach, detach);
- * testrun.c `test`; show.c the verbs that only look (inspect, status, map
- * dump), with core_show.c for inspect --core; gen.c `gen skeleton`; fw_cli.c
- * and rules_cli.c the firewall's verbs, metrics.c its Prometheus metrics
- * (stats --format prometheus, --textfile) and watch.c `rules load --watch`.
- * These eleven are the only files that print or exit.
+ * testrun.c `test`; loadall.c `load`; show.c the verbs that only look
+ * (inspect, status, map dump), with core_show.c for inspect --core; gen.c
+ * `gen skeleton`; fw_cli.c and rules_cli.c the firewall's verbs, metrics.c
+ * its Prometheus metrics (stats --format prometheus, --textfile) and
+ * watch.c `rules load --watch`.  These twelve are the only files that print
+ * or exit.
  */
 #ifndef XDPLOAD_CLI_H
 #define XDPLOAD_CLI_H
@@ -48,6 +49,11 @@ struct opts {
 	long duration;       /* seconds; -1: until a signal */
 	const char *sets[MAX_SETS];
 	int nsets;
+	const char *progs[MAX_SETS]; /* load: every --prog */
+	int nprogs;
+	const char *map_sizes[MAX_SETS]; /* --map-size NAME=N */
+	int nmap_sizes;
+	const char *pin_dir;  /* load --pin-dir: pin every program and map here */
 	const char *pin;     /* attach: pin the program here */
 	const char *packet;  /* test: hex bytes or a file */
 	unsigned long repeat;
@@ -110,6 +116,7 @@ int cmd_inspect(struct opts *o);
 int inspect_core(const struct xdpl_obj *obj, const char *path, const struct opts *o); /* core_show.c */
 int cmd_status(struct opts *o);
 int cmd_map(struct opts *o);
+int cmd_load(struct opts *o); /* loadall.c */
 int cmd_gen(struct opts *o); /* gen.c: gen skeleton */
 
 /* fw_cli.c: the firewall's verbs, and what run/attach --builtin and rules_cli.c share. */

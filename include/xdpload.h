@@ -198,8 +198,15 @@ int xdpl_obj_unpin(struct xdpl_obj *obj);
 const char *xdpl_prog_name(const struct xdpl_prog *prog);    /* its function's name */
 const char *xdpl_prog_section(const struct xdpl_prog *prog); /* "xdp", "xdp.frags", ... */
 uint32_t xdpl_prog_type(const struct xdpl_prog *prog);       /* BPF_PROG_TYPE_*; 0: not one we load */
-const char *xdpl_prog_type_name(const struct xdpl_prog *prog); /* "xdp", "xdp (devmap)", ... */
+const char *xdpl_prog_type_name(const struct xdpl_prog *prog); /* its section's rule: "xdp", "xdp/devmap", "kprobe", ... */
 uint32_t xdpl_prog_expected_attach_type(const struct xdpl_prog *prog);
+/* The expected attach type its section sets, as the kernel names it
+ * ("cgroup_inet4_connect"), or NULL when the section sets none. */
+const char *xdpl_prog_attach_type_name(const struct xdpl_prog *prog);
+/* Whether a prog array of the object holds it from the start (a BTF map's
+ * `.values`, an iproute2 "MAP_ID/KEY" section): the programs that tail-call
+ * it need it loaded too. */
+bool xdpl_prog_tail_call_target(const struct xdpl_prog *prog);
 int xdpl_prog_fd(const struct xdpl_prog *prog);    /* -1 until loaded; owned by the object */
 uint32_t xdpl_prog_id(const struct xdpl_prog *prog); /* the kernel's id once loaded, else 0 */
 
@@ -210,12 +217,22 @@ bool xdpl_prog_autoload(const struct xdpl_prog *prog);
 /* Pin the loaded program at path on a bpffs; the pin holds it after the object closes. */
 int xdpl_prog_pin(const struct xdpl_prog *prog, const char *path, struct xdpl_error *e);
 
+/* The kernel's names for a BPF_PROG_TYPE_* ("sched_cls"), BPF_* attach type
+ * ("cgroup_inet_ingress") and BPF_MAP_TYPE_* ("hash"); "unknown" for a
+ * number the library does not know. */
+const char *xdpl_prog_type_str(uint32_t type);
+const char *xdpl_attach_type_str(uint32_t type);
+const char *xdpl_map_type_str(uint32_t type);
+
 const char *xdpl_map_name(const struct xdpl_map *map);
 uint32_t xdpl_map_type(const struct xdpl_map *map); /* BPF_MAP_TYPE_* */
 uint32_t xdpl_map_key_size(const struct xdpl_map *map);
 uint32_t xdpl_map_value_size(const struct xdpl_map *map);
 uint32_t xdpl_map_max_entries(const struct xdpl_map *map);
 int xdpl_map_fd(const struct xdpl_map *map); /* -1 until loaded; owned by the object */
+
+/* Pin the loaded map at path on a bpffs, as xdpl_prog_pin() does a program. */
+int xdpl_map_pin(const struct xdpl_map *map, const char *path, struct xdpl_error *e);
 
 /* Size a map before the load, for instance one the object declares with
  * max_entries 0.  -EBUSY after the load. */

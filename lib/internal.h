@@ -96,7 +96,24 @@ struct obj_prog {
 	uint32_t type;       /* BPF_PROG_TYPE_*; 0 when the section type is not supported */
 	uint32_t expected_attach_type;
 	uint32_t prog_flags;
+	/* How the section name typed it (sections.c). */
+	const char *rule;      /* the rule's name ("kprobe", "xdp"), or NULL: none matched */
+	uint32_t rule_flags;   /* SECTION_* */
+	const char *attach_to; /* SECTION_ATTACH_BTF: the kernel function, tracepoint or iterator */
+	bool autoload;         /* false: the section name began with '?' */
 };
+
+/* What a section rule says about its programs, besides their type. */
+enum section_flag {
+	SECTION_EXPECTED = 1 << 0,   /* it sets expected_attach_type */
+	SECTION_SLEEPABLE = 1 << 1,  /* BPF_F_SLEEPABLE */
+	SECTION_FRAGS = 1 << 2,      /* BPF_F_XDP_HAS_FRAGS */
+	SECTION_ATTACH_BTF = 1 << 3, /* the load names attach_to's BTF id in vmlinux */
+	SECTION_REFUSED = 1 << 4,    /* a type xdpload knows but does not load */
+	SECTION_LEGACY = 1 << 5,     /* a name libbpf 1.x refuses: libbpf 0.x's, iproute2's */
+	SECTION_WHOLE = 1 << 6,      /* no legacy prefix matching: the name is newer than that */
+};
+
 
 enum map_origin { MAP_LEGACY, MAP_BTF, MAP_DATA };
 
@@ -113,6 +130,19 @@ struct obj_map {
 	uint8_t *data;   /* MAP_DATA: the initial value, value_size bytes, owned */
 	bool frozen;     /* MAP_DATA .rodata: read-only for programs, frozen once written */
 	bool kconfig;    /* MAP_DATA .kconfig: its value comes from the kernel (externs.c) */
+	/* Maps of maps (mapinit.c). */
+	struct obj_map *inner; /* the template every inner map must match, owned; NULL: none */
+	bool is_inner;         /* this is such a template */
+	uint32_t legacy_id, inner_id, inner_idx; /* iproute2's struct bpf_elf_map fields */
+};
+
+/* An initial value of a prog array or a map of maps: slot `index` of `map` holds `target`. */
+enum slot_kind { SLOT_MAP, SLOT_PROG };
+
+struct obj_slot {
+	uint32_t map, index;
+	uint32_t kind;   /* enum slot_kind */
+	uint32_t target; /* SLOT_MAP: a map index; SLOT_PROG: a program index */
 };
 
 struct obj_extern; /* lib/externs.h */
@@ -137,6 +167,8 @@ struct obj {
 	uint32_t nmaps;
 	struct obj_reloc *relocs; /* sorted by section, then instruction */
 	uint32_t nrelocs;
+	struct obj_slot *slots;   /* prog arrays' and maps of maps' initial values */
+	uint32_t nslots;
 	const char *license; /* NULL when the object has no license section */
 	struct obj_extern *externs; /* undefined symbols: kconfig values, ksyms, kfuncs */
 	uint32_t nexterns;
@@ -153,6 +185,20 @@ const char *elf_symbol_name(const struct obj *obj, const void *sym); /* an Elf64
 /* maps.c: map definitions and global variables. */
 int maps_find(struct obj *obj, struct xdpl_error *e);
 bool obj_section_is_data(const struct obj_section *s);
+struct btf_type;
+int maps_btf_def(const struct btf *btf, struct obj_map *m, const struct btf_type *def,
+		 struct xdpl_error *e);
+
+/* mapinit.c: maps of maps, initial values of prog arrays and maps of maps, sizes. */
+int mapinit_values_field(const struct btf *btf, struct obj_map *m, uint32_t type,
+			 struct xdpl_error *e);
+int mapinit_find(struct obj *obj, struct xdpl_error *e);
+void mapinit_free(struct obj *obj);
+int maps_fit(struct obj *obj, struct xdpl_error *e);
+int mapinit_inner_create(const struct obj_map *m, struct xdpl_error *e);
+struct obj_fds;
+int mapinit_slots_fill(const struct obj *obj, const struct obj_fds *fds, uint32_t kind,
+		       const int *prog_fds, struct xdpl_error *e);
 
 /* object.c: what the container holds. */
 int obj_open(struct obj *obj, const char *path, struct xdpl_error *e);
@@ -175,8 +221,16 @@ struct obj_var {
 
 int obj_var_find(const struct obj *obj, const char *name, struct obj_var *var);
 int obj_var_set(struct obj *obj, const char *name, const char *value, struct xdpl_error *e);
-const char *obj_prog_type_name(const struct obj_prog *prog);
 const char *obj_map_type_name(uint32_t type);
+
+/* sections.c: the program type a section name asks for. */
+void section_type(struct obj_prog *p);
+void section_type_as(struct obj_prog *p, const struct obj_prog *like, const char *rule);
+void sections_log(const struct obj *obj);
+int section_loadable(const struct obj_prog *p, struct xdpl_error *e);
+const char *obj_prog_type_name(const struct obj_prog *prog); /* "kprobe", "xdp/devmap" */
+const char *obj_prog_kernel_type_name(uint32_t type); /* "sched_cls", as the kernel names it */
+const char *obj_attach_type_name(uint32_t type);      /* "cgroup_inet4_connect" */
 
 /* ---- one program as the kernel receives it (reloc.c) ---- */
 
@@ -224,8 +278,10 @@ struct obj_fds {
 	unsigned int btf_missing; /* BTF_FEAT_* rewritten away for this kernel */
 	int *map_fds; /* one per obj->maps */
 	bool *map_pinned_here; /* we pinned it during this load: unpin on failure */
+	bool *map_reused;      /* it came from a pin: its initial values are not ours to write */
 	unsigned int pin_dir_created; /* levels of the directory made: remove them on failure */
 	uint32_t nmaps;
+	uint32_t *attach_btf_ids; /* one per obj->progs: the vmlinux BTF id it attaches to, or 0 */
 	struct externs_loaded *externs; /* NULL when the object has none (load_externs) */
 };
 
@@ -242,6 +298,9 @@ int load_prog(const struct obj *obj, const struct obj_prog *prog, const struct o
 	      struct xdpl_error *e);
 void load_close(struct obj_fds *fds);
 
+/* attach_btf.c: the vmlinux BTF ids of tracing programs' targets, for those in load[]. */
+int attach_btf_resolve(const struct obj *obj, const bool *load, uint32_t *ids,
+		       struct xdpl_error *e);
 /* core_prog.c: CO-RE for this load (the relocator itself is core.c, core.h) */
 int core_prepare(const struct obj *obj, const struct load_opts *opts, struct obj_fds *fds,
 		 struct xdpl_error *e);

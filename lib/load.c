@@ -68,9 +68,8 @@ void load_init(struct obj_fds *fds)
 static int map_create(const struct obj_map *m, const struct obj_fds *fds, struct xdpl_error *e)
 {
 	int btf_fd = fds->btf_fd;
-
 	struct bpf_map_create_attr attr;
-	int fd;
+	int fd, inner;
 
 	memset(&attr, 0, sizeof(attr));
 	attr.map_type = m->type;
@@ -89,6 +88,10 @@ static int map_create(const struct obj_map *m, const struct obj_fds *fds, struct
 		attr.btf_key_type_id = m->btf_key_id;
 		attr.btf_value_type_id = m->btf_value_id;
 	}
+	inner = mapinit_inner_create(m, e);
+	if (inner < -1)
+		return inner;
+	attr.inner_map_fd = inner >= 0 ? (uint32_t)inner : 0;
 	/* Global data that the caller can map (xdpl_map_mmap), as libbpf makes it;
 	 * a kernel before 5.5 refuses the flag with EINVAL, and gets the map without. */
 	if (m->origin == MAP_DATA)
@@ -108,6 +111,8 @@ static int map_create(const struct obj_map *m, const struct obj_fds *fds, struct
 		attr.btf_fd = attr.btf_key_type_id = attr.btf_value_type_id = 0;
 		fd = bpf_map_create(&attr);
 	}
+	if (inner >= 0)
+		close(inner); /* the kernel keeps the shape, not the map */
 	/* E2BIG and ENOMEM only say "too big": say what the object can change. */
 	if (fd == -E2BIG || fd == -ENOMEM)
 		return err_sys(e, fd, "load: map %s (%s, key %u, value %u, max entries %u): BPF_MAP_CREATE failed: %s",
@@ -154,7 +159,8 @@ int load_maps(const struct obj *obj, const struct load_opts *opts, struct obj_fd
 	fds->nmaps = obj->nmaps;
 	fds->map_fds = malloc((obj->nmaps ? obj->nmaps : 1) * sizeof(int));
 	fds->map_pinned_here = calloc(obj->nmaps ? obj->nmaps : 1, sizeof(bool));
-	if (!fds->map_fds || !fds->map_pinned_here)
+	fds->map_reused = calloc(obj->nmaps ? obj->nmaps : 1, sizeof(bool));
+	if (!fds->map_fds || !fds->map_pinned_here || !fds->map_reused)
 		return err_set(e, -ENOMEM, "load: out of memory for %u maps", obj->nmaps);
 	for (uint32_t i = 0; i < obj->nmaps; i++)
 		fds->map_fds[i] = -1;
@@ -177,6 +183,7 @@ int load_maps(const struct obj *obj, const struct load_opts *opts, struct obj_fd
 			fd = bpf_obj_get(path);
 			if (fd >= 0) {
 				fds->map_fds[i] = fd;
+				fds->map_reused[i] = true;
 				err = pin_reuse_check(m, path, fd, e);
 				if (err)
 					return err;
@@ -219,10 +226,9 @@ int load_prog(const struct obj *obj, const struct obj_prog *prog, const struct o
 	struct bpf_prog_load_attr attr;
 	int fd, err;
 
-	if (!prog->type)
-		return err_set(e, -ENOTSUP,
-			       "load: program %s: section %s is not a program type xdpload supports (XDP sections start with \"xdp\")",
-			       prog->name, prog->section);
+	err = section_loadable(prog, e);
+	if (err)
+		return err;
 	err = reloc_prog_build(obj, prog, fds->map_fds, fds->externs, img, e);
 	if (!err)
 		err = core_prog_apply(obj, prog, fds, img, e);
@@ -235,6 +241,8 @@ int load_prog(const struct obj *obj, const struct obj_prog *prog, const struct o
 	attr.prog_type = prog->type;
 	attr.expected_attach_type = prog->expected_attach_type;
 	attr.prog_flags = prog->prog_flags;
+	if (fds->attach_btf_ids)
+		attr.attach_btf_id = fds->attach_btf_ids[prog - obj->progs];
 	attr.insn_cnt = img->insn_cnt;
 	attr.insns = bpf_ptr(img->insns);
 	attr.license = bpf_ptr(obj->license ? obj->license : "");
@@ -292,6 +300,8 @@ void load_close(struct obj_fds *fds)
 		close(fds->btf_fd);
 	free(fds->map_fds);
 	free(fds->map_pinned_here);
+	free(fds->map_reused);
+	free(fds->attach_btf_ids);
 	core_state_free(fds->core);
 	externs_loaded_free(fds->externs);
 	load_init(fds);

@@ -18,6 +18,7 @@
 #include "lib/internal.h"
 
 #define LEGACY_MAP_MIN_SIZE 16     /* type, key size, value size, max entries */
+#define LEGACY_ELF_MAP_SIZE 36     /* iproute2's bpf_elf_map: ... flags, id, pinning, inner_id, inner_idx */
 #define DATA_MAP_MAX_SIZE (64U << 20) /* far above what the kernel allows a map value */
 #define BPF_F_RDONLY_PROG (1U << 7) /* map_flags: programs may only read it */
 
@@ -64,8 +65,10 @@ static bool is_map_symbol(const Elf64_Sym *sym, uint32_t sec)
 /*
  * Legacy map definitions in section "maps".  Each map symbol marks one
  * struct bpf_map_def; all entries have the same size, the section size divided
- * by the number of symbols, so fields that older loaders appended (id, pinning,
- * inner map index, numa node) are tolerated and ignored.
+ * by the number of symbols, so fields that older loaders appended are tolerated.
+ * iproute2's struct bpf_elf_map (36 bytes) gives maps of maps: a map's id, and
+ * an outer map's inner_id naming the map that is its template and first entry
+ * (at that map's inner_idx); mapinit.c wires them.  Its pinning is ignored.
  */
 static int find_legacy_maps(struct obj *obj, struct xdpl_error *e)
 {
@@ -121,6 +124,11 @@ static int find_legacy_maps(struct obj *obj, struct xdpl_error *e)
 		m->value_size = read_u32(d + 8);
 		m->max_entries = read_u32(d + 12);
 		m->flags = entry >= 20 ? read_u32(d + 16) : 0;
+		if (entry >= LEGACY_ELF_MAP_SIZE) {
+			m->legacy_id = read_u32(d + 20);
+			m->inner_id = read_u32(d + 28);
+			m->inner_idx = read_u32(d + 32);
+		}
 	}
 	return 0;
 }
@@ -191,9 +199,8 @@ static int btf_map_field(const struct btf *btf, struct obj_map *m, const char *f
 		}
 		return 0;
 	}
-	if (!strcmp(field, "values") || !strcmp(field, "inner"))
-		return err_set(e, -ENOTSUP, "btf: map %s: field %s (map-in-map or initial values) is not supported yet",
-			       m->name, field);
+	if (!strcmp(field, "values"))
+		return mapinit_values_field(btf, m, type, e);
 	return err_set(e, -ENOEXEC, "btf: map %s: unknown field %s", m->name, field);
 }
 
@@ -220,25 +227,43 @@ static int find_btf_maps(struct obj *obj, struct xdpl_error *e)
 	for (uint32_t i = 0; i < btf_vlen(t); i++) {
 		const struct btf_type *var = btf_type_by_id(btf, v[i].type);
 		const struct btf_type *def = btf_type_by_id(btf, btf_skip_modifiers(btf, var->size_or_type));
-		const struct btf_member *f;
 		struct obj_map *m;
 		int err;
 
 		m = map_add(obj, btf_str(btf, var->name_off), MAP_BTF, (uint32_t)sec, v[i].offset, e);
 		if (!m)
 			return -ENOMEM;
-		if (btf_kind(var) != BTF_KIND_VAR || !def || btf_kind(def) != BTF_KIND_STRUCT)
+		if (btf_kind(var) != BTF_KIND_VAR)
 			return err_set(e, -ENOEXEC, "btf: map %s: its definition is not a struct", m->name);
-		f = btf_type_data(def);
-		for (uint32_t j = 0; j < btf_vlen(def); j++) {
-			err = btf_map_field(btf, m, btf_str(btf, f[j].name_off), f[j].type, e);
-			if (err)
-				return err;
-		}
-		if (m->pinning > MAP_PIN_BY_NAME)
-			return err_set(e, -ENOTSUP, "btf: map %s: pinning %u is not supported (0: none, 1: by name)",
-				       m->name, m->pinning);
+		err = maps_btf_def(btf, m, def, e);
+		if (err)
+			return err;
 	}
+	return 0;
+}
+
+/* A map defined by a struct's fields: a .maps variable, or the inner map of a map of maps. */
+int maps_btf_def(const struct btf *btf, struct obj_map *m, const struct btf_type *def,
+		 struct xdpl_error *e)
+{
+	const struct btf_member *f;
+	int err;
+
+	if (!def || btf_kind(def) != BTF_KIND_STRUCT)
+		return err_set(e, -ENOEXEC, "btf: map %s: its definition is not a struct", m->name);
+	f = btf_type_data(def);
+	for (uint32_t j = 0; j < btf_vlen(def); j++) {
+		const char *field = btf_str(btf, f[j].name_off);
+
+		if (!strcmp(field, "values") && j != btf_vlen(def) - 1)
+			return err_set(e, -ENOEXEC, "btf: map %s: field values must come last", m->name);
+		err = btf_map_field(btf, m, field, f[j].type, e);
+		if (err)
+			return err;
+	}
+	if (m->pinning > MAP_PIN_BY_NAME)
+		return err_set(e, -ENOTSUP, "btf: map %s: pinning %u is not supported (0: none, 1: by name)",
+			       m->name, m->pinning);
 	return 0;
 }
 
@@ -305,6 +330,8 @@ int maps_find(struct obj *obj, struct xdpl_error *e)
 		err = find_btf_maps(obj, e);
 	if (!err)
 		err = find_data_maps(obj, e);
+	if (!err)
+		err = mapinit_find(obj, e);
 	return err;
 }
 

@@ -30,7 +30,7 @@ static int handles_make(struct xdpl_obj *o, const char *name, struct xdpl_error 
 	if (!o->name || !o->progs || !o->maps)
 		return err_set(e, -ENOMEM, "elf: out of memory for the handles of %s", name);
 	for (uint32_t i = 0; i < o->obj.nprogs; i++)
-		o->progs[i] = (struct xdpl_prog){ o, &o->obj.progs[i], -1, 0, true };
+		o->progs[i] = (struct xdpl_prog){ o, &o->obj.progs[i], -1, 0, o->obj.progs[i].autoload };
 	for (uint32_t i = 0; i < o->obj.nmaps; i++)
 		o->maps[i] = (struct xdpl_map){ .obj = o, .desc = &o->obj.maps[i], .index = i };
 	load_init(&o->fds);
@@ -55,8 +55,10 @@ static int obj_new(struct xdpl_obj **out, const char *name, const uint8_t *bytes
 		return err;
 	}
 	xdpl_log("elf: %s: %zu bytes, %u sections", name, o->obj.size, o->obj.nsecs);
-	if (xdpl_log_enabled())
+	if (xdpl_log_enabled()) {
 		obj_sections_log(&o->obj);
+		sections_log(&o->obj);
+	}
 	*out = o;
 	return 0;
 }
@@ -175,6 +177,41 @@ int xdpl_obj_global_find(const struct xdpl_obj *o, const char *name, struct xdpl
 	return 0;
 }
 
+/* What the programs to load need from the kernel before anything is made: attach targets. */
+static int progs_prepare(struct xdpl_obj *o, struct xdpl_error *e)
+{
+	bool *load = calloc(o->obj.nprogs ? o->obj.nprogs : 1, sizeof(*load));
+	int err;
+
+	o->fds.attach_btf_ids = calloc(o->obj.nprogs ? o->obj.nprogs : 1, sizeof(uint32_t));
+	if (!load || !o->fds.attach_btf_ids) {
+		free(load);
+		return err_set(e, -ENOMEM, "load: out of memory for %u programs", o->obj.nprogs);
+	}
+	for (uint32_t i = 0; i < o->obj.nprogs; i++)
+		load[i] = o->progs[i].autoload;
+	err = attach_btf_resolve(&o->obj, load, o->fds.attach_btf_ids, e);
+	free(load);
+	return err;
+}
+
+/* The prog arrays' initial values, once their programs are loaded. */
+static int tail_calls_fill(struct xdpl_obj *o, struct xdpl_error *e)
+{
+	int *fds, err;
+
+	if (!o->obj.nslots)
+		return 0;
+	fds = malloc((o->obj.nprogs ? o->obj.nprogs : 1) * sizeof(*fds));
+	if (!fds)
+		return err_set(e, -ENOMEM, "load: out of memory for %u programs", o->obj.nprogs);
+	for (uint32_t i = 0; i < o->obj.nprogs; i++)
+		fds[i] = o->progs[i].fd;
+	err = mapinit_slots_fill(&o->obj, &o->fds, SLOT_PROG, fds, e);
+	free(fds);
+	return err;
+}
+
 /* Undo a load that failed part-way: programs, then maps and the pins made for them. */
 static void load_undo(struct xdpl_obj *o)
 {
@@ -208,13 +245,19 @@ int xdpl_obj_load(struct xdpl_obj *o, const struct xdpl_load_opts *opts, struct 
 	};
 	if (!o->load.pin_dir || (target && !o->load.target_btf) || (kconfig && !o->load.kconfig))
 		return err_set(e, -ENOMEM, "load: out of memory");
-	err = load_btf(&o->obj, &o->load, &o->fds, e);
+	err = progs_prepare(o, e);
+	if (!err)
+		err = maps_fit(&o->obj, e);
+	if (!err)
+		err = load_btf(&o->obj, &o->load, &o->fds, e);
 	if (!err)
 		err = core_prepare(&o->obj, &o->load, &o->fds, e);
 	if (!err)
 		err = load_externs(&o->obj, &o->load, &o->fds, e);
 	if (!err)
 		err = load_maps(&o->obj, &o->load, &o->fds, e);
+	if (!err)
+		err = mapinit_slots_fill(&o->obj, &o->fds, SLOT_MAP, NULL, e);
 	for (uint32_t i = 0; !err && i < o->obj.nprogs; i++) {
 		struct xdpl_prog *p = &o->progs[i];
 		struct bpf_prog_info info;
@@ -232,6 +275,8 @@ int xdpl_obj_load(struct xdpl_obj *o, const struct xdpl_load_opts *opts, struct 
 			p->id = info.id;
 		xdpl_log("load: program %s is id %u", p->desc->name, p->id);
 	}
+	if (!err)
+		err = tail_calls_fill(o, e);
 	if (err)
 		load_undo(o);
 	else
@@ -346,5 +391,53 @@ int xdpl_map_set_max_entries(struct xdpl_map *m, uint32_t max_entries)
 	if (m->obj->loaded)
 		return -EBUSY;
 	m->desc->max_entries = max_entries;
+	return 0;
+}
+
+const char *xdpl_prog_attach_type_name(const struct xdpl_prog *p)
+{
+	return p->desc->rule_flags & SECTION_EXPECTED
+		       ? obj_attach_type_name(p->desc->expected_attach_type)
+		       : NULL;
+}
+
+bool xdpl_prog_tail_call_target(const struct xdpl_prog *p)
+{
+	const struct obj *obj = &p->obj->obj;
+
+	for (uint32_t i = 0; i < obj->nslots; i++)
+		if (obj->slots[i].kind == SLOT_PROG && obj->slots[i].target == (uint32_t)(p->desc - obj->progs))
+			return true;
+	return false;
+}
+
+const char *xdpl_prog_type_str(uint32_t type)
+{
+	return obj_prog_kernel_type_name(type);
+}
+
+const char *xdpl_attach_type_str(uint32_t type)
+{
+	return obj_attach_type_name(type);
+}
+
+const char *xdpl_map_type_str(uint32_t type)
+{
+	return obj_map_type_name(type);
+}
+
+int xdpl_map_pin(const struct xdpl_map *m, const char *path, struct xdpl_error *e)
+{
+	int fd = xdpl_map_fd(m), err;
+
+	if (fd < 0)
+		return err_set(e, -EINVAL, "pin: map %s is not loaded", m->desc->name);
+	err = bpf_obj_pin(fd, path);
+	if (err) {
+		if (e)
+			e->environment = true;
+		return err_sys(e, err, "pin: cannot pin map %s at %s", m->desc->name, path);
+	}
+	xdpl_log("pin: map %s pinned at %s", m->desc->name, path);
 	return 0;
 }

@@ -31,32 +31,7 @@ static const Elf64_Sym *sym_at(const struct obj *obj, uint32_t i)
 	return (const Elf64_Sym *)obj->syms + i;
 }
 
-static bool has_prefix(const char *s, const char *prefix)
-{
-	return !strncmp(s, prefix, strlen(prefix));
-}
-
 /* ---- functions and programs ---- */
-
-/* The program type a section name asks for: every name starting with "xdp". */
-static void prog_type_from_section(struct obj_prog *p)
-{
-	const char *s = p->section;
-
-	if (!has_prefix(s, "xdp"))
-		return;
-	p->type = BPF_PROG_TYPE_XDP;
-	if (!strcmp(s, "xdp.frags") || has_prefix(s, "xdp.frags/")) {
-		p->prog_flags |= BPF_F_XDP_HAS_FRAGS;
-		s += strlen("xdp.frags");
-	} else {
-		s += strlen("xdp");
-	}
-	if (!strcmp(s, "/devmap"))
-		p->expected_attach_type = BPF_XDP_DEVMAP;
-	else if (!strcmp(s, "/cpumap"))
-		p->expected_attach_type = BPF_XDP_CPUMAP;
-}
 
 static int func_add(struct obj *obj, uint32_t sec, const char *name, uint64_t off, uint64_t size,
 		    struct xdpl_error *e)
@@ -92,7 +67,7 @@ static int prog_add(struct obj *obj, const struct obj_func *f, struct xdpl_error
 	p->sec = f->sec;
 	p->first_insn = f->first_insn;
 	p->insn_cnt = f->insn_cnt;
-	prog_type_from_section(p);
+	section_type(p);
 	return 0;
 }
 
@@ -201,8 +176,10 @@ static int btf_fixup_datasecs(struct obj *obj, struct xdpl_error *e)
 			if (elf_symbol_find(obj, (uint32_t)sec, vname, &off) < 0)
 				return err_set(e, -ENOEXEC, "btf: DATASEC %s: variable %s has no symbol in the section",
 					       name, vname);
+			/* A map definition with initial values (.values) runs past its type. */
 			if (btf_kind(var) == BTF_KIND_VAR &&
-			    (btf_type_size(btf, var->size_or_type, &type_size) || type_size != v[i].size))
+			    (btf_type_size(btf, var->size_or_type, &type_size) ||
+			     (strcmp(name, ".maps") ? type_size != v[i].size : type_size > v[i].size)))
 				return err_set(e, -ENOEXEC, "btf: DATASEC %s: variable %s is %u bytes, but its type is not",
 					       name, vname, v[i].size);
 			if (off > t->size_or_type || v[i].size > t->size_or_type - off)
@@ -498,6 +475,7 @@ int obj_open_mem(struct obj *obj, const char *name, const uint8_t *bytes, size_t
 
 void obj_free(struct obj *obj)
 {
+	mapinit_free(obj);
 	for (uint32_t i = 0; i < obj->nmaps; i++)
 		free(obj->maps[i].data);
 	btf_free(obj->btf);
@@ -620,21 +598,6 @@ uint32_t obj_relocs_in(const struct obj *obj, uint32_t sec, uint32_t first_insn,
 		n++;
 	}
 	return n;
-}
-
-const char *obj_prog_type_name(const struct obj_prog *p)
-{
-	static const char *const xdp[2][3] = {
-		{ "xdp", "xdp/devmap", "xdp/cpumap" },
-		{ "xdp.frags", "xdp.frags/devmap", "xdp.frags/cpumap" },
-	};
-	int frags = !!(p->prog_flags & BPF_F_XDP_HAS_FRAGS);
-
-	if (p->type != BPF_PROG_TYPE_XDP)
-		return "unsupported";
-	return xdp[frags][p->expected_attach_type == BPF_XDP_DEVMAP   ? 1
-			  : p->expected_attach_type == BPF_XDP_CPUMAP ? 2
-								       : 0];
 }
 
 const char *obj_map_type_name(uint32_t type)

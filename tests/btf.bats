@@ -334,7 +334,7 @@ rmdir $dir 0"
 	assert_equal "$stderr" "xdpload: btf: map m: pinning 2 is not supported (0: none, 1: by name)"
 	map "__uint(values, 1);" | bpf_build values -g
 	run -2 --separate-stderr xdpload inspect "$BATS_TEST_TMPDIR/values.o"
-	assert_equal "$stderr" "xdpload: btf: map m: field values (map-in-map or initial values) is not supported yet"
+	assert_equal "$stderr" "xdpload: btf: map m: field values is for prog arrays and maps of maps, not for a map of kind array"
 	map "" | bpf_build nobtf
 	run -2 --separate-stderr xdpload inspect "$BATS_TEST_TMPDIR/nobtf.o"
 	[[ "$stderr" == "xdpload: elf: section "*" (.maps): BTF-defined maps need the object's BTF; build with clang -g" ]]

@@ -34,12 +34,12 @@ load helpers
 	assert_line --index 10 --regexp "^  flows +hash +4 +4 +1024  0x1 +maps +none$"
 }
 
-@test "inspect lists every program and says which types are not supported" {
+@test "inspect lists every program with the type its section names" {
 	run -0 xdpload inspect "$PROGS/xdp_multi.o"
 	assert_line --regexp "^  xdp_drop_all +xdp +xdp +2 +0$"
 	assert_line --regexp "^  xdp_pass_all +xdp_pass +xdp +2 +0$"
 	assert_line --regexp "^  xdp_in_devmap +xdp/devmap +xdp/devmap +5 +0$"
-	assert_line --regexp "^  tc_pass +tc +unsupported +2 +0$"
+	assert_line --regexp "^  tc_pass +tc +tc +2 +0$"
 	run -0 xdpload inspect "$PROGS/xdp_frags.o"
 	assert_line --regexp "^  xdp_frags_pass +xdp.frags +xdp.frags +2 +0$"
 }
@@ -67,7 +67,7 @@ load helpers
 
 @test "--prog naming a non-XDP or devmap program says why it cannot attach (exit 2)" {
 	run -2 --separate-stderr xdpload attach --prog tc_pass "$PROGS/xdp_multi.o" xdplnone0
-	assert_equal "$stderr" "xdpload: $PROGS/xdp_multi.o: program tc_pass is in section tc, which is not XDP (XDP sections start with \"xdp\"); other types are not supported yet"
+	assert_equal "$stderr" "xdpload: $PROGS/xdp_multi.o: program tc_pass (section tc) is a tc program, not XDP; this verb takes XDP programs (xdpload load takes any)"
 	run -2 --separate-stderr xdpload attach --prog xdp/devmap "$PROGS/xdp_multi.o" xdplnone0
 	assert_equal "$stderr" "xdpload: $PROGS/xdp_multi.o: program xdp_in_devmap (section xdp/devmap) runs on devmap entries and cannot attach to an interface"
 }

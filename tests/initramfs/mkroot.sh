@@ -10,6 +10,8 @@
 #   /bin/busybox + applets  busybox-static: sh, mount, ip, ping, unshare, nsenter, insmod
 #   /bin/xdpload            the static binary under test
 #   /progs/*.o              xdp_kern.o and the test programs
+#   /progs/types/*.o        the program type corpus, when make type-progs built it
+#   /bin/bpfrun             the tests' attach helper (build/bpfrun), likewise
 #   /lib/modules/veth.ko    the booted kernel's veth driver, when given
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -33,6 +35,11 @@ for applet in $(bin/busybox --list); do
 done
 cp "$top/xdpload" bin/xdpload
 cp "$top/xdp_kern.o" "$top"/tests/progs/*.o progs/
+if ls "$top"/tests/progs/types/*.o >/dev/null 2>&1; then
+	mkdir -p progs/types
+	cp "$top"/tests/progs/types/*.o progs/types/
+fi
+[ ! -x "$top/build/bpfrun" ] || cp "$top/build/bpfrun" bin/bpfrun
 cp "$here/init" init
 cp "$here/init.sh" init.sh
 chmod 755 init init.sh
