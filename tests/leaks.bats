@@ -172,3 +172,31 @@ clean_exit() {
 	clean_exit 0 firewall attach "$IF_B" "${pins[@]}"
 	clean_exit 0 firewall detach "$IF_B" --purge "${pins[@]}"
 }
+
+@test "no fd or memory left behind: Prometheus metrics, a textfile, --top, rules load --watch until SIGTERM" {
+	local pins=(--pin-maps "$BPFFS") dir="$BATS_TEST_TMPDIR/textfile" log="$BATS_TEST_TMPDIR/watch.vg"
+	mkdir "$dir"
+	clean_exit 0 firewall attach "$IF_B" "${pins[@]}"
+	clean_exit 0 block 192.0.2.1 198.51.100.0/24 --dev "$IF_B" "${pins[@]}"
+	clean_exit 0 test --builtin --dev "$IF_B" --packet "$(printf '%s' 0200000000020200000000010800 \
+		4500001c0000400040110000c00002010ac900020000000000000000)" "${pins[@]}"
+	clean_exit 0 stats --dev "$IF_B" --format prometheus --top 5 "${pins[@]}"
+	clean_exit 0 stats --dev "$IF_B" --textfile "$dir" --top 5 "${pins[@]}"
+	clean_exit 5 stats --dev "$IF_B" --textfile "$dir/none" "${pins[@]}"
+	clean_exit 5 stats --dev xdplnone --textfile "$dir" "${pins[@]}"
+	printf '192.0.2.1\n' >"$BATS_TEST_TMPDIR/r.rules"
+	valgrind_args "$log"
+	nsenter --net="/run/netns/$NS_B" "${VALGRIND[@]}" "$ROOT/xdpload-dbg" rules load \
+		"$BATS_TEST_TMPDIR/r.rules" --dev "$IF_B" --watch "${pins[@]}" \
+		>"$BATS_TEST_TMPDIR/watch.out" 2>&1 3>&- &
+	pid=$!
+	wait_until 30 grep -q "^rules .* on $IF_B: 1 rules" "$BATS_TEST_TMPDIR/watch.out"
+	printf '192.0.2.2\nbad\n' >"$BATS_TEST_TMPDIR/r.rules"
+	wait_until 30 grep -q "line 2: bad" "$BATS_TEST_TMPDIR/watch.out"
+	printf '192.0.2.3\n' >"$BATS_TEST_TMPDIR/r.rules"
+	wait_until 30 grep -q "0 kept, 1 added, 1 removed" "$BATS_TEST_TMPDIR/watch.out"
+	kill -TERM "$pid"
+	wait_exit "$pid" 30
+	assert_equal "$(valgrind_fds_left "$log")" ""
+	clean_exit 0 firewall detach "$IF_B" --purge "${pins[@]}"
+}
