@@ -126,8 +126,9 @@ out:
 }
 
 /*
- * Read what a scrape shows.  quiet: a failure that repeats the last one
- * (in last, for --interval) is not said again every round.
+ * Read what a scrape shows.  A failure is said once: one whose message is
+ * the last one's (kept in last, across --interval's rounds) is not said
+ * again every round.
  */
 static int metrics_gather(struct opts *o, struct metrics *m, char *last, size_t lastlen)
 {
