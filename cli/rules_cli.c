@@ -369,7 +369,7 @@ int cmd_rules(struct opts *o)
 		return rules_list(o);
 	if (!strcmp(o->args[0], "load") && o->nargs == 2)
 		return rules_load(o, o->args[1]);
-	fprintf(stderr, "xdpload: usage: xdpload rules --dev IFACE [-j], xdpload rules load FILE --dev IFACE [--dry-run | --watch]\n");
+	fprintf(stderr, "xdpload: usage: xdpload rules --dev IFACE [-j], xdpload rules load FILE --dev IFACE [--dry-run]\n");
 	return EXIT_USAGE;
 }
 
