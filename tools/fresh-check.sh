@@ -31,9 +31,11 @@ tar=${FRESH_ROOT_TAR:-$top/build/fresh-root.tar}
 if [ ! -s "$tar" ]; then
 	echo "fresh-check: building a Debian 12 root with mmdebstrap (about a minute)"
 	mkdir -p "$(dirname "$tar")"
-	mmdebstrap --quiet --variant=required --include="$fresh_tools" bookworm "$tar.part" ||
-		{ rm -f "$tar.part"; echo "fresh-check: mmdebstrap failed" >&2; exit 1; }
-	mv "$tar.part" "$tar"
+	# mmdebstrap makes a tarball only of a name ending in .tar (else a directory).
+	part="${tar%.tar}.part.tar"
+	mmdebstrap --quiet --variant=required --include="$fresh_tools" bookworm "$part" ||
+		{ rm -rf "$part"; echo "fresh-check: mmdebstrap failed" >&2; exit 1; }
+	mv "$part" "$tar"
 fi
 
 root=$(mktemp -d /var/tmp/xdpl-fresh.XXXXXX)
