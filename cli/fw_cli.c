@@ -204,8 +204,8 @@ int fw_load_builtin(struct xdpl_fw **fw, struct loaded *l, const struct opts *o,
 
 static int fw_upgrade(struct opts *o, const char *iface, const char *path);
 
-/* attach --upgrade: whether iface runs this state's firewall already. */
-static bool fw_attached_already(const char *iface, const char *dir)
+/* attach --upgrade: whether iface runs this state's firewall already, and its settings. */
+static bool fw_attached_already(const char *iface, const char *dir, struct xdpl_fw_settings *have)
 {
 	struct xdpl_fw_open_opts oo = { .sz = sizeof(oo), .lock = XDPL_FW_LOCK_SHARED };
 	struct xdpl_fw *fw;
@@ -214,13 +214,15 @@ static bool fw_attached_already(const char *iface, const char *dir)
 
 	if (ifindex < 0 || xdpl_fw_open(&fw, dir, &oo, NULL))
 		return false;
-	found = xdpl_fw_prog_find(fw, cli_nl(), ifindex, NULL, NULL, NULL) == 0;
+	found = xdpl_fw_prog_find(fw, cli_nl(), ifindex, NULL, NULL, NULL) == 0 &&
+		xdpl_fw_settings(fw, have, NULL) == 0;
 	xdpl_fw_close(fw);
 	return found;
 }
 
 static int fw_attach(struct opts *o, const char *iface, const char *path)
 {
+	struct xdpl_fw_settings have;
 	struct xdpl_fw_settings_opts settings;
 	struct xdpl_fw_attach_opts at = { .sz = sizeof(at), .load = &o->load,
 					  .settings = &settings, .mode = o->mode,
@@ -233,9 +235,12 @@ static int fw_attach(struct opts *o, const char *iface, const char *path)
 
 	if (code)
 		return code;
-	/* A boot unit's start, and its restart: never detach first, never a gap. */
-	if (o->upgrade && fw_attached_already(iface, dir))
-		return fw_upgrade(o, iface, path);
+	/* A boot unit's start, and its restart: never detach first, never a gap.
+	 * Settings given must be the stored ones, as for any attach. */
+	if (o->upgrade && fw_attached_already(iface, dir, &have)) {
+		code = settings_conflict(&have, o, dir, iface);
+		return code ? code : fw_upgrade(o, iface, path);
+	}
 	settings_from_opts(o, &settings);
 	code = legacy_check(o, iface, dir);
 	if (code)

@@ -447,6 +447,11 @@ with open(sys.argv[2], "w") as out:
 	assert_output --regexp "^upgraded the firewall on $dev: program $first -> [0-9]+ \(native mode, via netlink\); rules and counters kept in $BPFFS/fw-state/$dev$"
 	run -0 fw rules --dev "$dev" -j
 	assert_equal "$(jq -r '.rules[].cidr' <<<"$output")" 203.0.113.5
+	# An upgrade is no way to change the settings either.
+	now=$(ip -n "$NS_B" -d link show dev "$dev" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p')
+	run -1 fw firewall attach "$dev" --upgrade --policy allow-only
+	assert_line --index 0 "xdpload: firewall: $BPFFS/fw-state/$dev keeps the policy deny with its rules; --policy allow-only would change what they mean on a reload"
+	assert_equal "$(ip -n "$NS_B" -d link show dev "$dev" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p')" "$now"
 	# Without --upgrade an attached firewall is refused, as before.
 	run -4 --separate-stderr fw firewall attach "$dev"
 	fw firewall detach "$dev" --purge >/dev/null
