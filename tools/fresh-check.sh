@@ -8,10 +8,13 @@
 # writes them: whatever they need beyond that root, they must install
 # themselves.  Prints both outputs and ends with the suite's summary line.
 #
-# The root runs in its own mount and pid namespaces: the root bound onto
-# itself, /proc, /sys and /dev, a fresh bpffs and a private /run/netns, then
+# The root runs in its own mount namespace: the root bound onto itself,
+# /proc, /sys and /dev, a fresh bpffs and a private /run/netns, then
 # pivot_root into it.  Everything mounted goes when the namespace does, also
 # on failure, and the root is removed only once nothing is mounted under it.
+# Not a pid namespace: programs there see other pids than the kernel's
+# helpers report (bpf_get_current_pid_tgid), which no fresh machine does;
+# what the run leaves running is found by a mark in its environment instead.
 #
 # usage: tools/fresh-check.sh          (root)
 #   FRESH_ROOT_TAR=FILE   the cached root (default build/fresh-root.tar)
@@ -40,7 +43,19 @@ fi
 
 root=$(mktemp -d /var/tmp/xdpl-fresh.XXXXXX)
 mounted_under() { grep -F " $root" /proc/mounts; }
+mark="XDPL_FRESH_CHECK=$$"
+# Whatever the run started and left running (it carries the mark).
+stragglers_kill() {
+	local p
+	for p in /proc/[0-9]*; do
+		[ "${p#/proc/}" != "$$" ] && grep -qz "^$mark$" "$p/environ" 2>/dev/null &&
+			kill -KILL "${p#/proc/}" 2>/dev/null
+	done
+	return 0
+}
 cleanup() {
+	stragglers_kill
+	sleep 0.5 # the killed processes' mount namespace goes with the last of them
 	if [ -n "${FRESH_KEEP:-}" ]; then
 		echo "fresh-check: kept $root"
 	elif mounted_under >/dev/null; then
@@ -79,14 +94,14 @@ umount -l /.oldroot
 rmdir /.oldroot
 mount -t bpf bpf /sys/fs/bpf
 cd /root/xdpload
-export XDPLOAD_STRICT HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8
+export XDPLOAD_STRICT XDPL_FRESH_CHECK HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8
 echo "fresh-check: make demo"
 make demo
 echo "fresh-check: make test"
 make test
 '
 log=$(mktemp)
-env -i TERM=dumb XDPLOAD_STRICT=1 unshare --mount --pid --fork --propagation private \
+env -i TERM=dumb XDPLOAD_STRICT=1 "$mark" unshare --mount --fork --propagation private \
 	bash -c "$inner" fresh "$root" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
