@@ -279,38 +279,37 @@ int load_program(struct loaded *l, const char *path, const char *iface, const st
 
 /* ---- the command line ---- */
 
-enum option_bit {
-	OPT_PROG = 1 << 0,
-	OPT_MODE = 1 << 1,
-	OPT_FORCE = 1 << 2,
-	OPT_DURATION = 1 << 3,
-	OPT_JSON = 1 << 4,
-	OPT_SET = 1 << 5,
-	OPT_PIN_MAPS = 1 << 6,
-	OPT_PIN = 1 << 7,
-	OPT_UNPIN = 1 << 8,
-	OPT_PACKET = 1 << 9,
-	OPT_REPEAT = 1 << 10,
-	OPT_DEV = 1 << 11,
-	OPT_POLICY = 1 << 12,
-	OPT_MALFORMED = 1 << 13,
-	OPT_EVENTS_RATE = 1 << 14,
-	OPT_DRY_RUN = 1 << 15,
-	OPT_PURGE = 1 << 16,
-	OPT_COUNT = 1 << 17,
-	OPT_BUILTIN = 1 << 18,
-	OPT_BTF = 1 << 19,
-	OPT_CORE = 1 << 20,
-	OPT_KCONFIG = 1 << 21,
-	OPT_PIN_DIR = 1 << 22,
-	OPT_MAP_SIZE = 1 << 23,
-	OPT_FORMAT = 1 << 24,
-	OPT_TEXTFILE = 1 << 25,
-	OPT_TOP = 1 << 26,
-	OPT_INTERVAL = 1 << 27,
-	OPT_WATCH = 1 << 28,
-	OPT_UPGRADE = 1 << 29,
-};
+/* One bit per option; 64 of them, as a verb's options are a uint64_t. */
+#define OPT_PROG (UINT64_C(1) << 0)
+#define OPT_MODE (UINT64_C(1) << 1)
+#define OPT_FORCE (UINT64_C(1) << 2)
+#define OPT_DURATION (UINT64_C(1) << 3)
+#define OPT_JSON (UINT64_C(1) << 4)
+#define OPT_SET (UINT64_C(1) << 5)
+#define OPT_PIN_MAPS (UINT64_C(1) << 6)
+#define OPT_PIN (UINT64_C(1) << 7)
+#define OPT_UNPIN (UINT64_C(1) << 8)
+#define OPT_PACKET (UINT64_C(1) << 9)
+#define OPT_REPEAT (UINT64_C(1) << 10)
+#define OPT_DEV (UINT64_C(1) << 11)
+#define OPT_POLICY (UINT64_C(1) << 12)
+#define OPT_MALFORMED (UINT64_C(1) << 13)
+#define OPT_EVENTS_RATE (UINT64_C(1) << 14)
+#define OPT_DRY_RUN (UINT64_C(1) << 15)
+#define OPT_PURGE (UINT64_C(1) << 16)
+#define OPT_COUNT (UINT64_C(1) << 17)
+#define OPT_BUILTIN (UINT64_C(1) << 18)
+#define OPT_BTF (UINT64_C(1) << 19)
+#define OPT_CORE (UINT64_C(1) << 20)
+#define OPT_KCONFIG (UINT64_C(1) << 21)
+#define OPT_PIN_DIR (UINT64_C(1) << 22)
+#define OPT_MAP_SIZE (UINT64_C(1) << 23)
+#define OPT_FORMAT (UINT64_C(1) << 24)
+#define OPT_TEXTFILE (UINT64_C(1) << 25)
+#define OPT_TOP (UINT64_C(1) << 26)
+#define OPT_INTERVAL (UINT64_C(1) << 27)
+#define OPT_WATCH (UINT64_C(1) << 28)
+#define OPT_UPGRADE (UINT64_C(1) << 29)
 
 #define MANY (1 << 20) /* arguments a verb like block takes at most */
 #define OPTS_FW_STATE (OPT_DEV | OPT_PIN_MAPS)
@@ -321,7 +320,7 @@ struct verb {
 	const char *name;
 	int (*fn)(struct opts *o);
 	int min_args, max_args;
-	unsigned int options;
+	uint64_t options;
 	const char *args;
 	const char *help;
 };
@@ -368,7 +367,7 @@ static const struct verb verbs[] = {
 
 static const struct {
 	const char *name;
-	unsigned int bit;
+	uint64_t bit;
 	const char *arg, *help;
 } options[] = {
 	{ "--prog", OPT_PROG, "NAME", "program (function or section name) to load (load: each one given)" },
@@ -440,7 +439,7 @@ static int usage_error(const struct verb *v, const char *fmt, const char *what)
 	return EXIT_USAGE;
 }
 
-static int option_value(const struct verb *v, struct opts *o, unsigned int bit, const char *opt,
+static int option_value(const struct verb *v, struct opts *o, uint64_t bit, const char *opt,
 			const char *val)
 {
 	char *end;
@@ -623,7 +622,7 @@ int main(int argc, char **argv)
 
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
-		unsigned int bit = 0;
+		uint64_t bit = 0;
 
 		if (options_done || a[0] != '-' || !a[1]) {
 			if (o.nargs >= v->max_args)
