@@ -583,13 +583,12 @@ static unsigned int btf_lacks_from_env(void)
 	return mask;
 }
 
-int main(int argc, char **argv)
+static int verb_run(int argc, char **argv)
 {
 	struct opts o = { .duration = -1, .repeat = 1, .events_rate = -1, .count = -1, .top = -1,
 			  .interval = -1 };
 	const struct verb *v = NULL;
 	bool options_done = false;
-	int exit_code;
 
 	o.load.sz = sizeof(o.load);
 	o.load.pin_dir = o.pin_base = "/sys/fs/bpf/xdpload";
@@ -688,7 +687,13 @@ int main(int argc, char **argv)
 		return usage_error(v, "%s needs more arguments", v->name);
 	if (o.nprogs > 1 && v->fn != cmd_load)
 		return usage_error(v, "%s takes one --prog (load takes several)", v->name);
-	exit_code = v->fn(&o);
+	return v->fn(&o);
+}
+
+int main(int argc, char **argv)
+{
+	int code = verb_run(argc, argv);
+
 	xdpl_nl_close(nl_handle);
-	return exit_code;
+	return out_finish(code);
 }

@@ -29,6 +29,32 @@
 #define err_sys(e, err, ...) xdpl_error_set(e, err, true, __VA_ARGS__)
 #endif
 
+/*
+ * Every write to standard output goes through out_note(), which keeps the
+ * errno of the first one that failed (a full disk, /dev/full, a closed
+ * descriptor); main() checks it, and ferror(), once the verb is done, so a
+ * verb whose output did not all arrive exits 5 (out_finish).  The macros
+ * keep the call sites plain printf; out_note() returns the call's value.
+ */
+extern int out_errno;
+int out_note(FILE *f, int ret);
+int out_finish(int code);
+void out_forget(void); /* a verb that said so itself: main says nothing more */
+#undef printf
+#undef fprintf
+#undef vprintf
+#undef putchar
+#undef fputc
+#undef fputs
+#undef fflush
+#define printf(...) out_note(stdout, printf(__VA_ARGS__))
+#define fprintf(f, ...) out_note(f, fprintf(f, __VA_ARGS__))
+#define vprintf(fmt, ap) out_note(stdout, vprintf(fmt, ap))
+#define putchar(c) out_note(stdout, putchar(c))
+#define fputc(c, f) out_note(f, fputc(c, f))
+#define fputs(s, f) out_note(f, fputs(s, f))
+#define fflush(f) out_note(f, fflush(f))
+
 enum exit_code {
 	EXIT_OK = 0,
 	EXIT_USAGE = 1,  /* the command line is wrong */

@@ -998,9 +998,11 @@ int cmd_gen(struct opts *o)
 		return EXIT_OBJECT;
 	}
 	code = fwrite(text, 1, len, stdout) == len && fflush(stdout) == 0 ? EXIT_OK : EXIT_ENV;
-	if (code)
+	if (code) {
 		fprintf(stderr, "xdpload: gen skeleton: writing the header failed: %s\n",
 			xdpl_errno_name(errno));
+		out_forget(); /* said */
+	}
 	free(text);
 	return code;
 }

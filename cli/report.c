@@ -19,6 +19,37 @@
 #include "cli/cli.h"
 
 bool xdpl_verbose; /* -v */
+int out_errno;     /* the first write to stdout that failed, or 0 */
+
+int out_note(FILE *f, int ret)
+{
+	if (ret < 0 && f == stdout && !out_errno)
+		out_errno = errno ? errno : EIO;
+	return ret;
+}
+
+void out_forget(void)
+{
+	clearerr(stdout);
+	out_errno = 0;
+}
+
+/*
+ * As the verb returns: what is still buffered goes out, and a write that
+ * failed on the way is an error, whatever the verb itself decided.
+ */
+int out_finish(int code)
+{
+	errno = 0;
+	fflush(stdout);
+	if (!out_errno && ferror(stdout))
+		out_errno = EIO;
+	if (!out_errno)
+		return code;
+	fprintf(stderr, "xdpload: writing to standard output failed: %s (%s)\n",
+		xdpl_errno_name(out_errno), xdpl_errno_text(out_errno));
+	return code ? code : EXIT_ENV;
+}
 
 /* The library's log hook, set by -v: every step as one stderr line. */
 static void log_print(enum xdpl_log_level level, const char *msg, void *ctx)

@@ -347,7 +347,7 @@ static int rules_list(struct opts *o)
 		werr = EIO;
 	if (werr) {
 		/* Said once, here: the error is cleared for the exit's own check of stdout. */
-		clearerr(stdout);
+		out_forget();
 		fprintf(stderr, "xdpload: rules: writing the rules of %s failed: %s (%s)\n", o->dev,
 			xdpl_errno_name(werr), xdpl_errno_text(werr));
 		code = EXIT_ENV;
