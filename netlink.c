@@ -85,12 +85,14 @@ struct nl_sockaddr {
 #define NLA_TYPE_MASK 0x3fff
 
 #define RTM_NEWLINK 16
+#define RTM_DELLINK 17
 #define RTM_GETLINK 18
 #define RTM_SETLINK 19
 #define IFLA_IFNAME 3
 #define IFLA_XDP 43
 #define IFLA_EXT_MASK 29
 #define RTEXT_FILTER_SKIP_STATS (1U << 3)
+#define RTNLGRP_LINK 1
 
 enum {
 	IFLA_XDP_FD = 1,
@@ -125,6 +127,7 @@ struct nl_request {
  */
 struct xdpl_nl {
 	int fd;
+	int watch_fd; /* xdpl_nl_link_watch(): RTNLGRP_LINK's notifications, or -1 */
 	uint32_t port;
 	uint32_t seq;
 	uint8_t buf[NL_RECV_SIZE];
@@ -137,7 +140,7 @@ int xdpl_nl_open(struct xdpl_nl **out, struct xdpl_error *e)
 	*out = nl;
 	if (!nl)
 		return err_set(e, -ENOMEM, "netlink: out of memory for a handle");
-	nl->fd = -1;
+	nl->fd = nl->watch_fd = -1;
 	nl->port = nl->seq = 0;
 	return 0;
 }
@@ -148,6 +151,8 @@ void xdpl_nl_close(struct xdpl_nl *nl)
 		return;
 	if (nl->fd >= 0)
 		close(nl->fd);
+	if (nl->watch_fd >= 0)
+		close(nl->watch_fd);
 	free(nl);
 }
 
@@ -564,4 +569,91 @@ int xdpl_xdp_list(struct xdpl_nl *nl, struct xdpl_xdp_info **items, size_t *coun
 	*items = list.items;
 	*count = list.count;
 	return 0;
+}
+
+/*
+ * Notifications come on a socket of their own: on the request socket they
+ * would interleave with the replies nl_talk() reads, and be thrown away as
+ * not ours.  Bound to a group, it needs no port id check: the kernel is the
+ * only sender to a multicast group of rtnetlink.
+ */
+int xdpl_nl_link_watch(struct xdpl_nl *nl, struct xdpl_error *e)
+{
+	struct nl_sockaddr sa = { .nl_family = AF_NETLINK, .nl_groups = 1U << (RTNLGRP_LINK - 1) };
+
+	if (nl->watch_fd >= 0)
+		return nl->watch_fd;
+	nl->watch_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
+	if (nl->watch_fd < 0)
+		return err_sys(e, -errno, "netlink: cannot open an rtnetlink socket to watch links");
+	if (bind(nl->watch_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int err = -errno;
+
+		close(nl->watch_fd);
+		nl->watch_fd = -1;
+		return err_sys(e, err, "netlink: cannot subscribe to RTNLGRP_LINK");
+	}
+	xdpl_log("netlink: watching links on fd %d (RTNLGRP_LINK)", nl->watch_fd);
+	return nl->watch_fd;
+}
+
+/* Whether one datagram of notifications holds RTM_DELLINK for ifindex. */
+static bool dellink_in(const uint8_t *p, size_t left, int ifindex)
+{
+	while (left >= sizeof(struct nlmsghdr)) {
+		const struct nlmsghdr *h = (const struct nlmsghdr *)p;
+		const struct ifinfomsg *ifi = (const struct ifinfomsg *)(p + NL_HDRLEN);
+		size_t step;
+
+		if (h->nlmsg_len < sizeof(*h) || h->nlmsg_len > left)
+			return false;
+		if (h->nlmsg_type == RTM_DELLINK && h->nlmsg_len >= NL_HDRLEN + sizeof(*ifi) &&
+		    ifi->ifi_index == ifindex)
+			return true;
+		step = NL_ALIGN(h->nlmsg_len);
+		if (step >= left)
+			return false;
+		p += step;
+		left -= step;
+	}
+	return false;
+}
+
+int xdpl_nl_link_gone(struct xdpl_nl *nl, int ifindex, struct xdpl_error *e)
+{
+	struct xdpl_xdp_info info;
+	bool overrun = false;
+	int err;
+
+	if (nl->watch_fd < 0)
+		return err_set(e, -EBADF, "netlink: no link watch (xdpl_nl_link_watch) to read");
+	for (;;) {
+		ssize_t got = recv(nl->watch_fd, nl->buf, NL_RECV_SIZE, MSG_DONTWAIT);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0 && errno == ENOBUFS) {
+			/* The kernel dropped some: one of them may have been the one. */
+			xdpl_log("netlink: link notifications were dropped (ENOBUFS); asking for ifindex %d",
+				 ifindex);
+			overrun = true;
+			continue;
+		}
+		if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (got < 0)
+			return err_sys(e, -errno, "netlink: cannot read link notifications");
+		if (got == 0)
+			break;
+		if (dellink_in(nl->buf, (size_t)got, ifindex)) {
+			xdpl_log("netlink: RTM_DELLINK for ifindex %d", ifindex);
+			return 1;
+		}
+	}
+	if (!overrun)
+		return 0;
+	err = xdpl_xdp_query(nl, ifindex, &info, e);
+	if (err == -ENODEV)
+		return 1;
+	return err;
 }

@@ -12,9 +12,13 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -175,20 +179,79 @@ out:
 	return code;
 }
 
-/* Wait for SIGINT/SIGTERM, or for the duration to pass. */
-static int wait_for_stop(long duration)
+/*
+ * Wait for SIGINT/SIGTERM (on a signalfd: they are blocked), for the
+ * duration to pass (0), or for the interface to go away (-ENODEV: deleted
+ * or moved to another network namespace, and the link's program with it).
+ * With --duration 0 nothing is watched.  Another failure is -errno, in e.
+ */
+static int wait_for_stop(long duration, int ifindex, struct xdpl_error *e)
 {
+	struct signalfd_siginfo si;
+	struct timespec now, end;
+	struct pollfd fds[2] = { { .fd = -1, .events = POLLIN }, { .fd = -1, .events = POLLIN } };
 	sigset_t set;
-	struct timespec limit = { duration, 0 };
-	int sig;
+	int ret = 0;
 
+	if (duration == 0)
+		return 0;
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
-	do
-		sig = duration < 0 ? sigwaitinfo(&set, NULL) : sigtimedwait(&set, NULL, &limit);
-	while (sig < 0 && errno == EINTR);
-	return sig;
+	fds[0].fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fds[0].fd < 0)
+		return err_sys(e, -errno, "run: cannot make a signalfd for SIGINT and SIGTERM");
+	fds[1].fd = xdpl_nl_link_watch(cli_nl(), e); /* the handle's: it closes it */
+	if (duration > (1L << 40)) /* past any clock: as good as forever */
+		duration = -1;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += duration > 0 ? duration : 0;
+	while (fds[1].fd >= 0 && !ret) {
+		int timeout = -1, n;
+		long long ms;
+
+		if (duration > 0) {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if (now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec))
+				break;
+			ms = (long long)(end.tv_sec - now.tv_sec) * 1000 +
+			     (end.tv_nsec - now.tv_nsec) / 1000000 + 1;
+			timeout = ms > INT_MAX ? INT_MAX : (int)ms;
+		}
+		n = poll(fds, 2, timeout);
+		if (n < 0 && errno != EINTR)
+			ret = err_sys(e, -errno, "run: poll");
+		if (n <= 0)
+			continue;
+		if ((fds[0].revents & POLLIN) && read(fds[0].fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+			ret = (int)si.ssi_signo;
+		else if (fds[1].revents) {
+			n = xdpl_nl_link_gone(cli_nl(), ifindex, e);
+			ret = n == 1 ? -ENODEV : n;
+		}
+	}
+	if (fds[1].fd < 0)
+		ret = fds[1].fd;
+	close(fds[0].fd);
+	return ret;
+}
+
+/*
+ * `run NAME` when NAME is a file here and an interface too: refuse rather
+ * than guess (a file called eth1 would be loaded onto eth0).  A path with a
+ * slash is a file.
+ */
+static int run_ambiguous(const struct opts *o)
+{
+	const char *name = o->args[0];
+	struct stat st;
+
+	if (o->nargs != 1 || !name || strchr(name, '/') || stat(name, &st) ||
+	    xdpl_nl_ifindex(cli_nl(), name, NULL) < 0)
+		return EXIT_OK;
+	fprintf(stderr, "xdpload: run: %s is both a file here and an interface; say which: `xdpload run ./%s` loads the file (onto eth0), `xdpload run --builtin %s` runs the built-in firewall on the interface\n",
+		text(name), text(name), text(name));
+	return EXIT_USAGE;
 }
 
 /* One program a --force run took off the interface, to put back if the link fails. */
@@ -209,6 +272,9 @@ int cmd_run(struct opts *o)
 	sigset_t set;
 	int link_fd = -1, code, sig;
 
+	code = run_ambiguous(o);
+	if (code)
+		return code;
 	/* Signals wait their turn until the link exists and can be closed. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
@@ -240,6 +306,14 @@ int cmd_run(struct opts *o)
 			}
 		}
 	}
+	/*
+	 * Watching before the link exists: an interface deleted from here on
+	 * is either refused by BPF_LINK_CREATE or seen by wait_for_stop().
+	 */
+	if (o->duration != 0 && xdpl_nl_link_watch(cli_nl(), &e) < 0) {
+		code = report(&e, EXIT_ENV);
+		goto out;
+	}
 	link_fd = xdpl_xdp_link(xdpl_prog_fd(l.prog), l.ifindex, o->mode, &e);
 	if (link_fd < 0) {
 		snprintf(e.msg, sizeof(e.msg), "run: %s to %s: BPF_LINK_CREATE (XDP) refused",
@@ -267,11 +341,27 @@ int cmd_run(struct opts *o)
 	fw = NULL;
 	print_attached(&l, iface, o->mode);
 	fflush(stdout);
-	sig = wait_for_stop(o->duration);
+	sig = wait_for_stop(o->duration, l.ifindex, &e);
+	if (sig == -ENODEV) {
+		/* Nothing to detach: never say "detached". */
+		close(link_fd);
+		fprintf(stderr, "xdpload: run: %s (ifindex %d) was deleted or left this network namespace; %s went with it, nothing is attached\n",
+			text(iface), l.ifindex, text(xdpl_prog_name(l.prog)));
+		code = EXIT_ENV;
+		goto out;
+	}
+	if (sig < 0) {
+		/* Cannot wait any more: the link closes, as after a signal. */
+		close(link_fd);
+		snprintf(e.msg, sizeof(e.msg), "run: waiting on %s failed; %s is detached",
+			 iface, xdpl_prog_name(l.prog));
+		code = report(&e, EXIT_ENV);
+		goto out;
+	}
 	cli_log("run: closing bpf_link fd %d: the kernel detaches %s", link_fd, xdpl_prog_name(l.prog));
 	close(link_fd);
-	printf("detached %s from %s (%s)\n", xdpl_prog_name(l.prog), iface,
-	       sig < 0 ? "duration elapsed" : sig == SIGINT ? "SIGINT" : "SIGTERM");
+	printf("detached %s from %s (%s)\n", text(xdpl_prog_name(l.prog)), text(iface),
+	       sig == 0 ? "duration elapsed" : sig == SIGINT ? "SIGINT" : "SIGTERM");
 out:
 	for (int m = XDPL_XDP_NATIVE; m <= XDPL_XDP_HW; m++)
 		if (old[m].fd >= 0)

@@ -125,6 +125,7 @@ extern bool xdpl_verbose; /* -v */
 void verbose_on(void);   /* -v: the library's log hook prints, and so does cli_log() */
 __attribute__((format(printf, 1, 2))) void cli_log(const char *fmt, ...);
 int report(struct xdpl_error *e, int code);
+const char *text(const char *s); /* a name escaped to print: \n, \x1b, \\ */
 int iface_index(const char *name, struct xdpl_error *e);
 void prog_info_by_id(uint32_t id, struct xdpl_prog_info *info);
 const char *attached_via(int ifindex, uint32_t prog_id); /* "link", "netlink" or "?" */

@@ -51,6 +51,52 @@ int out_finish(int code)
 	return code ? code : EXIT_ENV;
 }
 
+/*
+ * A name from an object (program, map, section, variable) or from the
+ * command line, made fit to print as one piece of text: a control
+ * character, DEL and a byte that is not printable ASCII would reach the
+ * terminal raw, and a newline could forge a line of output, so each
+ * becomes \n, \t, \r or \xHH, and a backslash \\, so the escape is
+ * unambiguous.  Anything else is unchanged: names as they usually are print
+ * as before.  The result lives in one of a few rotating buffers, enough for
+ * every name of one printf; a name too long for one is cut with "...".
+ */
+const char *text(const char *s)
+{
+	static char ring[8][2048];
+	static unsigned int next;
+	char *out = ring[next++ % 8];
+	size_t n = 0;
+
+	if (!s)
+		return "(null)";
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[5];
+
+		if (c == '\\')
+			snprintf(esc, sizeof(esc), "\\\\");
+		else if (c == '\n')
+			snprintf(esc, sizeof(esc), "\\n");
+		else if (c == '\t')
+			snprintf(esc, sizeof(esc), "\\t");
+		else if (c == '\r')
+			snprintf(esc, sizeof(esc), "\\r");
+		else if (c < 0x20 || c >= 0x7f)
+			snprintf(esc, sizeof(esc), "\\x%02x", c);
+		else
+			esc[0] = (char)c, esc[1] = '\0';
+		if (n + strlen(esc) + 4 > sizeof(ring[0])) {
+			memcpy(out + n, "...", 4);
+			return out;
+		}
+		memcpy(out + n, esc, strlen(esc));
+		n += strlen(esc);
+	}
+	out[n] = '\0';
+	return out;
+}
+
 /* The library's log hook, set by -v: every step as one stderr line. */
 static void log_print(enum xdpl_log_level level, const char *msg, void *ctx)
 {
@@ -137,15 +183,15 @@ int report(struct xdpl_error *e, int code)
 {
 	if (e->errnum) {
 		if (strcmp(xdpl_errno_name(e->errnum), "E?"))
-			fprintf(stderr, "xdpload: %s: %s (%s)\n", e->msg, xdpl_errno_name(e->errnum),
+			fprintf(stderr, "xdpload: %s: %s (%s)\n", text(e->msg), xdpl_errno_name(e->errnum),
 				xdpl_errno_text(e->errnum));
 		else
-			fprintf(stderr, "xdpload: %s: errno %d\n", e->msg, e->errnum);
+			fprintf(stderr, "xdpload: %s: errno %d\n", text(e->msg), e->errnum);
 	} else {
-		fprintf(stderr, "xdpload: %s\n", e->msg);
+		fprintf(stderr, "xdpload: %s\n", text(e->msg));
 	}
 	if (e->kernel[0])
-		fprintf(stderr, "xdpload: kernel says: %s\n", e->kernel);
+		fprintf(stderr, "xdpload: kernel says: %s\n", text(e->kernel));
 	if (e->log) {
 		size_t n = strlen(e->log);
 
@@ -155,7 +201,7 @@ int report(struct xdpl_error *e, int code)
 		e->log = NULL;
 	}
 	if (e->where[0])
-		fprintf(stderr, "xdpload: %s\n", e->where);
+		fprintf(stderr, "xdpload: %s\n", text(e->where));
 	if (e->environment)
 		code = EXIT_ENV;
 	if (e->errnum == EPERM) {

@@ -322,6 +322,21 @@ void xdpl_nl_close(struct xdpl_nl *nl); /* NULL is allowed */
 /* The index of the interface called ifname in this network namespace, or -ENODEV. */
 int xdpl_nl_ifindex(struct xdpl_nl *nl, const char *ifname, struct xdpl_error *e);
 
+/*
+ * Watch links come and go: subscribe a second socket of the handle to
+ * RTNLGRP_LINK.  Returns its fd, to poll(2) for POLLIN (the handle's: closed
+ * by xdpl_nl_close()); calling it again returns the same fd.
+ */
+int xdpl_nl_link_watch(struct xdpl_nl *nl, struct xdpl_error *e);
+
+/*
+ * Read every notification waiting on the watch (it never blocks): 1 when
+ * ifindex got RTM_DELLINK (deleted, or moved to another network namespace),
+ * 0 when not, -errno.  After the kernel dropped notifications (ENOBUFS) it
+ * asks whether the link still exists instead.
+ */
+int xdpl_nl_link_gone(struct xdpl_nl *nl, int ifindex, struct xdpl_error *e);
+
 enum xdpl_xdp_mode {
 	XDPL_XDP_AUTO,   /* the kernel chooses: native when the driver has it, else skb */
 	XDPL_XDP_NATIVE, /* in the driver */
