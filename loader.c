@@ -148,10 +148,10 @@ static void list_programs(const struct xdpl_obj *obj, bool xdp_only)
 
 	for (size_t i = 0, n = 0; (p = xdpl_obj_prog(obj, i)); i++) {
 		if (!xdp_only)
-			fprintf(stderr, "%s %s (%s)", n++ ? "," : "", xdpl_prog_name(p),
-				xdpl_prog_section(p));
+			fprintf(stderr, "%s %s (%s)", n++ ? "," : "", text(xdpl_prog_name(p)),
+				text(xdpl_prog_section(p)));
 		else if (prog_for_iface(p))
-			fprintf(stderr, " %s", xdpl_prog_name(p));
+			fprintf(stderr, " %s", text(xdpl_prog_name(p)));
 	}
 }
 
@@ -169,7 +169,7 @@ static struct xdpl_prog *prog_choose(const struct xdpl_obj *obj, const char *pat
 			fprintf(stderr, "xdpload: %s has no program or section named %s; it has:",
 				path, want);
 			for (size_t i = 0; (q = xdpl_obj_prog(obj, i)); i++)
-				fprintf(stderr, " %s (%s)", xdpl_prog_name(q), xdpl_prog_section(q));
+				fprintf(stderr, " %s (%s)", text(xdpl_prog_name(q)), text(xdpl_prog_section(q)));
 			fputc('\n', stderr);
 			*code = EXIT_USAGE;
 			return NULL;
@@ -177,14 +177,14 @@ static struct xdpl_prog *prog_choose(const struct xdpl_obj *obj, const char *pat
 		if (xdpl_prog_type(p) != BPF_PROG_TYPE_XDP) {
 			fprintf(stderr,
 				"xdpload: %s: program %s (section %s) is %s %s program, not XDP; this verb takes XDP programs (xdpload load takes any)\n",
-				path, xdpl_prog_name(p), xdpl_prog_section(p),
+				path, text(xdpl_prog_name(p)), text(xdpl_prog_section(p)),
 				xdpl_prog_type(p) ? "a" : "not a", xdpl_prog_type(p) ? xdpl_prog_type_name(p) : "known");
 			return NULL;
 		}
 		if (xdpl_prog_expected_attach_type(p) && for_iface) {
 			fprintf(stderr,
 				"xdpload: %s: program %s (section %s) runs on %s entries and cannot attach to an interface\n",
-				path, xdpl_prog_name(p), xdpl_prog_section(p),
+				path, text(xdpl_prog_name(p)), text(xdpl_prog_section(p)),
 				xdpl_prog_expected_attach_type(p) == BPF_XDP_DEVMAP ? "devmap" : "cpumap");
 			return NULL;
 		}

@@ -31,7 +31,7 @@ void print_attached(const struct loaded *l, const char *iface, enum xdpl_xdp_mod
 
 	if (mode == XDPL_XDP_AUTO && xdpl_xdp_query(cli_nl(), l->ifindex, &info, NULL) == 0)
 		mode = xdpl_xdp_mode_of(&info, l->id);
-	printf("attached %s (id %u) to %s (%s mode)\n", xdpl_prog_name(l->prog), l->id, iface,
+	printf("attached %s (id %u) to %s (%s mode)\n", text(xdpl_prog_name(l->prog)), l->id, iface,
 	       mode == XDPL_XDP_AUTO ? "none" : xdpl_xdp_mode_name(mode));
 }
 
@@ -167,7 +167,7 @@ int cmd_attach(struct opts *o)
 		goto out;
 	print_attached(&l, iface, o->mode);
 	if (pinned)
-		printf("pinned %s at %s\n", xdpl_prog_name(l.prog), o->pin);
+		printf("pinned %s at %s\n", text(xdpl_prog_name(l.prog)), o->pin);
 out:
 	if (code && pinned)
 		unlink(o->pin);
@@ -438,7 +438,7 @@ int cmd_detach(struct opts *o)
 				fprintf(stderr, "xdpload: hint: a bpf_link holds it (`xdpload run` or another loader); stop that process to detach\n");
 			return code;
 		}
-		printf("detached %s (id %u) from %s (%s mode)\n", pi.name, info.prog_id[m], iface,
+		printf("detached %s (id %u) from %s (%s mode)\n", text(pi.name), info.prog_id[m], iface,
 		       xdpl_xdp_mode_name((enum xdpl_xdp_mode)m));
 		if (o->unpin)
 			unpin_program(&pi, o->load.pin_dir);

@@ -72,7 +72,7 @@ static void row_print(const struct core_explained *x, void *ctx)
 	if (!sh->rows++)
 		printf("  %-18s %5s  %-14s %-10s %-36s %s\n", "PROGRAM", "INSN", "KIND", "ACCESS",
 		       "LOCAL", "DECISION");
-	printf("  %-18s %5u  %-14s %-10s %-36s ", x->func ? x->func : x->section, x->insn,
+	printf("  %-18s %5u  %-14s %-10s %-36s ", text(x->func ? x->func : x->section), x->insn,
 	       core_kind_name(x->rec->kind), access, spec);
 	if (x->err)
 		printf("error: %s\n", x->msg);

@@ -50,7 +50,7 @@ static int progs_choose(struct xdpl_obj *obj, const char *path, const struct opt
 			fprintf(stderr, "xdpload: %s has no program or section named %s; it has:", path,
 				o->progs[k]);
 			for (size_t i = 0; (q = xdpl_obj_prog(obj, i)); i++)
-				fprintf(stderr, " %s (%s)", xdpl_prog_name(q), xdpl_prog_section(q));
+				fprintf(stderr, " %s (%s)", text(xdpl_prog_name(q)), text(xdpl_prog_section(q)));
 			fputc('\n', stderr);
 			return EXIT_USAGE;
 		}
@@ -215,8 +215,8 @@ static void print_text(const struct xdpl_obj *obj, const struct pins *pins)
 			continue;
 		if (!xdpl_prog_info_by_fd(xdpl_prog_fd(p), &info, NULL))
 			tag_text(info.tag, tag);
-		printf("%-7u %-24s %-18s %-24s %s", xdpl_prog_id(p), xdpl_prog_name(p),
-		       xdpl_prog_type_str(xdpl_prog_type(p)), xdpl_prog_section(p), tag);
+		printf("%-7u %-24s %-18s %-24s %s", xdpl_prog_id(p), text(xdpl_prog_name(p)),
+		       xdpl_prog_type_str(xdpl_prog_type(p)), text(xdpl_prog_section(p)), tag);
 		if (pins->n)
 			printf("  pinned %s", pins->paths[pin++]);
 		putchar('\n');

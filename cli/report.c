@@ -102,7 +102,7 @@ static void log_print(enum xdpl_log_level level, const char *msg, void *ctx)
 {
 	(void)level;
 	(void)ctx;
-	fprintf(stderr, "xdpload: %s\n", msg);
+	fprintf(stderr, "xdpload: %s\n", text(msg));
 }
 
 void verbose_on(void)
@@ -115,14 +115,14 @@ void verbose_on(void)
 void cli_log(const char *fmt, ...)
 {
 	va_list ap;
+	char line[1024];
 
 	if (!xdpl_verbose)
 		return;
 	va_start(ap, fmt);
-	fputs("xdpload: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
+	fprintf(stderr, "xdpload: %s\n", text(line));
 }
 
 /* Capability numbers (linux/capability.h); CAP_BPF exists since Linux 5.8. */

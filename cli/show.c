@@ -83,7 +83,7 @@ static void value_print(const struct btf *btf, uint32_t type, const uint8_t *p, 
 				if (json)
 					json_string(btf_str(btf, en[i].name_off));
 				else
-					printf("%s", btf_str(btf, en[i].name_off));
+					printf("%s", text(btf_str(btf, en[i].name_off)));
 				return;
 			}
 		}
@@ -136,7 +136,7 @@ static void value_print(const struct btf *btf, uint32_t type, const uint8_t *p, 
 				json_string(btf_str(btf, m[i].name_off));
 				putchar(':');
 			} else {
-				printf("%s%s = ", shown++ ? ", " : "", btf_str(btf, m[i].name_off));
+				printf("%s%s = ", shown++ ? ", " : "", text(btf_str(btf, m[i].name_off)));
 			}
 			value_print(btf, m[i].type, p + off, (uint32_t)msize, json, depth + 1);
 		}
@@ -193,7 +193,8 @@ unsigned int globals_print(const struct xdpl_obj *o, bool json)
 				putchar(':');
 			} else {
 				btf_type_describe(btf, var->size_or_type, type, sizeof(type));
-				printf("  %-10s %-20s %-16s ", m->name, btf_str(btf, var->name_off), type);
+				printf("  %-10s %-20s %-16s ", text(m->name), text(btf_str(btf, var->name_off)),
+				       text(type));
 			}
 			value_print(btf, var->size_or_type, now + v[j].offset, v[j].size, json, 0);
 			if (!json)
@@ -232,8 +233,8 @@ static void inspect_text(const struct xdpl_obj *o, const char *path)
 	const struct obj *obj = &o->obj;
 	const struct btf *btf = obj->btf;
 
-	printf("object       %s\nlicense      %s\nrelocations  %u\n", path,
-	       obj->license ? obj->license : "(none)", obj->nrelocs);
+	printf("object       %s\nlicense      %s\nrelocations  %u\n", text(path),
+	       obj->license ? text(obj->license) : "(none)", obj->nrelocs);
 	if (btf)
 		printf("btf          %u types, %u bytes of strings, %u func_info and %u line_info records\n",
 		       btf->nr_types, btf->strs_len, ext_records(&btf->func_info),
@@ -249,7 +250,7 @@ static void inspect_text(const struct xdpl_obj *o, const char *path)
 		const struct obj_reloc *r;
 		uint32_t n = obj_relocs_in(obj, p->sec, p->first_insn, p->insn_cnt, &r);
 
-		printf("  %-20s %-16s %-12s %6u %7u\n", p->name, p->section, obj_prog_type_name(p),
+		printf("  %-20s %-16s %-12s %6u %7u\n", text(p->name), text(p->section), obj_prog_type_name(p),
 		       p->insn_cnt, n);
 		for (uint32_t k = 0; k < n; k++, r++)
 			cli_log("relocation: %s instruction %u -> %s %s", p->name,
@@ -265,8 +266,8 @@ static void inspect_text(const struct xdpl_obj *o, const char *path)
 		for (uint32_t i = 0; i < obj->nfuncs; i++)
 			if (!obj_prog_find(obj, obj->funcs[i].name) ||
 			    obj_prog_find(obj, obj->funcs[i].name)->sec != obj->funcs[i].sec)
-				printf(" %s (%s)", obj->funcs[i].name,
-				       elf_section_name(obj, obj->funcs[i].sec));
+				printf(" %s (%s)", text(obj->funcs[i].name),
+				       text(elf_section_name(obj, obj->funcs[i].sec)));
 		putchar('\n');
 	}
 
@@ -280,7 +281,7 @@ static void inspect_text(const struct xdpl_obj *o, const char *path)
 		char flags[16];
 
 		snprintf(flags, sizeof(flags), "0x%x", m->flags);
-		printf("  %-20s %-16s %5u %6u %11u  %-6s %-7s %s\n", m->name,
+		printf("  %-20s %-16s %5u %6u %11u  %-6s %-7s %s\n", text(m->name),
 		       obj_map_type_name(m->type), m->key_size, m->value_size, m->max_entries, flags,
 		       origins[m->origin], m->pinning ? "by name" : "none");
 		if (m->origin == MAP_BTF && (m->btf_key_id || m->btf_value_id)) {
@@ -290,7 +291,7 @@ static void inspect_text(const struct xdpl_obj *o, const char *path)
 				btf_type_describe(btf, m->btf_key_id, key, sizeof(key));
 			if (m->btf_value_id)
 				btf_type_describe(btf, m->btf_value_id, value, sizeof(value));
-			printf("    key %s, value %s\n", key, value);
+			printf("    key %s, value %s\n", text(key), text(value));
 		}
 	}
 	printf("\nglobals (%u)\n", globals_count(obj));
@@ -415,8 +416,8 @@ int cmd_status(struct opts *o)
 				json_string(info.name);
 				printf(",\"tag\":\"%s\",\"via\":\"%s\"}", tag, via);
 			} else {
-				printf("%-16s %-7s %-7u %-16s %-16s %s\n", list[i].ifname, mode, id,
-				       info.name, tag[0] ? tag : "?", via);
+				printf("%-16s %-7s %-7u %-16s %-16s %s\n", text(list[i].ifname), mode, id,
+				       text(info.name), tag[0] ? tag : "?", via);
 			}
 			rows++;
 		}

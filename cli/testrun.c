@@ -126,7 +126,7 @@ int cmd_test(struct opts *o)
 	name = xdpl_prog_name(l.prog);
 	if (xdpl_prog_expected_attach_type(l.prog)) {
 		fprintf(stderr, "xdpload: test: %s (section %s) loads, but the kernel cannot test-run programs for %s entries\n",
-			name, xdpl_prog_section(l.prog),
+			text(name), text(xdpl_prog_section(l.prog)),
 			xdpl_prog_expected_attach_type(l.prog) == BPF_XDP_DEVMAP ? "devmap" : "cpumap");
 		code = EXIT_OBJECT;
 		goto out;
@@ -155,7 +155,7 @@ int cmd_test(struct opts *o)
 		bool same = run.size_out == in_len && !memcmp(in, out, in_len);
 
 		printf("program   %s (id %u)\nresult    %s (%u)\nduration  %u ns per run (%lu run%s)\npacket    %zu bytes in, %u bytes out%s\n",
-		       name, l.id, xdp_verdict(run.retval), run.retval, run.duration_ns, o->repeat,
+		       text(name), l.id, xdp_verdict(run.retval), run.retval, run.duration_ns, o->repeat,
 		       o->repeat == 1 ? "" : "s", in_len, run.size_out, same ? ", unchanged" : ", changed");
 		if (obj_has_btf(l.obj) && xdpl_obj_map_count(l.obj))
 			printf("globals after the run:\n");
