@@ -61,7 +61,7 @@ int out_finish(int code)
  * as before.  The result lives in one of a few rotating buffers, enough for
  * every name of one printf; a name too long for one is cut with "...".
  */
-const char *text(const char *s)
+static const char *escape(const char *s, bool backslash)
 {
 	static char ring[8][2048];
 	static unsigned int next;
@@ -74,7 +74,7 @@ const char *text(const char *s)
 		unsigned char c = (unsigned char)*s;
 		char esc[5];
 
-		if (c == '\\')
+		if (c == '\\' && backslash)
 			snprintf(esc, sizeof(esc), "\\\\");
 		else if (c == '\n')
 			snprintf(esc, sizeof(esc), "\\n");
@@ -97,12 +97,27 @@ const char *text(const char *s)
 	return out;
 }
 
+const char *text(const char *s)
+{
+	return escape(s, true);
+}
+
+/*
+ * A message of the library's or the kernel's, which may hold names: escaped
+ * as text() does but for the backslash, which such messages use as text of
+ * their own ("no \\177ELF magic") and which forges nothing.
+ */
+static const char *message(const char *s)
+{
+	return escape(s, false);
+}
+
 /* The library's log hook, set by -v: every step as one stderr line. */
 static void log_print(enum xdpl_log_level level, const char *msg, void *ctx)
 {
 	(void)level;
 	(void)ctx;
-	fprintf(stderr, "xdpload: %s\n", text(msg));
+	fprintf(stderr, "xdpload: %s\n", message(msg));
 }
 
 void verbose_on(void)
@@ -122,7 +137,7 @@ void cli_log(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "xdpload: %s\n", text(line));
+	fprintf(stderr, "xdpload: %s\n", message(line));
 }
 
 /* Capability numbers (linux/capability.h); CAP_BPF exists since Linux 5.8. */
@@ -183,15 +198,15 @@ int report(struct xdpl_error *e, int code)
 {
 	if (e->errnum) {
 		if (strcmp(xdpl_errno_name(e->errnum), "E?"))
-			fprintf(stderr, "xdpload: %s: %s (%s)\n", text(e->msg), xdpl_errno_name(e->errnum),
+			fprintf(stderr, "xdpload: %s: %s (%s)\n", message(e->msg), xdpl_errno_name(e->errnum),
 				xdpl_errno_text(e->errnum));
 		else
-			fprintf(stderr, "xdpload: %s: errno %d\n", text(e->msg), e->errnum);
+			fprintf(stderr, "xdpload: %s: errno %d\n", message(e->msg), e->errnum);
 	} else {
-		fprintf(stderr, "xdpload: %s\n", text(e->msg));
+		fprintf(stderr, "xdpload: %s\n", message(e->msg));
 	}
 	if (e->kernel[0])
-		fprintf(stderr, "xdpload: kernel says: %s\n", text(e->kernel));
+		fprintf(stderr, "xdpload: kernel says: %s\n", message(e->kernel));
 	if (e->log) {
 		size_t n = strlen(e->log);
 
@@ -201,7 +216,7 @@ int report(struct xdpl_error *e, int code)
 		e->log = NULL;
 	}
 	if (e->where[0])
-		fprintf(stderr, "xdpload: %s\n", text(e->where));
+		fprintf(stderr, "xdpload: %s\n", message(e->where));
 	if (e->environment)
 		code = EXIT_ENV;
 	if (e->errnum == EPERM) {

@@ -61,6 +61,25 @@ clean_exit() {
 	clean_exit 0 run --duration 1 "$PROGS/globals.o" "$IF_B"
 }
 
+@test "no fd or memory left behind: run whose interface is deleted under it, and run NAME refused" {
+	local log="$BATS_TEST_TMPDIR/run.vg" ifc="xdplkc$(($$ % 10000))"
+	ip -n "$NS_B" link add "$ifc" type veth peer name "${ifc}p"
+	ip -n "$NS_B" link set "$ifc" up
+	valgrind_args "$log"
+	nsenter --net="/run/netns/$NS_B" "${VALGRIND[@]}" "$ROOT/xdpload-dbg" run \
+		"$PROGS/xdp_drop.o" "$ifc" >"$BATS_TEST_TMPDIR/run.out" 2>&1 3>&- &
+	pid=$!
+	wait_until 30 grep -q '^attached' "$BATS_TEST_TMPDIR/run.out"
+	ip -n "$NS_B" link del "$ifc"
+	rc=0
+	wait_exit "$pid" 30 || rc=$?
+	assert_equal "$rc" 5
+	assert_equal "$(valgrind_fds_left "$log")" ""
+	cp "$PROGS/xdp_drop.o" "$BATS_TEST_TMPDIR/$IF_B"
+	cd "$BATS_TEST_TMPDIR"
+	clean_exit 1 run "$IF_B"
+}
+
 @test "no fd or memory left behind: the verifier refuses, with a grown log" {
 	clean_exit 3 test "$PROGS/xdp_unsafe.o"
 	clean_exit 3 test "$PROGS/xdp_biglog.o"
