@@ -223,12 +223,14 @@ static int wait_for_stop(long duration, int ifindex, struct xdpl_error *e)
 			ret = err_sys(e, -errno, "run: poll");
 		if (n <= 0)
 			continue;
-		if ((fds[0].revents & POLLIN) && read(fds[0].fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-			ret = (int)si.ssi_signo;
-		else if (fds[1].revents) {
+		/* The interface first: a signal that came with its deletion detaches nothing. */
+		if (fds[1].revents) {
 			n = xdpl_nl_link_gone(cli_nl(), ifindex, e);
 			ret = n == 1 ? -ENODEV : n;
 		}
+		if (!ret && (fds[0].revents & POLLIN) &&
+		    read(fds[0].fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+			ret = (int)si.ssi_signo;
 	}
 	if (fds[1].fd < 0)
 		ret = fds[1].fd;
