@@ -173,8 +173,11 @@ static __always_inline void count_rule(__u32 rule, __u64 bytes)
 	c->bytes += bytes;
 }
 
-/* The rule matching an IPv4 source: exact first, then the longest prefix. */
-static __always_inline __u32 *match_v4(const __u8 *saddr)
+/*
+ * The rule matching an IPv4 source: exact first, then the longest prefix,
+ * unless the control path says there is none (a trie walk saved per miss).
+ */
+static __always_inline __u32 *match_v4(const struct fw_meta *meta, const __u8 *saddr)
 {
 	struct fw_lpm4_key prefix = { .prefixlen = 32 };
 	__u32 exact;
@@ -182,13 +185,13 @@ static __always_inline __u32 *match_v4(const __u8 *saddr)
 
 	__builtin_memcpy(&exact, saddr, 4);
 	rule = bpf_map_lookup_elem(&fw_v4, &exact);
-	if (rule)
+	if (rule || meta->flags & FW_F_NO_PREFIX4)
 		return rule;
 	__builtin_memcpy(prefix.addr, saddr, 4);
 	return bpf_map_lookup_elem(&fw_lpm4, &prefix);
 }
 
-static __always_inline __u32 *match_v6(const __u8 *saddr)
+static __always_inline __u32 *match_v6(const struct fw_meta *meta, const __u8 *saddr)
 {
 	struct fw_lpm6_key prefix = { .prefixlen = 128 };
 	struct fw_addr6 exact;
@@ -196,7 +199,7 @@ static __always_inline __u32 *match_v6(const __u8 *saddr)
 
 	__builtin_memcpy(exact.addr, saddr, 16);
 	rule = bpf_map_lookup_elem(&fw_v6, &exact);
-	if (rule)
+	if (rule || meta->flags & FW_F_NO_PREFIX6)
 		return rule;
 	__builtin_memcpy(prefix.addr, saddr, 16);
 	return bpf_map_lookup_elem(&fw_lpm6, &prefix);
@@ -305,7 +308,7 @@ int xdp_firewall(struct xdp_md *ctx)
 			goto malformed;
 		family = 4;
 		src = ip->saddr;
-		match = match_v4(src);
+		match = match_v4(meta, src);
 	} else if (proto == ETH_P_IPV6) {
 		struct ipv6_hdr *ip6 = l3;
 		__u8 *icmp_type = (__u8 *)(ip6 + 1);
@@ -314,7 +317,7 @@ int xdp_firewall(struct xdp_md *ctx)
 			goto malformed;
 		family = 6;
 		src = ip6->saddr;
-		match = match_v6(src);
+		match = match_v6(meta, src);
 		/*
 		 * Neighbour discovery a host needs whoever its neighbours are:
 		 * solicitations and advertisements (and router solicitations),

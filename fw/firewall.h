@@ -53,6 +53,15 @@ enum fw_policy {
 };
 
 #define FW_F_MALFORMED_DROP (1U << 0) /* drop truncated or malformed packets (default: pass) */
+/*
+ * fw_lpm4 (fw_lpm6) holds no prefix, so a source that is no exact rule is no
+ * rule at all: the data path skips the trie.  Set by the control path only
+ * when it has seen the trie empty, and cleared before a prefix goes in, so a
+ * state without these bits (older, or changed behind our back) is judged
+ * with the trie, as always.
+ */
+#define FW_F_NO_PREFIX4 (1U << 1)
+#define FW_F_NO_PREFIX6 (1U << 2)
 
 struct fw_meta {
 	__u32 layout;         /* FW_LAYOUT; 0 until the control path initialises it */

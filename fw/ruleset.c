@@ -255,6 +255,40 @@ void fw_hits_prune(struct xdpl_fw *fw, const uint32_t *live, size_t n)
 }
 
 /*
+ * The FW_F_NO_PREFIX* bits fw->meta should carry: one for each family
+ * whose trie is empty now.  A trie we cannot read is taken as holding
+ * prefixes (the data path then looks, as a state without the bits does).
+ */
+uint32_t fw_prefix_flags(struct xdpl_fw *fw)
+{
+	static const struct {
+		enum fw_map map;
+		uint32_t bit;
+	} tries[] = { { FW_MAP_LPM4, FW_F_NO_PREFIX4 }, { FW_MAP_LPM6, FW_F_NO_PREFIX6 } };
+	uint8_t next[sizeof(struct fw_lpm6_key)];
+	uint32_t flags = 0;
+
+	for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]); i++)
+		if (fw->fds[tries[i].map] >= 0 &&
+		    bpf_map_elem(BPF_MAP_GET_NEXT_KEY, fw->fds[tries[i].map], NULL, next, 0) ==
+			    -ENOENT)
+			flags |= tries[i].bit;
+	return flags;
+}
+
+/* After a change: tell the data path which tries are now empty. */
+static int prefix_flags_sync(struct xdpl_fw *fw, struct xdpl_error *e)
+{
+	uint32_t want = (fw->meta.flags & ~(FW_F_NO_PREFIX4 | FW_F_NO_PREFIX6)) |
+			fw_prefix_flags(fw);
+
+	if (want == fw->meta.flags)
+		return 0;
+	fw->meta.flags = want;
+	return fw_meta_write(fw, e);
+}
+
+/*
  * Add `add` (giving each a new id), then remove `del`: all or nothing.  Ids
  * are taken from fw_meta before any rule goes in, so an id is never handed
  * out twice, even if we are killed halfway.
@@ -270,6 +304,14 @@ static int rules_apply(struct xdpl_fw *fw, struct xdpl_fw_rules *add,
 	if (err)
 		return err;
 	next = fw->meta.next_rule ? fw->meta.next_rule : 1;
+	/*
+	 * A prefix about to go in must be looked for from the moment it is
+	 * there: clear its family's "no prefix" bit first (in the same write
+	 * as the ids).  add is sorted prefixes first within a family.
+	 */
+	for (size_t i = 0; i < add->n; i++)
+		if (!fw_rule_is_exact(&add->v[i]))
+			fw->meta.flags &= ~(add->v[i].family == 4 ? FW_F_NO_PREFIX4 : FW_F_NO_PREFIX6);
 	if (add->n) {
 		if (add->n > UINT32_MAX - next)
 			return err_set(e, -EOVERFLOW, "firewall: %s: no rule ids left (next is %u)",
@@ -287,12 +329,13 @@ static int rules_apply(struct xdpl_fw *fw, struct xdpl_fw_rules *add,
 	if (err) {
 		rules_change(fw, del->v, removed, true, &undone, &ignored);
 		rules_change(fw, add->v, added, false, &undone, &ignored);
+		prefix_flags_sync(fw, &ignored);
 		return err;
 	}
 	/* A removed rule's counter goes with it (ids are never reused), if it has one. */
 	if (del->n)
 		hits_forget(fw, del);
-	return 0;
+	return prefix_flags_sync(fw, e);
 }
 
 /* The calls below take sets in XDPL_FW_ORDER_SET with no rule twice, as the maps' runs need. */

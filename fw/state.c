@@ -405,6 +405,7 @@ int fw_meta_init(struct xdpl_fw *fw, const struct xdpl_fw_settings_opts *opts,
 	fw->meta.policy = FW_POLICY_DENY;
 	fw->meta.events_per_sec = FW_EVENTS_DEFAULT;
 	fw->meta.next_rule = 1;
+	fw->meta.flags = fw_prefix_flags(fw);
 	err = settings_apply(fw, opts, e);
 	if (!err)
 		err = fw_meta_write(fw, e);
