@@ -715,7 +715,7 @@ xdpload: hint: an attach of the firewall on xdplfake0 did not finish: \`xdpload 
 		bpftool map create "$dir/$m" type array key 4 value 4 entries 1 name "$m"
 	done
 	run -5 fw block 192.0.2.1 --dev xdplfake0
-	assert_output "xdpload: firewall: $dir/fw_v4 is a hash map with 8-byte keys and 4-byte values; firewall layout 2 needs a hash map with 4 and 4
+	assert_output "xdpload: firewall: $dir/fw_v4 is a hash map with 8-byte keys and 4-byte values; firewall layout 3 needs a hash map with 4 and 24
 xdpload: hint: $dir was made by another version of xdpload's firewall. Export its rules with the xdpload that made it (\`xdpload rules --dev xdplfake0 > rules.txt\`), remove it with \`xdpload firewall detach xdplfake0 --purge\`, attach again and \`xdpload rules load rules.txt --dev xdplfake0\`"
 	rm -r "$dir"
 }

@@ -118,7 +118,7 @@ free_port() {
 	# The program ip sees on the interface, its tag as bpftool has it, the layout.
 	id=$(xdp_id_b)
 	tag=$(bpftool prog show id "$id" -j | jq -r .tag)
-	assert_equal "$(metric "$m" "xdpload_firewall_info{$l,prog_id=\"$id\",tag=\"$tag\",mode=\"native\",layout=\"2\",policy=\"deny\",malformed=\"pass\",version=\"$("$XDPLOAD" --version | cut -d' ' -f2)\"}")" 1
+	assert_equal "$(metric "$m" "xdpload_firewall_info{$l,prog_id=\"$id\",tag=\"$tag\",mode=\"native\",layout=\"3\",policy=\"deny\",malformed=\"pass\",version=\"$("$XDPLOAD" --version | cut -d' ' -f2)\"}")" 1
 	assert_equal "$(metric "$m" "xdpload_firewall_attached{$l}")" 1
 	# No rule is a series of its own without --top.
 	run -1 grep -c '^xdpload_firewall_rule_packets_total' "$m"
