@@ -39,7 +39,7 @@ struct {
 	__uint(max_entries, FW_MAX_EXACT);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u32);
-	__type(value, __u32);
+	__type(value, struct fw_exact);
 	PIN_BY_NAME;
 } fw_v4 SEC(".maps");
 
@@ -48,7 +48,7 @@ struct {
 	__uint(max_entries, FW_MAX_EXACT);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct fw_addr6);
-	__type(value, __u32);
+	__type(value, struct fw_exact);
 	PIN_BY_NAME;
 } fw_v6 SEC(".maps");
 
@@ -173,33 +173,63 @@ static __always_inline void count_rule(__u32 rule, __u64 bytes)
 	c->bytes += bytes;
 }
 
-/* The rule matching an IPv4 source: exact first, then the longest prefix. */
-static __always_inline __u32 *match_v4(const __u8 *saddr)
+/*
+ * An exact rule's hit, counted in its own value: all CPUs add to it, so
+ * atomically.  A prefix's hit is counted in fw_hits (count_rule).
+ */
+static __always_inline __u32 exact_hit(struct fw_exact *x, __u64 bytes)
 {
-	struct fw_lpm4_key prefix = { .prefixlen = 32 };
-	__u32 exact;
-	__u32 *rule;
-
-	__builtin_memcpy(&exact, saddr, 4);
-	rule = bpf_map_lookup_elem(&fw_v4, &exact);
-	if (rule)
-		return rule;
-	__builtin_memcpy(prefix.addr, saddr, 4);
-	return bpf_map_lookup_elem(&fw_lpm4, &prefix);
+	__sync_fetch_and_add(&x->hits.packets, 1);
+	__sync_fetch_and_add(&x->hits.bytes, bytes);
+	return x->rule;
 }
 
-static __always_inline __u32 *match_v6(const __u8 *saddr)
+/*
+ * The rule matching an IPv4 source, counted: exact first, then the longest
+ * prefix, unless the control path says there is none (a trie walk saved per
+ * miss).  0: no rule (rule ids start at 1).
+ */
+static __always_inline __u32 match_v4(const struct fw_meta *meta, const __u8 *saddr, __u64 bytes)
 {
-	struct fw_lpm6_key prefix = { .prefixlen = 128 };
+	struct fw_lpm4_key prefix;
+	struct fw_exact *x;
+	__u32 exact, *rule;
+
+	__builtin_memcpy(&exact, saddr, 4);
+	x = bpf_map_lookup_elem(&fw_v4, &exact);
+	if (x)
+		return exact_hit(x, bytes);
+	if (meta->flags & FW_F_NO_PREFIX4)
+		return 0;
+	prefix.prefixlen = 32; /* set here: an initialiser could become a .rodata map */
+	__builtin_memcpy(prefix.addr, saddr, 4);
+	rule = bpf_map_lookup_elem(&fw_lpm4, &prefix);
+	if (!rule)
+		return 0;
+	count_rule(*rule, bytes);
+	return *rule;
+}
+
+static __always_inline __u32 match_v6(const struct fw_meta *meta, const __u8 *saddr, __u64 bytes)
+{
+	struct fw_lpm6_key prefix;
 	struct fw_addr6 exact;
+	struct fw_exact *x;
 	__u32 *rule;
 
 	__builtin_memcpy(exact.addr, saddr, 16);
-	rule = bpf_map_lookup_elem(&fw_v6, &exact);
-	if (rule)
-		return rule;
+	x = bpf_map_lookup_elem(&fw_v6, &exact);
+	if (x)
+		return exact_hit(x, bytes);
+	if (meta->flags & FW_F_NO_PREFIX6)
+		return 0;
+	prefix.prefixlen = 128;
 	__builtin_memcpy(prefix.addr, saddr, 16);
-	return bpf_map_lookup_elem(&fw_lpm6, &prefix);
+	rule = bpf_map_lookup_elem(&fw_lpm6, &prefix);
+	if (!rule)
+		return 0;
+	count_rule(*rule, bytes);
+	return *rule;
 }
 
 /*
@@ -272,7 +302,7 @@ int xdp_firewall(struct xdp_md *ctx)
 	struct eth_hdr *eth = data;
 	struct fw_meta *meta;
 	const __u8 *src;
-	__u32 zero = 0, rule = 0, *match;
+	__u32 zero = 0, rule;
 	__u8 family;
 	__u16 proto;
 	void *l3;
@@ -305,7 +335,7 @@ int xdp_firewall(struct xdp_md *ctx)
 			goto malformed;
 		family = 4;
 		src = ip->saddr;
-		match = match_v4(src);
+		rule = match_v4(meta, src, bytes);
 	} else if (proto == ETH_P_IPV6) {
 		struct ipv6_hdr *ip6 = l3;
 		__u8 *icmp_type = (__u8 *)(ip6 + 1);
@@ -314,7 +344,7 @@ int xdp_firewall(struct xdp_md *ctx)
 			goto malformed;
 		family = 6;
 		src = ip6->saddr;
-		match = match_v6(src);
+		rule = match_v6(meta, src, bytes);
 		/*
 		 * Neighbour discovery a host needs whoever its neighbours are:
 		 * solicitations and advertisements (and router solicitations),
@@ -339,14 +369,10 @@ int xdp_firewall(struct xdp_md *ctx)
 		return XDP_PASS;
 	}
 
-	if (match) {
-		rule = *match;
-		count_rule(rule, bytes);
-	}
 	if (meta->policy == FW_POLICY_ALLOW_ONLY)
-		drop = !match && !neighbour;
+		drop = !rule && !neighbour;
 	else
-		drop = match != 0;
+		drop = rule != 0;
 	if (!drop) {
 		count(FW_STAT_PASS, bytes);
 		return XDP_PASS;

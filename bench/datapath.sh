@@ -84,6 +84,7 @@ case "$ID" in '' | *[!0-9]* | ?????*) die "BENCH_ID=$ID: expected a number from 
 NS="xdpl-bdp-$ID"
 IF_A="xdplbd${ID}a" IF_B="xdplbd${ID}b" # flood A -> B, the firewall on B
 IF_C="xdplbd${ID}c" IF_D="xdplbd${ID}d" # xdp-filter on D; C lends itself to size probes
+IF_E="xdplbd${ID}e" IF_F="xdplbd${ID}f" # the firewall on E with xdp-filter's rules: exact only
 TMP=$(mktemp -d "/tmp/xdpl-bdp.$ID.XXXXXX")
 BPFFS=$TMP/bpffs
 FWDIR=$BPFFS/fw-state/$IF_B
@@ -115,7 +116,8 @@ xdp_id() { ip -n "$NS" -j -d link show dev "$1" | jq -r '.[0].xdp.prog.id // emp
 ip netns add "$NS"
 ip -n "$NS" link add "$IF_A" type veth peer name "$IF_B"
 ip -n "$NS" link add "$IF_C" type veth peer name "$IF_D"
-for dev in lo "$IF_A" "$IF_B" "$IF_C" "$IF_D"; do ip -n "$NS" link set "$dev" up; done
+ip -n "$NS" link add "$IF_E" type veth peer name "$IF_F"
+for dev in lo "$IF_A" "$IF_B" "$IF_C" "$IF_D" "$IF_E" "$IF_F"; do ip -n "$NS" link set "$dev" up; done
 mkdir "$BPFFS"
 mount -t bpf bpf "$BPFFS"
 
@@ -125,6 +127,9 @@ memlock() { bpftool map show pinned "$FWDIR/$1" -j | jq .bytes_memlock; }
 fw firewall attach "$IF_B" >/dev/null
 FW_ID=$(xdp_id "$IF_B")
 [ -n "$FW_ID" ] || die "the firewall did not attach to $IF_B"
+fw firewall attach "$IF_E" >/dev/null
+EX_ID=$(xdp_id "$IF_E")
+[ -n "$EX_ID" ] || die "the firewall did not attach to $IF_E"
 declare -A MEM
 for m in fw_v4 fw_v6 fw_lpm4 fw_lpm6 fw_hits; do MEM[0,$m]=$(memlock $m); done
 MEM[0,kb]=$(meminfo_kb)
@@ -257,6 +262,9 @@ for n in $SIZES; do
 	say "$n rules per family: loading"
 	gen "$n" "$n" >"$TMP/rules.txt"
 	fw rules load "$TMP/rules.txt" --dev "$IF_B" >/dev/null
+	# The same rules as xdp-filter's: the exact addresses alone, no prefix.
+	grep -v / "$TMP/rules.txt" >"$TMP/exact.txt"
+	fw rules load "$TMP/exact.txt" --dev "$IF_E" >/dev/null
 	for m in fw_v4 fw_v6 fw_lpm4 fw_lpm6; do MEM[$n,$m]=$(memlock $m); done
 	MEM[$n,kb]=$(meminfo_kb)
 	peer_here=0
@@ -277,6 +285,7 @@ for n in $SIZES; do
 			case "$kind" in v4*) test_ns "$n|$kind|hash1" "" bench/hash1.o --pin-maps "$FWDIR" --packet "$p" ;; esac
 			test_ns "$n|$kind|test" "$want" --builtin --pin-maps "$FWDIR" --packet "$p"
 			run_ns "$n|$kind|run" "$want" "$FW_ID" "$TMP/$kind.bin"
+			[ "${kind#*-}" = prefix ] || run_ns "$n|$kind|exact" "$want" "$EX_ID" "$TMP/$kind.bin"
 			if [ "$peer_here" = 1 ] && [ "${kind#*-}" != prefix ]; then
 				run_ns "$n|$kind|peer" "$want" "$PEER_ID" "$TMP/$kind.bin"
 			fi
@@ -375,27 +384,29 @@ echo "### ns per 64-byte packet, in short"
 echo
 echo "xdpload's firewall as attached (\`bpftool prog run\`), IPv4 / IPv6; the details follow."
 echo
-echo "| rules per family | exact hit | prefix hit | miss | exact hit, events off | xdp-filter exact hit | xdp-filter miss | one hash lookup (IPv4 hit) | XDP_PASS |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| rules per family | exact hit | prefix hit | miss | exact hit, events off | exact rules only: hit | exact rules only: miss | xdp-filter exact hit | xdp-filter miss | xdp-filter / xdpload, hit | xdp-filter / xdpload, miss | one hash lookup (IPv4 hit) | XDP_PASS |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 both() { echo "$(med "$1|v4-$2|$3") / $(med "$1|v6-$2|$3")"; }
+# ratio_both N KIND: xdp-filter's time over ours with the same rules, IPv4 / IPv6 (above 1: we are faster).
+ratio_both() { echo "$(ratio "$(med "$1|v4-$2|peer")" "$(med "$1|v4-$2|exact")") / $(ratio "$(med "$1|v6-$2|peer")" "$(med "$1|v6-$2|exact")")"; }
 for n in $SIZES; do
 	prefix="- / -"
 	[ "$n" -lt 10 ] || prefix=$(both "$n" prefix run)
-	echo "| $n | $(both "$n" exact run) | $prefix | $(both "$n" miss run) | $(both "$n" exact quiet) | $(both "$n" exact peer) | $(both "$n" miss peer) | $(med "$n|v4-exact|hash1") | $(med "$n|v4-exact|pass") |"
+	echo "| $n | $(both "$n" exact run) | $prefix | $(both "$n" miss run) | $(both "$n" exact quiet) | $(both "$n" exact exact) | $(both "$n" miss exact) | $(both "$n" exact peer) | $(both "$n" miss peer) | $(ratio_both "$n" exact) | $(ratio_both "$n" miss) | $(med "$n|v4-exact|hash1") | $(med "$n|v4-exact|pass") |"
 done
 echo
 echo "### ns per 64-byte packet"
 echo
-echo "XDP_PASS: bench/pass.c. One hash lookup: bench/hash1.c, Ethernet + IPv4 parse and one lookup in the firewall's own fw_v4 (IPv4 only). xdpload: the built-in firewall with its settings as shipped (drop events 100/s per CPU, held back beyond), run by \`xdpload test --builtin\` and, as attached, by \`bpftool prog run\`; then as attached with drop events off. xdp-filter: \`xdp-filter load -m skb -f ipv4,ipv6\`, its program run by \`bpftool prog run\`, with the same exact addresses (it has no prefixes) up to $PEER_MAX per family; its maps hold $PEER_CAP addresses per family, so it cannot take 100000."
+echo "XDP_PASS: bench/pass.c. One hash lookup: bench/hash1.c, Ethernet + IPv4 parse and one lookup in the firewall's own fw_v4 (IPv4 only). xdpload: the built-in firewall with its settings as shipped (drop events 100/s per CPU, held back beyond), run by \`xdpload test --builtin\` and, as attached, by \`bpftool prog run\`; then as attached with drop events off; and a second firewall holding only the exact addresses, xdp-filter's rules (\`exact only\`), the one to compare with it. xdp-filter: \`xdp-filter load -m skb -f ipv4,ipv6\`, its program run by \`bpftool prog run\`, with the same exact addresses (it has no prefixes) up to $PEER_MAX per family; its maps hold $PEER_CAP addresses per family, so it cannot take 100000."
 echo
-echo "| rules per family | packet | verdict | XDP_PASS | one hash lookup | xdpload (test) | xdpload (prog run) | xdpload, events off (prog run) | xdp-filter (prog run) | xdp-filter / xdpload |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| rules per family | packet | verdict | XDP_PASS | one hash lookup | xdpload (test) | xdpload (prog run) | xdpload, events off (prog run) | xdpload, exact only (prog run) | xdp-filter (prog run) | xdp-filter / xdpload, exact only |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for n in $SIZES; do
 	for kind in $KINDS; do
 		case "$kind" in *prefix) [ "$n" -ge 10 ] || continue ;; esac
-		ours=$(med "$n|$kind|run")
+		exact=$(med "$n|$kind|exact")
 		peer=$(med "$n|$kind|peer")
-		echo "| $n | $kind | $(expected "$kind") | $(med "$n|$kind|pass") | $(med "$n|$kind|hash1") | $(med "$n|$kind|test") | $ours | $(med "$n|$kind|quiet") | $peer | $(ratio "$peer" "$ours") |"
+		echo "| $n | $kind | $(expected "$kind") | $(med "$n|$kind|pass") | $(med "$n|$kind|hash1") | $(med "$n|$kind|test") | $(med "$n|$kind|run") | $(med "$n|$kind|quiet") | $exact | $peer | $(ratio "$peer" "$exact") |"
 	done
 done
 echo

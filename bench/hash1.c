@@ -13,7 +13,7 @@ struct {
 	__uint(max_entries, FW_MAX_EXACT);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u32);
-	__type(value, __u32);
+	__type(value, struct fw_exact);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } fw_v4 SEC(".maps");
 

@@ -10,11 +10,11 @@
  * control path never reads a pinned map with the wrong eyes.
  *
  *   fw_meta    array[1]        struct fw_meta: layout, policy, options
- *   fw_v4      hash            4-byte address       -> rule id    (/32)
- *   fw_v6      hash            16-byte address      -> rule id    (/128)
+ *   fw_v4      hash            4-byte address       -> fw_exact   (/32: rule id and its hits)
+ *   fw_v6      hash            16-byte address      -> fw_exact   (/128)
  *   fw_lpm4    LPM trie        struct fw_lpm4_key   -> rule id    (/0../31)
  *   fw_lpm6    LPM trie        struct fw_lpm6_key   -> rule id    (/0../127)
- *   fw_hits    per-CPU hash    rule id              -> fw_counter (made on a rule's first hit)
+ *   fw_hits    per-CPU hash    rule id              -> fw_counter (a prefix's hits, made on its first)
  *   fw_stats   per-CPU array   enum fw_stat         -> fw_counter
  *   fw_limit   per-CPU array   0                    -> fw_limiter (event rate)
  *   fw_events  ring buffer     struct fw_event, one per drop (rate-limited)
@@ -33,7 +33,8 @@ typedef unsigned int __u32;
 typedef unsigned long long __u64;
 #endif
 
-#define FW_LAYOUT 2 /* version of everything in this file (2: fw_limiter keeps the tick) */
+/* version of everything in this file (2: fw_limiter keeps the tick; 3: fw_exact) */
+#define FW_LAYOUT 3
 
 /* Capacities: not part of the layout (a test object shrinks them to fill them). */
 #ifndef FW_MAX_EXACT
@@ -53,6 +54,15 @@ enum fw_policy {
 };
 
 #define FW_F_MALFORMED_DROP (1U << 0) /* drop truncated or malformed packets (default: pass) */
+/*
+ * fw_lpm4 (fw_lpm6) holds no prefix, so a source that is no exact rule is no
+ * rule at all: the data path skips the trie.  Set by the control path only
+ * when it has seen the trie empty, and cleared before a prefix goes in, so a
+ * state without these bits (older, or changed behind our back) is judged
+ * with the trie, as always.
+ */
+#define FW_F_NO_PREFIX4 (1U << 1)
+#define FW_F_NO_PREFIX6 (1U << 2)
 
 struct fw_meta {
 	__u32 layout;         /* FW_LAYOUT; 0 until the control path initialises it */
@@ -80,6 +90,19 @@ struct fw_addr6 {
 struct fw_counter {
 	__u64 packets;
 	__u64 bytes;
+};
+
+/*
+ * An exact rule and its hits in one value: the lookup that finds the rule
+ * finds its counter, so a hit costs one hash lookup, not two (a second
+ * lookup in fw_hits was about 40 ns of a 130 ns drop here).  The counter is
+ * shared by the CPUs and added to atomically; an element of this size takes
+ * the same 96-byte slab object as one holding the rule id alone.
+ */
+struct fw_exact {
+	__u32 rule;
+	__u32 reserved;
+	struct fw_counter hits;
 };
 
 enum fw_stat {

@@ -69,6 +69,7 @@ void fw_state_dirs_remove(struct xdpl_fw *fw);
 int fw_state_maps(struct xdpl_fw *fw, struct xdpl_error *e);
 int fw_meta_read(struct xdpl_fw *fw, struct xdpl_error *e);
 int fw_meta_write(struct xdpl_fw *fw, struct xdpl_error *e);
+uint32_t fw_prefix_flags(struct xdpl_fw *fw);
 int fw_meta_init(struct xdpl_fw *fw, const struct xdpl_fw_settings_opts *opts,
 		 struct xdpl_error *e);
 void fw_settings_of(const struct fw_meta *meta, struct xdpl_fw_settings *s);

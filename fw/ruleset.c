@@ -60,7 +60,11 @@ int xdpl_fw_rule_lookup(struct xdpl_fw *fw, const struct xdpl_fw_rule *r, uint32
 	uint8_t key[20];
 	uint32_t key_size, shorter, prefixlen;
 	enum fw_map m = rule_key(r, key, &key_size);
-	int err = bpf_map_elem(BPF_MAP_LOOKUP_ELEM, fw->fds[m], key, id, 0);
+	struct fw_exact x; /* a prefix's value is its id alone: the first 4 bytes */
+	int err = bpf_map_elem(BPF_MAP_LOOKUP_ELEM, fw->fds[m], key, &x, 0);
+
+	if (!err)
+		*id = x.rule;
 
 	if (!err && (m == FW_MAP_LPM4 || m == FW_MAP_LPM6) && r->prefixlen > 0) {
 		prefixlen = r->prefixlen - 1u;
@@ -140,7 +144,7 @@ static int rules_change(struct xdpl_fw *fw, const struct xdpl_fw_rule *rules, si
 			size_t *done, struct xdpl_error *e)
 {
 	uint8_t *keys = NULL;
-	uint32_t *values = NULL;
+	struct fw_exact *values = NULL;
 	int err = 0;
 
 	*done = 0;
@@ -164,9 +168,10 @@ static int rules_change(struct xdpl_fw *fw, const struct xdpl_fw_rule *rules, si
 				err = err_set(e, -ENOMEM, "firewall: out of memory for %zu rules", run);
 				break;
 			}
+			memset(values, 0, run * sizeof(*values));
 			for (size_t i = 0; i < run; i++) {
 				rule_key(&rules[*done + i], keys + i * key_size, &key_size);
-				values[i] = rules[*done + i].id;
+				values[i].rule = rules[*done + i].id;
 			}
 			memset(&attr, 0, sizeof(attr));
 			attr.keys = bpf_ptr(keys);
@@ -182,9 +187,15 @@ static int rules_change(struct xdpl_fw *fw, const struct xdpl_fw_rule *rules, si
 		}
 		/* One at a time: LPM tries, a single rule, or a kernel without batches. */
 		for (size_t i = 0; i < run; i++, (*done)++) {
+			struct fw_exact x = { .rule = rules[*done].id };
+
 			rule_key(&rules[*done], key, &key_size);
+			/* An exact rule's value is a struct fw_exact, a prefix's its id. */
 			err = add ? bpf_map_elem(BPF_MAP_UPDATE_ELEM, fw->fds[m], key,
-						 (void *)&rules[*done].id, BPF_NOEXIST)
+						 m == FW_MAP_V4 || m == FW_MAP_V6
+							 ? (void *)&x
+							 : (void *)&rules[*done].id,
+						 BPF_NOEXIST)
 				  : bpf_map_elem(BPF_MAP_DELETE_ELEM, fw->fds[m], key, NULL, 0);
 			if (err)
 				goto failed;
@@ -211,8 +222,12 @@ failed:
 	return err;
 }
 
+static int hits_read(struct xdpl_fw *fw, bool exact, struct xdpl_fw_hit **hits, size_t *n,
+		     struct xdpl_error *e);
+
 /*
- * Delete the hit counters of removed rules.  Most rules are never hit, so
+ * Delete the hit counters of removed rules (a prefix's: an exact rule's
+ * goes with its value).  Most rules are never hit, so
  * read which ids have a counter (a few batches) rather than try a delete
  * for each removed rule (a syscall each: seconds for a million).
  */
@@ -221,7 +236,7 @@ static void hits_forget(struct xdpl_fw *fw, const struct xdpl_fw_rules *del)
 	struct xdpl_fw_hit *hits;
 	size_t n;
 
-	if (xdpl_fw_hits(fw, &hits, &n, NULL))
+	if (hits_read(fw, false, &hits, &n, NULL))
 		return;
 	for (size_t i = 0; i < del->n; i++)
 		if (xdpl_fw_hit_find(hits, n, del->v[i].id))
@@ -246,12 +261,46 @@ void fw_hits_prune(struct xdpl_fw *fw, const uint32_t *live, size_t n)
 	struct xdpl_fw_hit *hits;
 	size_t nhits;
 
-	if (xdpl_fw_hits(fw, &hits, &nhits, NULL))
+	if (hits_read(fw, false, &hits, &nhits, NULL))
 		return;
 	for (size_t i = 0; i < nhits; i++)
 		if (!n || !bsearch(&hits[i].rule, live, n, sizeof(*live), id_cmp))
 			bpf_map_elem(BPF_MAP_DELETE_ELEM, fw->fds[FW_MAP_HITS], &hits[i].rule, NULL, 0);
 	free(hits);
+}
+
+/*
+ * The FW_F_NO_PREFIX* bits fw->meta should carry: one for each family
+ * whose trie is empty now.  A trie we cannot read is taken as holding
+ * prefixes (the data path then looks, as a state without the bits does).
+ */
+uint32_t fw_prefix_flags(struct xdpl_fw *fw)
+{
+	static const struct {
+		enum fw_map map;
+		uint32_t bit;
+	} tries[] = { { FW_MAP_LPM4, FW_F_NO_PREFIX4 }, { FW_MAP_LPM6, FW_F_NO_PREFIX6 } };
+	uint8_t next[sizeof(struct fw_lpm6_key)];
+	uint32_t flags = 0;
+
+	for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]); i++)
+		if (fw->fds[tries[i].map] >= 0 &&
+		    bpf_map_elem(BPF_MAP_GET_NEXT_KEY, fw->fds[tries[i].map], NULL, next, 0) ==
+			    -ENOENT)
+			flags |= tries[i].bit;
+	return flags;
+}
+
+/* After a change: tell the data path which tries are now empty. */
+static int prefix_flags_sync(struct xdpl_fw *fw, struct xdpl_error *e)
+{
+	uint32_t want = (fw->meta.flags & ~(FW_F_NO_PREFIX4 | FW_F_NO_PREFIX6)) |
+			fw_prefix_flags(fw);
+
+	if (want == fw->meta.flags)
+		return 0;
+	fw->meta.flags = want;
+	return fw_meta_write(fw, e);
 }
 
 /*
@@ -270,6 +319,14 @@ static int rules_apply(struct xdpl_fw *fw, struct xdpl_fw_rules *add,
 	if (err)
 		return err;
 	next = fw->meta.next_rule ? fw->meta.next_rule : 1;
+	/*
+	 * A prefix about to go in must be looked for from the moment it is
+	 * there: clear its family's "no prefix" bit first (in the same write
+	 * as the ids).  add is sorted prefixes first within a family.
+	 */
+	for (size_t i = 0; i < add->n; i++)
+		if (!fw_rule_is_exact(&add->v[i]))
+			fw->meta.flags &= ~(add->v[i].family == 4 ? FW_F_NO_PREFIX4 : FW_F_NO_PREFIX6);
 	if (add->n) {
 		if (add->n > UINT32_MAX - next)
 			return err_set(e, -EOVERFLOW, "firewall: %s: no rule ids left (next is %u)",
@@ -287,12 +344,13 @@ static int rules_apply(struct xdpl_fw *fw, struct xdpl_fw_rules *add,
 	if (err) {
 		rules_change(fw, del->v, removed, true, &undone, &ignored);
 		rules_change(fw, add->v, added, false, &undone, &ignored);
+		prefix_flags_sync(fw, &ignored);
 		return err;
 	}
 	/* A removed rule's counter goes with it (ids are never reused), if it has one. */
 	if (del->n)
 		hits_forget(fw, del);
-	return 0;
+	return prefix_flags_sync(fw, e);
 }
 
 /* The calls below take sets in XDPL_FW_ORDER_SET with no rule twice, as the maps' runs need. */
@@ -446,6 +504,31 @@ static int hit_collect(const void *key, const void *value, void *ctx)
 	return 0;
 }
 
+/* An exact rule's hits, from its own value (struct fw_exact); rules never hit are left out. */
+static int exact_hit_collect(const void *key, const void *value, void *ctx)
+{
+	struct hits_walk *w = ctx;
+	struct fw_exact x;
+
+	(void)key;
+	memcpy(&x, value, sizeof(x));
+	if (!x.hits.packets)
+		return 0;
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 64;
+		struct xdpl_fw_hit *v = realloc(w->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		w->v = v;
+		w->cap = cap;
+	}
+	w->v[w->n].rule = x.rule;
+	w->v[w->n].total.packets = x.hits.packets;
+	w->v[w->n++].total.bytes = x.hits.bytes;
+	return 0;
+}
+
 static int hit_cmp(const void *a, const void *b)
 {
 	const struct xdpl_fw_hit *x = a, *y = b;
@@ -453,22 +536,40 @@ static int hit_cmp(const void *a, const void *b)
 	return x->rule < y->rule ? -1 : x->rule > y->rule;
 }
 
-int xdpl_fw_hits(struct xdpl_fw *fw, struct xdpl_fw_hit **hits, size_t *n, struct xdpl_error *e)
+/*
+ * The hit counters, sorted by rule: prefixes' from fw_hits, and with
+ * `exact`, exact rules' from their values in fw_v4 and fw_v6 (a walk of
+ * every exact rule).  Forgetting counters needs only fw_hits'.
+ */
+static int hits_read(struct xdpl_fw *fw, bool exact, struct xdpl_fw_hit **hits, size_t *n,
+		     struct xdpl_error *e)
 {
+	static const enum fw_map maps[] = { FW_MAP_HITS, FW_MAP_V4, FW_MAP_V6 };
 	struct hits_walk w = { fw, NULL, 0, 0 };
-	int err = xdpl_map_walk(fw->fds[FW_MAP_HITS], hit_collect, &w, NULL);
+	int err = 0;
+	size_t i;
 
 	*hits = NULL;
 	*n = 0;
+	for (i = 0; !err && i < (exact ? 3u : 1u); i++)
+		err = xdpl_map_walk(fw->fds[maps[i]], maps[i] == FW_MAP_HITS ? hit_collect
+									      : exact_hit_collect,
+				    &w, NULL);
 	if (err) {
 		free(w.v);
-		return err_sys(e, err, "firewall: %s/fw_hits: cannot read it", fw->dir);
+		return err_sys(e, err, "firewall: %s/%s: cannot read it", fw->dir,
+			       fw_map_names[maps[i - 1]]);
 	}
 	if (w.n)
 		qsort(w.v, w.n, sizeof(*w.v), hit_cmp);
 	*hits = w.v;
 	*n = w.n;
 	return 0;
+}
+
+int xdpl_fw_hits(struct xdpl_fw *fw, struct xdpl_fw_hit **hits, size_t *n, struct xdpl_error *e)
+{
+	return hits_read(fw, true, hits, n, e);
 }
 
 const struct xdpl_fw_hit *xdpl_fw_hit_find(const struct xdpl_fw_hit *hits, size_t n,

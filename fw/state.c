@@ -45,8 +45,8 @@ static const struct {
 	uint32_t type, key_size, value_size;
 } fw_map_shapes[FW_MAP_COUNT] = {
 	[FW_MAP_META] = { BPF_MAP_TYPE_ARRAY, 4, sizeof(struct fw_meta) },
-	[FW_MAP_V4] = { BPF_MAP_TYPE_HASH, 4, 4 },
-	[FW_MAP_V6] = { BPF_MAP_TYPE_HASH, 16, 4 },
+	[FW_MAP_V4] = { BPF_MAP_TYPE_HASH, 4, sizeof(struct fw_exact) },
+	[FW_MAP_V6] = { BPF_MAP_TYPE_HASH, 16, sizeof(struct fw_exact) },
 	[FW_MAP_LPM4] = { BPF_MAP_TYPE_LPM_TRIE, sizeof(struct fw_lpm4_key), 4 },
 	[FW_MAP_LPM6] = { BPF_MAP_TYPE_LPM_TRIE, sizeof(struct fw_lpm6_key), 4 },
 	[FW_MAP_HITS] = { BPF_MAP_TYPE_PERCPU_HASH, 4, sizeof(struct fw_counter) },
@@ -405,6 +405,7 @@ int fw_meta_init(struct xdpl_fw *fw, const struct xdpl_fw_settings_opts *opts,
 	fw->meta.policy = FW_POLICY_DENY;
 	fw->meta.events_per_sec = FW_EVENTS_DEFAULT;
 	fw->meta.next_rule = 1;
+	fw->meta.flags = fw_prefix_flags(fw);
 	err = settings_apply(fw, opts, e);
 	if (!err)
 		err = fw_meta_write(fw, e);

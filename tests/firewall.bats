@@ -217,6 +217,49 @@ $BLOCKED4                                 # rule 2: 0 packets, 0 bytes
 	[ "$(verdict "$(packet none ipv6 0 20010db8ffff00000000000000000003)")" = XDP_PASS ]
 }
 
+# fw_meta's flags (FW_F_*) of DEV's state, as bpftool reads them through its BTF.
+meta_flags() { bpftool map dump pinned "$BPFFS/fw-state/$1/fw_meta" -j | jq -e '.[0].formatted.value.flags'; }
+
+@test "prefixes: the trie is skipped only while a family has none; the first prefix counts at once, the last one's removal too" {
+	dev="xdplfwp$(($$ % 10000))"
+	fresh_dev "$dev"
+	run -0 fw_m firewall attach "$dev"
+	run -0 fw_m block 10.77.0.1 2001:db8:77::1 --dev "$dev"
+	# No prefix in either family: both "no prefix" bits (2 and 4) are set.
+	run -0 meta_flags "$dev"
+	assert_output 6
+	run -0 verdict "$(packet none ipv4 10.77.0.1 0)" "$dev"
+	assert_output XDP_DROP
+	run -0 verdict "$(packet none ipv4 10.78.1.1 0)" "$dev"
+	assert_output XDP_PASS
+	run -0 fw_m block 10.78.0.0/16 --dev "$dev"
+	run -0 meta_flags "$dev"
+	assert_output 4
+	run -0 verdict "$(packet none ipv4 10.78.1.1 0)" "$dev"
+	assert_output XDP_DROP
+	run -0 verdict "$(packet none ipv6 0 20010db8007800000000000000000001)" "$dev"
+	assert_output XDP_PASS
+	run -0 fw_m block 2001:db8:78::/48 --dev "$dev"
+	run -0 meta_flags "$dev"
+	assert_output 0
+	run -0 verdict "$(packet none ipv6 0 20010db8007800000000000000000001)" "$dev"
+	assert_output XDP_DROP
+	# A rules load that trades an exact rule for a prefix covering it: the
+	# prefix is looked for before the exact rule goes.
+	printf '10.77.0.0/24\n2001:db8:78::/48\n' >"$BATS_TEST_TMPDIR/swap.rules"
+	run -0 fw_m rules load "$BATS_TEST_TMPDIR/swap.rules" --dev "$dev"
+	run -0 verdict "$(packet none ipv4 10.77.0.1 0)" "$dev"
+	assert_output XDP_DROP
+	run -0 verdict "$(packet none ipv4 10.78.1.1 0)" "$dev"
+	assert_output XDP_PASS
+	run -0 fw_m unblock 10.77.0.0/24 2001:db8:78::/48 --dev "$dev"
+	run -0 meta_flags "$dev"
+	assert_output 6
+	run -0 verdict "$(packet none ipv4 10.77.0.1 0)" "$dev"
+	assert_output XDP_PASS
+	ip -n "$NS_M" link del "$dev"
+}
+
 @test "end to end: a blocked source's pings are dropped, another address passes; counters equal packets sent" {
 	drop0=$(fw_stat drop)
 	hits0=$(fw_hits "$BLOCKED4")
@@ -672,7 +715,7 @@ xdpload: hint: an attach of the firewall on xdplfake0 did not finish: \`xdpload 
 		bpftool map create "$dir/$m" type array key 4 value 4 entries 1 name "$m"
 	done
 	run -5 fw block 192.0.2.1 --dev xdplfake0
-	assert_output "xdpload: firewall: $dir/fw_v4 is a hash map with 8-byte keys and 4-byte values; firewall layout 2 needs a hash map with 4 and 4
+	assert_output "xdpload: firewall: $dir/fw_v4 is a hash map with 8-byte keys and 4-byte values; firewall layout 3 needs a hash map with 4 and 24
 xdpload: hint: $dir was made by another version of xdpload's firewall. Export its rules with the xdpload that made it (\`xdpload rules --dev xdplfake0 > rules.txt\`), remove it with \`xdpload firewall detach xdplfake0 --purge\`, attach again and \`xdpload rules load rules.txt --dev xdplfake0\`"
 	rm -r "$dir"
 }

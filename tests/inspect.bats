@@ -11,7 +11,7 @@ load helpers
 	assert_line --index 4 "programs (1)"
 	assert_line --index 6 --regexp "^  xdp_firewall +xdp +xdp +[0-9]+ +[0-9]+$"
 	assert_line "maps (9)"
-	assert_line --regexp "^  fw_v4 +hash +4 +4 +1048576  0x1 +.maps +by name$"
+	assert_line --regexp "^  fw_v4 +hash +4 +24 +1048576  0x1 +.maps +by name$"
 	assert_line --regexp "^  fw_lpm6 +lpm_trie +20 +4 +1048576  0x1 +.maps +by name$"
 	assert_line --regexp "^  fw_events +ringbuf +0 +0 +262144  0x0 +.maps +by name$"
 	assert_line "globals (0)"
