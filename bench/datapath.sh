@@ -261,12 +261,15 @@ peer_ok() { [ "$PEER" = 1 ] && [ "$1" -le "$PEER_MAX" ] && [ "$(($1 >= 10 ? $1 -
 for n in $SIZES; do
 	say "$n rules per family: loading"
 	gen "$n" "$n" >"$TMP/rules.txt"
+	kb0=$(meminfo_kb)
 	fw rules load "$TMP/rules.txt" --dev "$IF_B" >/dev/null
+	# Slab + Percpu: what B's rules added, size after size (E's below are not in it).
+	FW_KB=$((${FW_KB:-0} + $(meminfo_kb) - kb0))
+	for m in fw_v4 fw_v6 fw_lpm4 fw_lpm6; do MEM[$n,$m]=$(memlock $m); done
+	MEM[$n,kb]=$((${MEM[0,kb]} + FW_KB))
 	# The same rules as xdp-filter's: the exact addresses alone, no prefix.
 	grep -v / "$TMP/rules.txt" >"$TMP/exact.txt"
 	fw rules load "$TMP/exact.txt" --dev "$IF_E" >/dev/null
-	for m in fw_v4 fw_v6 fw_lpm4 fw_lpm6; do MEM[$n,$m]=$(memlock $m); done
-	MEM[$n,kb]=$(meminfo_kb)
 	peer_here=0
 	if peer_ok "$n"; then
 		peer_fill "$n"
