@@ -29,7 +29,7 @@
 #   QUICK=1        a smoke run in seconds: tiny repeats, up to 1k rules
 #   RUNS=N         runs per figure, the median is shown (5)
 #   REPEAT=N       BPF_PROG_TEST_RUN repeat count (1000000)
-#   SIZES="..."    rules per family, per-packet table (1 1000 100000 1000000)
+#   SIZES="..."    rules per family, per-packet table (1 1000 10000 100000 1000000)
 #   LOAD_SIZES=".." rules in a file, load table (1000 100000 1000000)
 #   LOAD_RUNS=N    runs per load figure (3)
 #   FLOOD_SECONDS  seconds per flood (5)
@@ -52,7 +52,7 @@ if [ "$QUICK" = 1 ]; then
 	RUNS=${RUNS:-1} REPEAT=${REPEAT:-10000} SIZES=${SIZES:-1 1000} LOAD_SIZES=${LOAD_SIZES:-1000}
 	LOAD_RUNS=${LOAD_RUNS:-1} FLOOD_SECONDS=${FLOOD_SECONDS:-0.3} PEER_MAX=${PEER_MAX:-1}
 fi
-RUNS=${RUNS:-5} REPEAT=${REPEAT:-1000000} SIZES=${SIZES:-1 1000 100000 1000000}
+RUNS=${RUNS:-5} REPEAT=${REPEAT:-1000000} SIZES=${SIZES:-1 1000 10000 100000 1000000}
 LOAD_SIZES=${LOAD_SIZES:-1000 100000 1000000} LOAD_RUNS=${LOAD_RUNS:-3}
 FLOOD_SECONDS=${FLOOD_SECONDS:-5} PEER=${PEER:-1} PEER_MAX=${PEER_MAX:-10000}
 

@@ -46,8 +46,16 @@ row() { grep -E "^\| $1 \|" "$OUT"; }
 	done
 	run -0 row "1000 \| v4-prefix \| XDP_DROP \| [0-9]+ \| [0-9]+ \| [0-9]+ \| [0-9]+"
 	run -0 row "1000 \| v6-prefix \| XDP_DROP \| [0-9]+ \| - \| [0-9]+ \| [0-9]+"
-	# xdp-filter is measured at one rule: its column and ratio have numbers.
-	run -0 row "1 \| v4-exact \| XDP_DROP( \| [0-9.]+x?){7}"
+	# xdp-filter is measured at one rule, beside our firewall holding the same
+	# exact rules: both columns and the ratio have numbers, for each packet.
+	for kind in v4-exact v6-exact; do
+		run -0 row "1 \| $kind \| XDP_DROP \| [0-9]+ \| ([0-9.]+|-)( \| [0-9]+){5} \| [0-9.]+x"
+	done
+	for kind in v4-miss v6-miss; do
+		run -0 row "1 \| $kind \| XDP_PASS \| [0-9]+ \| ([0-9.]+|-)( \| [0-9]+){5} \| [0-9.]+x"
+	done
+	# In short: the ratios, hit and miss, IPv4 / IPv6.
+	run -0 row "1( \| [^|]+){8} \| [0-9.]+x / [0-9.]+x \| [0-9.]+x / [0-9.]+x"
 }
 
 @test "program size, memory, load time and drops: rows with numbers" {
