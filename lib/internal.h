@@ -202,6 +202,27 @@ int mapinit_slots_fill(const struct obj *obj, const struct obj_fds *fds, uint32_
 
 /* object.c: what the container holds. */
 int obj_open(struct obj *obj, const char *path, struct xdpl_error *e);
+
+/*
+ * Reading a file the user named (lib/file.c, file_read_bounded): opened without blocking, only a
+ * regular file (or stdin, path NULL, read as a stream), at most max bytes,
+ * and starting with magic (when magic_len) checked before the whole file is
+ * read.  *buf is malloc'd, the caller frees it.
+ */
+#define OBJ_FILE_MAX ((size_t)256 << 20)   /* an object: 256 MiB */
+#define RULES_FILE_MAX ((size_t)512 << 20) /* a rules file: 4 Mi rules of < 100 bytes */
+
+struct file_limits {
+	const char *step;      /* "elf", "rules": the message's first word */
+	const char *what;      /* "an object": "the most an object may be" */
+	size_t max;
+	const char *magic;     /* or NULL */
+	size_t magic_len;
+	const char *bad_magic; /* the message when the magic is not there */
+};
+
+int file_read_bounded(const char *path, const struct file_limits *lim, uint8_t **buf, size_t *len,
+	      struct xdpl_error *e);
 int obj_open_mem(struct obj *obj, const char *name, const uint8_t *bytes, size_t size,
 		 struct xdpl_error *e);
 int obj_parse(struct obj *obj, struct xdpl_error *e); /* obj->buf, obj->size set */

@@ -411,45 +411,17 @@ int obj_parse(struct obj *obj, struct xdpl_error *e)
 
 int obj_open(struct obj *obj, const char *path, struct xdpl_error *e)
 {
-	struct stat st;
-	size_t got = 0;
-	int fd, err = 0;
+	static const struct file_limits lim = {
+		.step = "elf", .what = "an object", .max = OBJ_FILE_MAX,
+		.magic = "\177ELF", .magic_len = 4,
+		.bad_magic = "elf: not an ELF file (no \\177ELF magic)",
+	};
+	int err;
 
 	memset(obj, 0, sizeof(*obj));
-	/* Not open(): musl follows it with an fcntl setting FD_CLOEXEC again (for old kernels). */
-	fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return err_sys(e, -errno, "elf: cannot open %s", path);
-	if (fstat(fd, &st) < 0) {
-		err = err_sys(e, -errno, "elf: cannot stat %s", path);
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		err = err_set(e, -EINVAL, "elf: %s is not a regular file", path);
-		goto out;
-	}
-	obj->size = (size_t)st.st_size;
-	obj->buf = malloc(obj->size ? obj->size : 1);
-	if (!obj->buf) {
-		err = err_set(e, -ENOMEM, "elf: out of memory reading %s (%zu bytes)", path,
-			      obj->size);
-		goto out;
-	}
-	while (got < obj->size) {
-		ssize_t n = read(fd, obj->buf + got, obj->size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			err = n < 0 ? err_sys(e, -errno, "elf: cannot read %s", path)
-				    : err_set(e, -EIO, "elf: %s shrank while being read", path);
-			goto out;
-		}
-		got += (size_t)n;
-	}
-	err = obj_parse(obj, e);
-out:
-	close(fd);
+	err = file_read_bounded(path, &lim, &obj->buf, &obj->size, e);
+	if (!err)
+		err = obj_parse(obj, e);
 	if (err)
 		obj_free(obj);
 	return err;
