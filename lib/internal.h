@@ -172,10 +172,30 @@ struct obj {
 	const char *license; /* NULL when the object has no license section */
 	struct obj_extern *externs; /* undefined symbols: kconfig values, ksyms, kfuncs */
 	uint32_t nexterns;
+
+	/* Lookups by name, built once (elf.c) so that no step scans a table per entry. */
+	struct elf_name_index *sec_index; /* sections by name, then index */
+	uint32_t nsec_index;
+	struct elf_name_index *sym_index; /* named object, function, notype symbols by section, name */
+	uint32_t nsym_index;
+	uint32_t *func_index; /* obj_func_at(): funcs by section, then first instruction (object.c) */
+};
+
+struct elf_name_index {
+	const char *name;
+	uint32_t sec;   /* the section (sym_index); 0 in sec_index */
+	uint32_t index; /* the section's or the symbol's */
 };
 
 /* elf.c: the container. */
 int elf_validate(struct obj *obj, struct xdpl_error *e);
+void elf_index_free(struct obj *obj);
+/* Sorting a name index by (sec, name, index), and its first entry at (sec, name) or NULL. */
+void elf_name_index_sort(struct elf_name_index *index, uint32_t n);
+const struct elf_name_index *elf_name_index_find(const struct elf_name_index *index, uint32_t n,
+						 uint32_t sec, const char *name);
+/* Room for one more of n elements in *array (a pointer to it), grown by doubling: -ENOMEM. */
+int obj_array_grow(void *array, uint32_t n, size_t size);
 int elf_section_find(const struct obj *obj, const char *name);
 const char *elf_section_name(const struct obj *obj, uint32_t sec);
 bool elf_section_is_code(const struct obj *obj, uint32_t sec);
