@@ -110,3 +110,40 @@ inspect_bounded() {
 	inspect_bounded datasecs
 	run -0 grep -c "variable_029999" "$OUT"
 }
+
+# ---- printing a value: bounded in depth, in cycles, in bytes ----
+
+@test "print: a struct containing itself is printed once, the inner ones cut" {
+	run -0 timeout 10 "$XDPLOAD" inspect "$WORST/selfref.o"
+	assert_line --partial "{m0 = <cut: type 3 inside itself>, m1 = <cut: type 3 inside itself>,"
+	assert_line --partial "m7 = <cut: type 3 inside itself>, x = 65}"
+	run -0 timeout 10 sh -c '"$1" inspect -j "$2" | jq -c .globals' sh "$XDPLOAD" "$WORST/selfref.o"
+	assert_output --partial '{"value":{"m0":"<cut: type 3 inside itself>",'
+}
+
+@test "print: nesting stops at 6 levels, and a typedef loop prints nothing" {
+	run -0 timeout 10 "$XDPLOAD" inspect "$WORST/deep.o"
+	assert_line --partial "{chain = {inner = {inner = {inner = {inner = {inner = <cut: nested more than 6 deep>, pad = 65}, pad = 65}, pad = 65}, pad = 65}, pad = 65}}"
+	run -0 timeout 10 sh -c '"$1" inspect -j "$2" | jq -c .globals.value.chain.inner.inner.inner.inner.inner' sh "$XDPLOAD" "$WORST/deep.o"
+	assert_output '"<cut: nested more than 6 deep>"'
+}
+
+@test "print: a 1 MiB array prints 16 KiB in JSON, and stays JSON" {
+	run -0 timeout 10 sh -c '"$1" inspect -j "$2" >"$3"' sh "$XDPLOAD" "$WORST/bigarray.o" "$BATS_TEST_TMPDIR/out.json"
+	[ "$(stat -c %s "$BATS_TEST_TMPDIR/out.json")" -lt 20000 ] || fail "printed $(stat -c %s "$BATS_TEST_TMPDIR/out.json") bytes"
+	run -0 jq -r '.globals.value[-1]' "$BATS_TEST_TMPDIR/out.json"
+	assert_output "<cut: output limit>"
+}
+
+@test "print: 80 values of 16^6 numbers each: 16 KiB each, 1 MiB in all, in text and in JSON" {
+	run -0 timeout 10 sh -c '"$1" inspect "$2" >"$3"' sh "$XDPLOAD" "$WORST/wide.o" "$BATS_TEST_TMPDIR/out.txt"
+	[ "$(stat -c %s "$BATS_TEST_TMPDIR/out.txt")" -lt 1100000 ] || fail "printed $(stat -c %s "$BATS_TEST_TMPDIR/out.txt") bytes"
+	run -0 tail -n 1 "$BATS_TEST_TMPDIR/out.txt"
+	assert_output "  <cut: 1 MiB of values printed; the other variables are not>"
+	run -0 timeout 10 sh -c '"$1" inspect -j "$2" >"$3"' sh "$XDPLOAD" "$WORST/wide.o" "$BATS_TEST_TMPDIR/out.json"
+	[ "$(stat -c %s "$BATS_TEST_TMPDIR/out.json")" -lt 1100000 ] || fail "printed $(stat -c %s "$BATS_TEST_TMPDIR/out.json") bytes"
+	run -0 jq -r '.globals["<cut>"]' "$BATS_TEST_TMPDIR/out.json"
+	assert_output "<cut: 1 MiB of values printed>"
+	run -0 jq -r '.globals.wide_value_00 | tostring | length' "$BATS_TEST_TMPDIR/out.json"
+	[ "$output" -lt 17000 ] || fail "one value printed $output bytes"
+}

@@ -29,6 +29,8 @@ and, for the bounded printing of values (inspect, test):
   deep.o      a chain of 200 structs, each the only member of the next,
               and a struct reached through a typedef loop
   bigarray.o  a 1 MiB array of 16-byte structs (JSON prints every element)
+  wide.o      80 variables of a struct 16 members wide and 6 deep: 16^6
+              numbers each, more than any one value or all of them may print
 
 It writes the ELF and the BTF itself and shares no code with xdpload.
 """
@@ -280,10 +282,29 @@ def bigarray(_n):
     return one_global(btf, arr, 16 * 65536)
 
 
+def wide(n):
+    """80 variables of a struct 16 wide and 6 deep (16^6 numbers each): both caps reached."""
+    btf, elf = Btf(), Elf()
+    u32 = btf.int("unsigned int", 4)
+    prev, size = u32, 4
+    for level in range(6):
+        prev = btf.struct("wide_%d" % level, size, [("f%02d" % i, prev, 0) for i in range(16)])
+    data = elf.section(".data", b"\x41" * (size * n), flags=SHF_ALLOC | SHF_WRITE)
+    entries = []
+    for i in range(n):
+        name = "wide_value_%02d" % i
+        elf.symbol(name, data, size * i, size)
+        entries.append((btf.var(name, prev), size))
+    btf.datasec(".data", entries)
+    license(elf)
+    with_btf(elf, btf)
+    return elf
+
+
 SHAPES = {"datasec": (datasec, 60000), "funcs": (funcs, 150000),
           "sections": (sections, 60000), "relocs": (relocs, 60000), "maps": (maps, 200000),
           "datasecs": (datasecs, 30000), "selfref": (selfref, 1), "deep": (deep, 1),
-          "bigarray": (bigarray, 1)}
+          "bigarray": (bigarray, 1), "wide": (wide, 80)}
 
 
 def main():
