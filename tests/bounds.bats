@@ -53,6 +53,14 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@"
 	[ "$output" -lt 51200 ] || fail "inspect of a 300 MB file took $output KiB"
 }
 
+@test "test --btf: a FIFO is refused at once, not opened to wait for a writer" {
+	require_root
+	[ -f "$PROGS/core/core_kinds.o" ] || skip "the CO-RE corpus is not built (make core-progs)"
+	mkfifo "$BATS_TEST_TMPDIR/vmlinux.btf"
+	run -2 --separate-stderr timeout 5 "$XDPLOAD" test --btf "$BATS_TEST_TMPDIR/vmlinux.btf" "$PROGS/core/core_kinds.o"
+	assert_equal "$stderr" "xdpload: core: the target BTF $BATS_TEST_TMPDIR/vmlinux.btf is not a regular file"
+}
+
 @test "rules load: a device and a FIFO are refused at once; stdin may be a pipe" {
 	run -1 --separate-stderr timeout 5 "$XDPLOAD" rules load /dev/zero --dev xdplnone
 	assert_equal "$stderr" "xdpload: rules: /dev/zero is not a regular file (a character device)"
