@@ -276,6 +276,8 @@ static int check_relocation_tables(const struct obj *obj, struct xdpl_error *e)
 	return 0;
 }
 
+static int build_indexes(struct obj *obj, struct xdpl_error *e);
+
 int elf_validate(struct obj *obj, struct xdpl_error *e)
 {
 	const Elf64_Ehdr *eh = NULL;
@@ -288,30 +290,123 @@ int elf_validate(struct obj *obj, struct xdpl_error *e)
 		err = check_symbols(obj, &obj->symtab_sec, e);
 	if (!err)
 		err = check_relocation_tables(obj, e);
+	if (!err)
+		err = build_indexes(obj, e);
 	return err;
+}
+
+static int name_index_compare(const void *a, const void *b)
+{
+	const struct elf_name_index *x = a, *y = b;
+	int c;
+
+	if (x->sec != y->sec)
+		return x->sec < y->sec ? -1 : 1;
+	c = strcmp(x->name, y->name);
+	if (c)
+		return c;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static bool symbol_is_findable(const Elf64_Sym *sym)
+{
+	uint32_t type = ELF64_ST_TYPE(sym->st_info);
+
+	return (type == STT_OBJECT || type == STT_FUNC || type == STT_NOTYPE) && sym->st_name;
+}
+
+/*
+ * Stage 5: sections and symbols sorted by name, so that finding one is a
+ * binary search (a DATASEC of n variables looked each symbol up among all
+ * of them: n^2 string compares, minutes for a few megabytes).
+ */
+static int build_indexes(struct obj *obj, struct xdpl_error *e)
+{
+	uint32_t n = 0;
+
+	obj->sec_index = calloc(obj->nsecs, sizeof(*obj->sec_index));
+	if (!obj->sec_index)
+		return err_set(e, -ENOMEM, "elf: out of memory for the index of %u sections",
+			       obj->nsecs);
+	for (uint32_t i = 1; i < obj->nsecs; i++)
+		obj->sec_index[n++] = (struct elf_name_index){ obj->secs[i].name, 0, i };
+	obj->nsec_index = n;
+	qsort(obj->sec_index, n, sizeof(*obj->sec_index), name_index_compare);
+
+	n = 0;
+	for (uint32_t i = 1; i < obj->nsyms; i++)
+		n += symbol_is_findable(sym_at(obj, i));
+	if (!n)
+		return 0;
+	obj->sym_index = calloc(n, sizeof(*obj->sym_index));
+	if (!obj->sym_index)
+		return err_set(e, -ENOMEM, "elf: out of memory for the index of %u symbols", n);
+	n = 0;
+	for (uint32_t i = 1; i < obj->nsyms; i++) {
+		const Elf64_Sym *sym = sym_at(obj, i);
+
+		if (symbol_is_findable(sym))
+			obj->sym_index[n++] = (struct elf_name_index){ obj->strtab + sym->st_name,
+								       sym->st_shndx, i };
+	}
+	obj->nsym_index = n;
+	qsort(obj->sym_index, n, sizeof(*obj->sym_index), name_index_compare);
+	return 0;
+}
+
+void elf_index_free(struct obj *obj)
+{
+	free(obj->sec_index);
+	free(obj->sym_index);
+	obj->sec_index = obj->sym_index = NULL;
+	obj->nsec_index = obj->nsym_index = 0;
+}
+
+void elf_name_index_sort(struct elf_name_index *index, uint32_t n)
+{
+	qsort(index, n, sizeof(*index), name_index_compare);
+}
+
+/* The first entry of index (n of them) at (sec, name), or NULL. */
+const struct elf_name_index *elf_name_index_find(const struct elf_name_index *index, uint32_t n,
+						 uint32_t sec, const char *name)
+{
+	struct elf_name_index key = { name, sec, 0 };
+	uint32_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (name_index_compare(&index[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < n && index[lo].sec == sec && !strcmp(index[lo].name, name))
+		return &index[lo];
+	return NULL;
 }
 
 int elf_section_find(const struct obj *obj, const char *name)
 {
-	for (uint32_t i = 1; i < obj->nsecs; i++)
-		if (!strcmp(obj->secs[i].name, name))
-			return (int)i;
-	return -ENOENT;
+	const struct elf_name_index *x;
+
+	if (!obj->sec_index) /* before stage 5 */
+		for (uint32_t i = 1; i < obj->nsecs; i++)
+			if (!strcmp(obj->secs[i].name, name))
+				return (int)i;
+	x = obj->sec_index ? elf_name_index_find(obj->sec_index, obj->nsec_index, 0, name) : NULL;
+	return x ? (int)x->index : -ENOENT;
 }
 
-/* The value of the named object or function symbol in a section. */
+/* The value of the named object or function symbol in a section (the first such). */
 int elf_symbol_find(const struct obj *obj, uint32_t sec, const char *name, uint64_t *value)
 {
-	for (uint32_t i = 1; i < obj->nsyms; i++) {
-		const Elf64_Sym *sym = sym_at(obj, i);
-		uint32_t type = ELF64_ST_TYPE(sym->st_info);
+	const struct elf_name_index *x = elf_name_index_find(obj->sym_index, obj->nsym_index, sec,
+							 name);
 
-		if (sym->st_shndx == sec && (type == STT_OBJECT || type == STT_FUNC ||
-					     type == STT_NOTYPE) &&
-		    sym->st_name && !strcmp(obj->strtab + sym->st_name, name)) {
-			*value = sym->st_value;
-			return 0;
-		}
-	}
-	return -ENOENT;
+	if (!x)
+		return -ENOENT;
+	*value = sym_at(obj, x->index)->st_value;
+	return 0;
 }

@@ -163,8 +163,8 @@ int cmd_unblock(struct opts *o);
 int cmd_rules(struct opts *o);
 int cmd_stats(struct opts *o);
 int cmd_events(struct opts *o);
-int rules_file_read(const char *path, char **buf, size_t *len);
-int rules_read_report(const char *path, int err);
+int rules_file_read(const char *path, char **buf, size_t *len, struct xdpl_error *e);
+int rules_read_report(struct xdpl_error *e, int err);
 int rules_apply_text(struct opts *o, const char *path, const char *buf, size_t len);
 
 /* metrics.c: stats in Prometheus' exposition format, to stdout or a textfile. */

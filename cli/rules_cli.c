@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "lib/internal.h"
 
 static int need_dev(const struct opts *o, const char *verb)
 {
@@ -148,53 +149,18 @@ int cmd_unblock(struct opts *o)
 }
 
 /*
- * The most a rules file may hold: the maps take 4 Mi rules, and an export
- * line (a CIDR and its hits) is under 100 bytes.  A file past it is a
- * mistake (a device, a log), refused before it fills memory.
+ * All of path ("-": stdin) into *buf, malloc'd (lib/file.c): a regular file
+ * or stdin, at most RULES_FILE_MAX (the maps take 4 Mi rules, and an export
+ * line is under 100 bytes), so a device or a log is refused before it fills
+ * memory.  -errno, explained in e.
  */
-#define RULES_FILE_MAX (512UL << 20)
-
-/* All of path ("-": stdin) into *buf, malloc'd; -EFBIG at RULES_FILE_MAX. */
-int rules_file_read(const char *path, char **buf, size_t *len)
+int rules_file_read(const char *path, char **buf, size_t *len, struct xdpl_error *e)
 {
-	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
-	size_t cap = 1 << 16;
-	ssize_t n;
+	static const struct file_limits lim = {
+		.step = "rules", .what = "a rules file", .max = RULES_FILE_MAX,
+	};
 
-	*len = 0;
-	*buf = NULL;
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		if (*buf && *len == cap && cap >= RULES_FILE_MAX) {
-			n = -EFBIG;
-			break;
-		}
-		if (!*buf || *len == cap) {
-			char *p = realloc(*buf, *buf ? cap *= 2 : cap);
-
-			if (!p) {
-				n = -ENOMEM;
-				break;
-			}
-			*buf = p;
-		}
-		n = read(fd, *buf + *len, cap - *len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			n = n < 0 ? -errno : 0;
-			break;
-		}
-		*len += (size_t)n;
-	}
-	if (fd > 0)
-		close(fd);
-	if (n < 0) {
-		free(*buf);
-		*buf = NULL;
-	}
-	return (int)n;
+	return file_read_bounded(strcmp(path, "-") ? path : NULL, &lim, (uint8_t **)buf, len, e);
 }
 
 /* A rules file's text, read already, made the rules of --dev (rules load, and --watch). */
@@ -244,31 +210,26 @@ out:
 }
 
 /* Why rules_file_read() failed, said; the exit code. */
-int rules_read_report(const char *path, int err)
+int rules_read_report(struct xdpl_error *e, int err)
 {
-	struct xdpl_error e = { 0 };
-
-	if (err == -EFBIG) {
-		fprintf(stderr, "xdpload: rules: %s holds %lu MiB or more, more than any rules file the firewall can take; nothing changed\n",
-			path, RULES_FILE_MAX >> 20);
-		return EXIT_USAGE;
-	}
-	err_sys(&e, err, "rules: cannot read %s", path);
-	e.environment = true;
-	return report(&e, EXIT_ENV);
+	if (err == -EFBIG || err == -EINVAL)
+		return report(e, EXIT_USAGE);
+	e->environment = true;
+	return report(e, EXIT_ENV);
 }
 
 static int rules_load(struct opts *o, const char *path)
 {
+	struct xdpl_error e = { 0 };
 	size_t len;
 	char *buf;
 	int code, err;
 
 	if (o->watch)
 		return rules_watch(o, path);
-	err = rules_file_read(path, &buf, &len);
+	err = rules_file_read(path, &buf, &len, &e);
 	if (err)
-		return rules_read_report(path, err);
+		return rules_read_report(&e, err);
 	code = rules_apply_text(o, path, buf, len);
 	free(buf);
 	return code;

@@ -12,6 +12,8 @@
  * lib/btf.h) instead of growing the public header by all of it.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -50,47 +52,167 @@ static uint64_t le_value(const uint8_t *p, uint32_t size)
 	return v;
 }
 
-#define VALUE_MAX_DEPTH 4
+/*
+ * A value is printed into a buffer of its own, bounded: the BTF comes from
+ * the object and may describe a struct that contains itself, nesting as
+ * deep as it likes, or arrays of a megabyte, and printing such a value
+ * naively grows as the width to the power of the depth (a 2.4 KB object
+ * printed 1.2 GB).  So nesting stops at VALUE_MAX_DEPTH, a type already
+ * being printed further up is not printed again, each variable prints at
+ * most VALUE_MAX_BYTES and all of them GLOBALS_MAX_BYTES; what is left out
+ * says so with a "<cut: ...>" marker, a string in JSON, and the brackets
+ * still close (VALUE_RESERVE keeps room for them), so -j stays JSON.
+ */
+#define VALUE_MAX_DEPTH 6
 #define VALUE_MAX_ELEMS 16 /* text: longer arrays end in "..." */
+#define VALUE_MAX_BYTES (16 << 10)
+#define GLOBALS_MAX_BYTES (1 << 20)
+#define VALUE_RESERVE ((VALUE_MAX_DEPTH + 2) * 96)
+
+struct value_out {
+	const struct btf *btf;
+	bool json;
+	char *buf;      /* limit + VALUE_RESERVE bytes */
+	size_t len, limit;
+	bool full;      /* something did not fit: only markers and closing brackets now */
+	uint32_t stack[VALUE_MAX_DEPTH + 1]; /* the structs and arrays being printed */
+	int depth;
+};
+
+/* Append, unless it would pass the limit (then full); force: closing text, within the reserve. */
+static void vemit(struct value_out *o, bool force, const char *fmt, va_list ap)
+{
+	size_t room = (force ? o->limit + VALUE_RESERVE : o->limit) - o->len;
+	int n;
+
+	if (o->full && !force)
+		return;
+	n = vsnprintf(o->buf + o->len, room, fmt, ap);
+	if (n < 0 || (size_t)n >= room) {
+		o->buf[o->len] = '\0';
+		o->full = true;
+		return;
+	}
+	o->len += (size_t)n;
+}
+
+__attribute__((format(printf, 2, 3))) static bool emit(struct value_out *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vemit(o, false, fmt, ap);
+	va_end(ap);
+	return !o->full;
+}
+
+__attribute__((format(printf, 2, 3))) static void emit_force(struct value_out *o,
+							      const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vemit(o, true, fmt, ap);
+	va_end(ap);
+}
+
+/* A marker where a value was left out: a string in JSON. */
+static void emit_cut(struct value_out *o, const char *why)
+{
+	emit_force(o, o->json ? "\"<cut: %s>\"" : "<cut: %s>", why);
+}
+
+/* A JSON string (text: as it is), whole or not at all; at most 255 bytes of s. */
+static bool emit_string(struct value_out *o, const char *s, bool quoted)
+{
+	char buf[256 * 6 + 3];
+	size_t n = 0;
+
+	if (!quoted)
+		return emit(o, "%s", text(s)); /* a name from the object, escaped to print */
+	buf[n++] = '"';
+	for (size_t i = 0; s[i] && i < 255; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\')
+			n += (size_t)sprintf(buf + n, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			n += (size_t)sprintf(buf + n, "\\u%04x", c);
+		else
+			buf[n++] = (char)c;
+	}
+	buf[n++] = '"';
+	buf[n] = '\0';
+	return emit(o, "%s", buf);
+}
+
+static void emit_hex(struct value_out *o, const uint8_t *p, uint32_t size)
+{
+	if (!emit(o, o->json ? "\"" : "0x"))
+		return emit_cut(o, "output limit");
+	for (uint32_t i = 0; i < size; i++)
+		if (!emit(o, "%02x", p[i])) {
+			emit_force(o, o->json ? "...\"" : "...");
+			return;
+		}
+	if (o->json && !emit(o, "\""))
+		emit_force(o, "\"");
+}
 
 /* One value, shaped by its type: numbers, enum names, strings, {structs}, [arrays]. */
-static void value_print(const struct btf *btf, uint32_t type, const uint8_t *p, uint32_t size,
-			bool json, int depth)
+static void value_print(struct value_out *o, uint32_t type, const uint8_t *p, uint32_t size)
 {
-	const struct btf_type *t = btf_type_by_id(btf, btf_skip_modifiers(btf, type));
+	const struct btf *btf = o->btf;
+	uint32_t id = btf_skip_modifiers(btf, type);
+	const struct btf_type *t = btf_type_by_id(btf, id);
 	uint32_t kind = t ? btf_kind(t) : 0;
+	char why[64];
 
+	if (o->full)
+		return emit_cut(o, "output limit");
 	if (kind == BTF_KIND_INT && size <= 8) {
 		uint32_t enc = *(const uint32_t *)btf_type_data(t) >> 24;
 		uint64_t v = le_value(p, size);
+		bool ok;
 
 		if (enc & BTF_INT_BOOL)
-			printf("%s", v ? "true" : "false");
+			ok = emit(o, "%s", v ? "true" : "false");
 		else if ((enc & BTF_INT_SIGNED) && size < 8 && (v >> (size * 8 - 1)) & 1)
-			printf("%lld", (long long)(v | (~0ULL << (size * 8))));
+			ok = emit(o, "%lld", (long long)(v | (~0ULL << (size * 8))));
 		else if (enc & BTF_INT_SIGNED)
-			printf("%lld", (long long)v);
+			ok = emit(o, "%lld", (long long)v);
 		else
-			printf("%llu", (unsigned long long)v);
+			ok = emit(o, "%llu", (unsigned long long)v);
+		if (!ok)
+			emit_cut(o, "output limit");
 		return;
 	}
 	if (kind == BTF_KIND_ENUM && size <= 8) {
 		const struct btf_enum *en = btf_type_data(t);
 		int64_t v = (int32_t)le_value(p, size);
 
-		for (uint32_t i = 0; i < btf_vlen(t); i++) {
+		for (uint32_t i = 0; i < btf_vlen(t); i++)
 			if (en[i].val == v) {
-				if (json)
-					json_string(btf_str(btf, en[i].name_off));
-				else
-					printf("%s", text(btf_str(btf, en[i].name_off)));
+				if (!emit_string(o, btf_str(btf, en[i].name_off), o->json))
+					emit_cut(o, "output limit");
 				return;
 			}
-		}
-		printf("%lld", (long long)v);
+		if (!emit(o, "%lld", (long long)v))
+			emit_cut(o, "output limit");
 		return;
 	}
-	if (kind == BTF_KIND_ARRAY && depth < VALUE_MAX_DEPTH) {
+	if (kind == BTF_KIND_ARRAY || kind == BTF_KIND_STRUCT || kind == BTF_KIND_UNION) {
+		for (int d = 0; d < o->depth; d++)
+			if (o->stack[d] == id) {
+				snprintf(why, sizeof(why), "type %u inside itself", id);
+				return emit_cut(o, why);
+			}
+		if (o->depth >= VALUE_MAX_DEPTH) {
+			snprintf(why, sizeof(why), "nested more than %d deep", VALUE_MAX_DEPTH);
+			return emit_cut(o, why);
+		}
+	}
+	if (kind == BTF_KIND_ARRAY) {
 		const struct btf_array *a = btf_type_data(t);
 		const struct btf_type *elem = btf_type_by_id(btf, btf_skip_modifiers(btf, a->type));
 		uint64_t esize;
@@ -101,51 +223,65 @@ static void value_print(const struct btf *btf, uint32_t type, const uint8_t *p, 
 
 			memcpy(text, p, n);
 			text[n] = '\0';
-			json_string(text);
+			if (!emit_string(o, text, true))
+				emit_cut(o, "output limit");
 			return;
 		}
 		if (!btf_type_size(btf, a->type, &esize) && esize && esize * a->nelems == size) {
-			putchar('[');
+			o->stack[o->depth++] = id;
+			emit(o, "[");
 			for (uint32_t i = 0; i < a->nelems; i++) {
-				if (!json && i == VALUE_MAX_ELEMS) {
-					printf(", ...");
+				if (!o->json && i == VALUE_MAX_ELEMS) {
+					emit(o, ", ...");
 					break;
 				}
-				printf("%s", i ? ", " : "");
-				value_print(btf, a->type, p + i * esize, (uint32_t)esize, json, depth + 1);
+				if (o->full || !emit(o, "%s", i ? ", " : "")) {
+					emit_force(o, "%s", i ? ", " : "");
+					emit_cut(o, "output limit");
+					break;
+				}
+				value_print(o, a->type, p + i * esize, (uint32_t)esize);
 			}
-			putchar(']');
+			emit_force(o, "]");
+			o->depth--;
 			return;
 		}
 	}
-	if ((kind == BTF_KIND_STRUCT || kind == BTF_KIND_UNION) && depth < VALUE_MAX_DEPTH) {
+	if (kind == BTF_KIND_STRUCT || kind == BTF_KIND_UNION) {
 		const struct btf_member *m = btf_type_data(t);
 		uint32_t shown = 0;
 
-		printf("{");
+		o->stack[o->depth++] = id;
+		emit(o, "{");
 		for (uint32_t i = 0; i < btf_vlen(t); i++) {
 			/* With kflag, the top 8 bits of offset are a bitfield's size. */
 			uint32_t bits = btf_kflag(t) ? m[i].offset >> 24 : 0;
 			uint32_t off = (btf_kflag(t) ? m[i].offset & 0xffffff : m[i].offset) / 8;
 			uint64_t msize;
+			size_t mark = o->len;
 
 			if (bits || btf_type_size(btf, m[i].type, &msize) || off + msize > size)
 				continue;
-			if (json) {
-				printf("%s", shown++ ? "," : "");
-				json_string(btf_str(btf, m[i].name_off));
-				putchar(':');
-			} else {
-				printf("%s%s = ", shown++ ? ", " : "", text(btf_str(btf, m[i].name_off)));
+			if (!o->full && emit(o, "%s", shown ? (o->json ? "," : ", ") : "") &&
+			    emit_string(o, btf_str(btf, m[i].name_off), o->json) &&
+			    emit(o, o->json ? ":" : " = ")) {
+				shown++;
+				value_print(o, m[i].type, p + off, (uint32_t)msize);
+				continue;
 			}
-			value_print(btf, m[i].type, p + off, (uint32_t)msize, json, depth + 1);
+			o->len = mark; /* no name without its value */
+			o->buf[o->len] = '\0';
+			emit_force(o, "%s", shown ? (o->json ? "," : ", ") : "");
+			if (o->json)
+				emit_force(o, "\"<cut>\":");
+			emit_cut(o, "output limit");
+			break;
 		}
-		printf("}");
+		emit_force(o, "}");
+		o->depth--;
 		return;
 	}
-	printf(json ? "\"" : "0x");
-	hex_print(p, size, "");
-	printf(json ? "\"" : "");
+	emit_hex(o, p, size);
 }
 
 bool obj_has_btf(const struct xdpl_obj *o)
@@ -162,9 +298,13 @@ unsigned int globals_print(const struct xdpl_obj *o, bool json)
 	const struct obj *obj = &o->obj;
 	const int *map_fds = o->loaded ? o->fds.map_fds : NULL;
 	const struct btf *btf = obj->btf;
+	struct value_out out = { .btf = btf, .json = json };
+	size_t total = 0;
 	unsigned int shown = 0;
 
-	for (uint32_t i = 0; btf && i < obj->nmaps; i++) {
+	if (btf)
+		out.buf = malloc(VALUE_MAX_BYTES + VALUE_RESERVE);
+	for (uint32_t i = 0; out.buf && i < obj->nmaps; i++) {
 		const struct obj_map *m = &obj->maps[i];
 		const struct btf_type *ds = btf_type_by_id(btf, m->btf_value_id);
 		const struct btf_var_secinfo *v;
@@ -187,6 +327,15 @@ unsigned int globals_print(const struct xdpl_obj *o, bool json)
 
 			if (btf_kind(var) != BTF_KIND_VAR || v[j].offset + v[j].size > m->value_size)
 				continue;
+			if (total >= GLOBALS_MAX_BYTES) {
+				if (json)
+					printf("%s\"<cut>\":\"<cut: %d MiB of values printed>\"",
+					       shown ? "," : "", GLOBALS_MAX_BYTES >> 20);
+				else
+					printf("  <cut: %d MiB of values printed; the other variables are not>\n",
+					       GLOBALS_MAX_BYTES >> 20);
+				goto done;
+			}
 			if (json) {
 				printf("%s", shown ? "," : "");
 				json_string(btf_str(btf, var->name_off));
@@ -196,14 +345,26 @@ unsigned int globals_print(const struct xdpl_obj *o, bool json)
 				printf("  %-10s %-20s %-16s ", text(m->name), text(btf_str(btf, var->name_off)),
 				       text(type));
 			}
-			value_print(btf, var->size_or_type, now + v[j].offset, v[j].size, json, 0);
+			out.len = 0;
+			out.buf[0] = '\0';
+			out.full = false;
+			out.depth = 0;
+			out.limit = GLOBALS_MAX_BYTES - total < VALUE_MAX_BYTES ? GLOBALS_MAX_BYTES - total
+										: VALUE_MAX_BYTES;
+			value_print(&out, var->size_or_type, now + v[j].offset, v[j].size);
+			fwrite(out.buf, 1, out.len, stdout);
+			total += out.len;
 			if (!json)
 				putchar('\n');
 			shown++;
 		}
+done:
 		if (now != m->data)
 			free(now);
+		if (total >= GLOBALS_MAX_BYTES)
+			break;
 	}
+	free(out.buf);
 	return shown;
 }
 

@@ -95,7 +95,8 @@ static void watch_apply(struct watch *w, bool force)
 	size_t len;
 	char *buf;
 	uint64_t hash;
-	int err = rules_file_read(w->path, &buf, &len), code;
+	struct xdpl_error e = { 0 };
+	int err = rules_file_read(w->path, &buf, &len, &e), code;
 
 	if (err == -ENOENT) {
 		if (!w->missing || force)
@@ -108,7 +109,7 @@ static void watch_apply(struct watch *w, bool force)
 	}
 	w->missing = false;
 	if (err) {
-		rules_read_report(w->path, err);
+		rules_read_report(&e, err);
 		fprintf(stderr, "xdpload: rules --watch: the rules on %s stay as they were\n", w->o->dev);
 		return;
 	}

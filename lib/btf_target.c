@@ -38,7 +38,7 @@ static int file_read(const char *path, struct btf_file *f, struct xdpl_error *e)
 	struct stat st;
 	size_t cap, n = 0;
 	uint8_t *buf;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC); /* a FIFO must not hang */
 
 	if (fd < 0) {
 		e->environment = true;

@@ -172,10 +172,30 @@ struct obj {
 	const char *license; /* NULL when the object has no license section */
 	struct obj_extern *externs; /* undefined symbols: kconfig values, ksyms, kfuncs */
 	uint32_t nexterns;
+
+	/* Lookups by name, built once (elf.c) so that no step scans a table per entry. */
+	struct elf_name_index *sec_index; /* sections by name, then index */
+	uint32_t nsec_index;
+	struct elf_name_index *sym_index; /* named object, function, notype symbols by section, name */
+	uint32_t nsym_index;
+	uint32_t *func_index; /* obj_func_at(): funcs by section, then first instruction (object.c) */
+};
+
+struct elf_name_index {
+	const char *name;
+	uint32_t sec;   /* the section (sym_index); 0 in sec_index */
+	uint32_t index; /* the section's or the symbol's */
 };
 
 /* elf.c: the container. */
 int elf_validate(struct obj *obj, struct xdpl_error *e);
+void elf_index_free(struct obj *obj);
+/* Sorting a name index by (sec, name, index), and its first entry at (sec, name) or NULL. */
+void elf_name_index_sort(struct elf_name_index *index, uint32_t n);
+const struct elf_name_index *elf_name_index_find(const struct elf_name_index *index, uint32_t n,
+						 uint32_t sec, const char *name);
+/* Room for one more of n elements in *array (a pointer to it), grown by doubling: -ENOMEM. */
+int obj_array_grow(void *array, uint32_t n, size_t size);
 int elf_section_find(const struct obj *obj, const char *name);
 const char *elf_section_name(const struct obj *obj, uint32_t sec);
 bool elf_section_is_code(const struct obj *obj, uint32_t sec);
@@ -202,6 +222,27 @@ int mapinit_slots_fill(const struct obj *obj, const struct obj_fds *fds, uint32_
 
 /* object.c: what the container holds. */
 int obj_open(struct obj *obj, const char *path, struct xdpl_error *e);
+
+/*
+ * Reading a file the user named (lib/file.c, file_read_bounded): opened without blocking, only a
+ * regular file (or stdin, path NULL, read as a stream), at most max bytes,
+ * and starting with magic (when magic_len) checked before the whole file is
+ * read.  *buf is malloc'd, the caller frees it.
+ */
+#define OBJ_FILE_MAX ((size_t)256 << 20)   /* an object: 256 MiB */
+#define RULES_FILE_MAX ((size_t)512 << 20) /* a rules file: 4 Mi rules of < 100 bytes */
+
+struct file_limits {
+	const char *step;      /* "elf", "rules": the message's first word */
+	const char *what;      /* "an object": "the most an object may be" */
+	size_t max;
+	const char *magic;     /* or NULL */
+	size_t magic_len;
+	const char *bad_magic; /* the message when the magic is not there */
+};
+
+int file_read_bounded(const char *path, const struct file_limits *lim, uint8_t **buf, size_t *len,
+	      struct xdpl_error *e);
 int obj_open_mem(struct obj *obj, const char *name, const uint8_t *bytes, size_t size,
 		 struct xdpl_error *e);
 int obj_parse(struct obj *obj, struct xdpl_error *e); /* obj->buf, obj->size set */

@@ -38,14 +38,12 @@ static uint32_t read_u32(const uint8_t *p)
 static struct obj_map *map_add(struct obj *obj, const char *name, uint32_t origin, uint32_t sec,
 			       uint64_t offset, struct xdpl_error *e)
 {
-	struct obj_map *grown, *m;
+	struct obj_map *m;
 
-	grown = realloc(obj->maps, (obj->nmaps + 1) * sizeof(*grown));
-	if (!grown) {
+	if (obj_array_grow(&obj->maps, obj->nmaps, sizeof(*obj->maps))) {
 		err_set(e, -ENOMEM, "elf: out of memory for maps");
 		return NULL;
 	}
-	obj->maps = grown;
 	m = &obj->maps[obj->nmaps++];
 	memset(m, 0, sizeof(*m));
 	m->name = name;
@@ -74,8 +72,9 @@ static int find_legacy_maps(struct obj *obj, struct xdpl_error *e)
 {
 	int idx = elf_section_find(obj, "maps");
 	const struct obj_section *s;
-	uint32_t count = 0;
+	uint32_t count = 0, *at = NULL; /* at[slot]: the map there, plus 1 (no pair compared) */
 	uint64_t entry;
+	int err = 0;
 
 	if (idx < 0)
 		return 0;
@@ -95,6 +94,9 @@ static int find_legacy_maps(struct obj *obj, struct xdpl_error *e)
 		return err_set(e, -ENOEXEC,
 			       "elf: section %d (maps): %llu bytes do not split into %u map definitions of at least %d bytes in whole 4-byte fields",
 			       idx, (unsigned long long)s->size, count, LEGACY_MAP_MIN_SIZE);
+	at = calloc(count, sizeof(*at));
+	if (!at)
+		return err_set(e, -ENOMEM, "elf: out of memory for %u maps", count);
 
 	for (uint32_t j = 1; j < obj->nsyms; j++) {
 		const Elf64_Sym *sym = sym_at(obj, j);
@@ -103,21 +105,27 @@ static int find_legacy_maps(struct obj *obj, struct xdpl_error *e)
 
 		if (!is_map_symbol(sym, (uint32_t)idx))
 			continue;
-		if (sym->st_value % entry || sym->st_value >= s->size)
-			return err_set(e, -ENOEXEC,
-				       "elf: section %d (maps): map %s at offset %llu is not at a multiple of the %llu-byte definition size",
-				       idx, elf_symbol_name(obj, sym),
-				       (unsigned long long)sym->st_value, (unsigned long long)entry);
-		for (uint32_t i = 0; i < obj->nmaps; i++)
-			if (obj->maps[i].sec == (uint32_t)idx && obj->maps[i].offset == sym->st_value)
-				return err_set(e, -ENOEXEC,
-					       "elf: section %d (maps): maps %s and %s share offset %llu",
-					       idx, obj->maps[i].name, elf_symbol_name(obj, sym),
-					       (unsigned long long)sym->st_value);
+		if (sym->st_value % entry || sym->st_value >= s->size) {
+			err = err_set(e, -ENOEXEC,
+				      "elf: section %d (maps): map %s at offset %llu is not at a multiple of the %llu-byte definition size",
+				      idx, elf_symbol_name(obj, sym),
+				      (unsigned long long)sym->st_value, (unsigned long long)entry);
+			goto out;
+		}
+		if (at[sym->st_value / entry]) {
+			err = err_set(e, -ENOEXEC,
+				      "elf: section %d (maps): maps %s and %s share offset %llu", idx,
+				      obj->maps[at[sym->st_value / entry] - 1].name,
+				      elf_symbol_name(obj, sym), (unsigned long long)sym->st_value);
+			goto out;
+		}
 		m = map_add(obj, elf_symbol_name(obj, sym), MAP_LEGACY, (uint32_t)idx, sym->st_value,
 			    e);
-		if (!m)
-			return -ENOMEM;
+		if (!m) {
+			err = -ENOMEM;
+			goto out;
+		}
+		at[sym->st_value / entry] = obj->nmaps;
 		d = s->data + sym->st_value;
 		m->type = read_u32(d);
 		m->key_size = read_u32(d + 4);
@@ -130,7 +138,9 @@ static int find_legacy_maps(struct obj *obj, struct xdpl_error *e)
 			m->inner_idx = read_u32(d + 32);
 		}
 	}
-	return 0;
+out:
+	free(at);
+	return err;
 }
 
 /* A field written __uint(name, N): a pointer to an array of N elements. */
@@ -289,37 +299,62 @@ bool obj_section_is_data(const struct obj_section *s)
  */
 static int find_data_maps(struct obj *obj, struct xdpl_error *e)
 {
+	struct elf_name_index *datasecs = NULL; /* DATASECs by name, then id: one per section */
+	uint32_t n = 0;
+	int err = 0;
+
+	for (uint32_t id = 1; obj->btf && id <= obj->btf->nr_types; id++)
+		n += btf_kind(obj->btf->types[id]) == BTF_KIND_DATASEC;
+	if (n) {
+		datasecs = calloc(n, sizeof(*datasecs));
+		if (!datasecs)
+			return err_set(e, -ENOMEM, "btf: out of memory for %u DATASECs", n);
+		n = 0;
+		for (uint32_t id = 1; id <= obj->btf->nr_types; id++)
+			if (btf_kind(obj->btf->types[id]) == BTF_KIND_DATASEC)
+				datasecs[n++] = (struct elf_name_index){
+					btf_str(obj->btf, obj->btf->types[id]->name_off), 0, id };
+		elf_name_index_sort(datasecs, n);
+	}
 	for (uint32_t i = 1; i < obj->nsecs; i++) {
 		const struct obj_section *s = &obj->secs[i];
+		const struct elf_name_index *ds;
 		struct obj_map *m;
-		int ds;
 
 		if (!obj_section_is_data(s) || s->size == 0)
 			continue;
 		/* .bss has no bytes in the file, so its size is only a claim: bound it. */
-		if (s->size > DATA_MAP_MAX_SIZE)
-			return err_set(e, -ENOEXEC, "elf: section %u (%s): %llu bytes are too many for a map value (at most %u)",
-				       i, s->name, (unsigned long long)s->size, DATA_MAP_MAX_SIZE);
+		if (s->size > DATA_MAP_MAX_SIZE) {
+			err = err_set(e, -ENOEXEC, "elf: section %u (%s): %llu bytes are too many for a map value (at most %u)",
+				      i, s->name, (unsigned long long)s->size, DATA_MAP_MAX_SIZE);
+			goto out;
+		}
 		m = map_add(obj, s->name, MAP_DATA, i, 0, e);
-		if (!m)
-			return -ENOMEM;
+		if (!m) {
+			err = -ENOMEM;
+			goto out;
+		}
 		m->type = BPF_MAP_TYPE_ARRAY;
 		m->key_size = 4;
 		m->value_size = (uint32_t)s->size;
 		m->max_entries = 1;
 		m->frozen = !strncmp(s->name, ".rodata", strlen(".rodata"));
 		m->flags = m->frozen ? BPF_F_RDONLY_PROG : 0;
-		ds = obj->btf ? btf_find(obj->btf, BTF_KIND_DATASEC, s->name) : -1;
-		m->btf_value_id = ds > 0 ? (uint32_t)ds : 0;
+		ds = elf_name_index_find(datasecs, n, 0, s->name);
+		m->btf_value_id = ds ? ds->index : 0;
 		/* Rounded up to 8 bytes, as the kernel rounds array values: a C
 		 * struct of the section (a skeleton's), tail padding and all, fits. */
 		m->data = calloc(1, (s->size + 7) / 8 * 8);
-		if (!m->data)
-			return err_set(e, -ENOMEM, "elf: out of memory for section %s", s->name);
+		if (!m->data) {
+			err = err_set(e, -ENOMEM, "elf: out of memory for section %s", s->name);
+			goto out;
+		}
 		if (s->data)
 			memcpy(m->data, s->data, s->size);
 	}
-	return 0;
+out:
+	free(datasecs);
+	return err;
 }
 
 int maps_find(struct obj *obj, struct xdpl_error *e)

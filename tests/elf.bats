@@ -26,7 +26,7 @@ inspect_fails() {
 
 @test "a directory is not an object" {
 	run -2 --separate-stderr xdpload inspect "$BATS_TEST_TMPDIR"
-	assert_equal "$stderr" "xdpload: elf: $BATS_TEST_TMPDIR is not a regular file"
+	assert_equal "$stderr" "xdpload: elf: $BATS_TEST_TMPDIR is not a regular file (a directory)"
 }
 
 @test "a text file is not ELF" {

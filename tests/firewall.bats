@@ -426,7 +426,7 @@ dry run: nothing changed$"
 	run -1 fw rules load "$f" --dev "$IF_B"
 	assert_output --regexp "^xdpload: rules: $f holds no rules; loading it would remove all [0-9]+ rules on $IF_B. Pass --force if that is what you want$"
 	run -5 fw rules load "$BATS_TEST_TMPDIR/missing" --dev "$IF_B"
-	assert_output "xdpload: rules: cannot read $BATS_TEST_TMPDIR/missing: ENOENT (No such file or directory)"
+	assert_output "xdpload: rules: cannot open $BATS_TEST_TMPDIR/missing: ENOENT (No such file or directory)"
 	[ "$(fw rules --dev "$IF_B")" = "$before" ]
 }
 

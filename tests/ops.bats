@@ -430,9 +430,12 @@ with open(sys.argv[2], "w") as out:
 	assert_line --index 0 "xdpload: option --purge does not apply to this verb"
 }
 
-@test "rules load: a file of 512 MiB or more is refused before it fills memory" {
+@test "rules load: a device, or a file of more than 512 MiB, is refused before it fills memory" {
 	run -1 --separate-stderr fw rules load /dev/zero --dev "$IF_B"
-	assert_equal "$stderr" "xdpload: rules: /dev/zero holds 512 MiB or more, more than any rules file the firewall can take; nothing changed"
+	assert_equal "$stderr" "xdpload: rules: /dev/zero is not a regular file (a character device)"
+	truncate -s 600M "$BATS_TEST_TMPDIR/huge.rules"
+	run -1 --separate-stderr fw rules load "$BATS_TEST_TMPDIR/huge.rules" --dev "$IF_B"
+	assert_equal "$stderr" "xdpload: rules: $BATS_TEST_TMPDIR/huge.rules is 629145600 bytes, more than 512 MiB, the most a rules file may be"
 }
 
 # ---- firewall attach --upgrade ----
