@@ -2,19 +2,27 @@
 /*
  * xdp_kern.c - the firewall xdpload ships: the Aya book's example grown up.
  * It started as "pass everything"; now it judges every packet by its source
- * address against a blocklist (or, in allow-only mode, an allowlist):
+ * address against a blocklist (or, in allow-only mode, an allowlist), then,
+ * when there are service rules, by its protocol and destination port:
  *
  *   Ethernet -> up to two VLAN tags (802.1Q, 802.1ad) -> IPv4 or IPv6 header
  *   -> source address: exact match (hash), else longest prefix (LPM trie)
+ *   -> a source dropped: drop.  Else, with service rules and not neighbour
+ *      discovery: IPv4 options skipped (IHL), IPv6 extension headers walked
+ *      (at most FW_EXT_MAX), a non-first fragment passed, then the protocol
+ *      and destination port in fw_svc: block rule, allow rule, or the mode's
+ *      default for no rule
  *   -> verdict -> counters -> a drop event (rate-limited)
  *
- * The source-address verdict comes first and is the only thing that decides:
- * no protocol, extension header, option or fragment is looked at before it,
- * so none can carry a blocked source past it.  Frames that are not IP (ARP,
- * LLDP) have no source address to judge and pass.  A frame too short for
- * the headers it announces is malformed: counted, and passed unless the
- * policy says to drop malformed frames; a frame with more VLAN tags than we
- * look through is counted as malformed and always dropped.
+ * The source-address verdict comes first: no protocol, extension header,
+ * option or fragment is looked at before it, so none can carry a blocked
+ * source past it.  The service step only ever turns a pass into a drop.
+ * Frames that are not IP (ARP, LLDP) have no source address to judge and
+ * pass.  A frame too short for the headers it announces is malformed:
+ * counted, and passed unless the policy says to drop malformed frames; a
+ * frame with more VLAN tags than we look through is counted as malformed and
+ * always dropped, and so is one the service step cannot read to its ports
+ * (a truncated transport header, more extension headers than the bound).
  *
  * The cost per packet does not depend on the number of rules: two or three
  * map lookups, whatever the maps hold.  Maps, keys and values are described
