@@ -2,19 +2,27 @@
 /*
  * xdp_kern.c - the firewall xdpload ships: the Aya book's example grown up.
  * It started as "pass everything"; now it judges every packet by its source
- * address against a blocklist (or, in allow-only mode, an allowlist):
+ * address against a blocklist (or, in allow-only mode, an allowlist), then,
+ * when there are service rules, by its protocol and destination port:
  *
  *   Ethernet -> up to two VLAN tags (802.1Q, 802.1ad) -> IPv4 or IPv6 header
  *   -> source address: exact match (hash), else longest prefix (LPM trie)
+ *   -> a source dropped: drop.  Else, with service rules and not neighbour
+ *      discovery: IPv4 options skipped (IHL), IPv6 extension headers walked
+ *      (at most FW_EXT_MAX), a non-first fragment passed, then the protocol
+ *      and destination port in fw_svc: block rule, allow rule, or the mode's
+ *      default for no rule
  *   -> verdict -> counters -> a drop event (rate-limited)
  *
- * The source-address verdict comes first and is the only thing that decides:
- * no protocol, extension header, option or fragment is looked at before it,
- * so none can carry a blocked source past it.  Frames that are not IP (ARP,
- * LLDP) have no source address to judge and pass.  A frame too short for
- * the headers it announces is malformed: counted, and passed unless the
- * policy says to drop malformed frames; a frame with more VLAN tags than we
- * look through is counted as malformed and always dropped.
+ * The source-address verdict comes first: no protocol, extension header,
+ * option or fragment is looked at before it, so none can carry a blocked
+ * source past it.  The service step only ever turns a pass into a drop.
+ * Frames that are not IP (ARP, LLDP) have no source address to judge and
+ * pass.  A frame too short for the headers it announces is malformed:
+ * counted, and passed unless the policy says to drop malformed frames; a
+ * frame with more VLAN tags than we look through is counted as malformed and
+ * always dropped, and so is one the service step cannot read to its ports
+ * (a truncated transport header, more extension headers than the bound).
  *
  * The cost per packet does not depend on the number of rules: two or three
  * map lookups, whatever the maps hold.  Maps, keys and values are described
@@ -96,6 +104,14 @@ struct {
 } fw_limit SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, FW_SVC_SLOTS);
+	__type(key, __u32);
+	__type(value, __u32);
+	PIN_BY_NAME;
+} fw_svc SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, FW_EVENTS_BYTES);
 	PIN_BY_NAME;
@@ -137,7 +153,17 @@ struct ipv6_hdr {
 #define ETH_P_IPV6 BE16(0x86DD)
 #define ETH_P_8021Q BE16(0x8100)
 #define ETH_P_8021AD BE16(0x88A8)
+#define IPPROTO_ICMP 1
+#define IPPROTO_TCP 6
+#define IPPROTO_UDP 17
 #define IPPROTO_ICMPV6 58
+#define IPPROTO_HOPOPTS 0
+#define IPPROTO_ROUTING 43
+#define IPPROTO_FRAGMENT 44
+#define IPPROTO_AH 51
+#define IPPROTO_DSTOPTS 60
+#define IP_OFFSET BE16(0x1fff)  /* IPv4 fragment offset */
+#define IP6_OFFSET BE16(0xfff8) /* IPv6 fragment header: offset */
 #define ICMPV6_ROUTER_SOLICIT 133
 #define ICMPV6_NEIGH_SOLICIT 135
 #define ICMPV6_NEIGH_ADVERT 136
@@ -293,6 +319,66 @@ static __always_inline void report_drop(const struct fw_meta *meta, struct xdp_m
 	count(FW_STAT_EVENT_SENT, bytes);
 }
 
+enum svc_verdict { SVC_PASS, SVC_DROP, SVC_MALFORMED };
+
+/*
+ * The service step: the transport protocol and destination port of a packet
+ * whose source the address rules let through, against fw_svc.  `off` is the
+ * transport header's offset from l3 for IPv4 (IHL), the first header after
+ * the fixed one for IPv6, whose extension headers are walked here, at most
+ * FW_EXT_MAX of them: one more is malformed.  A non-first fragment carries
+ * no port and passes (its first fragment, which must hold the ports, was
+ * judged); a transport header too short for its ports is malformed.
+ */
+static __always_inline int service(const struct fw_meta *meta, void *l3, void *end, __u32 off,
+				   __u8 proto, int v6, __u32 *rule, __u64 bytes)
+{
+	__u32 slot, *value;
+	__u8 *p;
+
+	*rule = 0; /* a drop by no service rule: allow-only */
+	if (v6) {
+#pragma unroll
+		for (int i = 0; i < FW_EXT_MAX + 1; i++) {
+			if (proto != IPPROTO_HOPOPTS && proto != IPPROTO_ROUTING &&
+			    proto != IPPROTO_DSTOPTS && proto != IPPROTO_FRAGMENT && proto != IPPROTO_AH)
+				break;
+			if (i == FW_EXT_MAX)
+				return SVC_MALFORMED; /* past the bound: fail closed */
+			p = l3 + off;
+			if ((void *)(p + 8) > end)
+				return SVC_MALFORMED; /* every extension header is 8 bytes or more */
+			if (proto == IPPROTO_FRAGMENT) {
+				if (*(__u16 *)(p + 2) & IP6_OFFSET)
+					return SVC_PASS; /* not the first fragment: no port */
+				off += 8;
+			} else if (proto == IPPROTO_AH) {
+				off += ((__u32)p[1] + 2) * 4;
+			} else {
+				off += ((__u32)p[1] + 1) * 8;
+			}
+			proto = p[0];
+		}
+	}
+	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP) {
+		p = l3 + off;
+		if ((void *)(p + 4) > end)
+			return SVC_MALFORMED; /* no room for the ports */
+		slot = BE16(*(__u16 *)(p + 2)) + (proto == IPPROTO_UDP ? FW_SVC_UDP : 0);
+	} else if (proto == (v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP)) {
+		slot = v6 ? FW_SVC_ICMPV6 : FW_SVC_ICMP;
+	} else {
+		/* No service of ours (GRE, SCTP, ICMP in IPv6...): no rule can name it. */
+		return meta->services == FW_SVC_ALLOW_ONLY ? SVC_DROP : SVC_PASS;
+	}
+	value = bpf_map_lookup_elem(&fw_svc, &slot);
+	if (!value || !*value)
+		return meta->services == FW_SVC_ALLOW_ONLY ? SVC_DROP : SVC_PASS;
+	*rule = *value & ~FW_SVC_ALLOW;
+	count_rule(*rule, bytes);
+	return *value & FW_SVC_ALLOW ? SVC_PASS : SVC_DROP;
+}
+
 SEC("xdp")
 int xdp_firewall(struct xdp_md *ctx)
 {
@@ -303,10 +389,11 @@ int xdp_firewall(struct xdp_md *ctx)
 	struct fw_meta *meta;
 	const __u8 *src;
 	__u32 zero = 0, rule;
-	__u8 family;
+	__u8 family, l4proto;
 	__u16 proto;
 	void *l3;
-	int drop, neighbour = 0;
+	int drop, neighbour = 0, first = 1;
+	__u32 l4off;
 
 	meta = bpf_map_lookup_elem(&fw_meta, &zero);
 	if (!meta)
@@ -336,6 +423,9 @@ int xdp_firewall(struct xdp_md *ctx)
 		family = 4;
 		src = ip->saddr;
 		rule = match_v4(meta, src, bytes);
+		l4off = (ip->version_ihl & 0xf) * 4;
+		l4proto = ip->protocol;
+		first = !(ip->frag_off & IP_OFFSET);
 	} else if (proto == ETH_P_IPV6) {
 		struct ipv6_hdr *ip6 = l3;
 		__u8 *icmp_type = (__u8 *)(ip6 + 1);
@@ -345,6 +435,8 @@ int xdp_firewall(struct xdp_md *ctx)
 		family = 6;
 		src = ip6->saddr;
 		rule = match_v6(meta, src, bytes);
+		l4off = sizeof(*ip6);
+		l4proto = ip6->nexthdr;
 		/*
 		 * Neighbour discovery a host needs whoever its neighbours are:
 		 * solicitations and advertisements (and router solicitations),
@@ -373,6 +465,19 @@ int xdp_firewall(struct xdp_md *ctx)
 		drop = !rule && !neighbour;
 	else
 		drop = rule != 0;
+	/*
+	 * Only a source the address rules let through meets the service rules;
+	 * neighbour discovery, which allow-only lets through, is no service.
+	 */
+	if (!drop && meta->services != FW_SVC_NONE && !neighbour && first) {
+		int svc = service(meta, l3, end, l4off, l4proto, family == 6, &rule, bytes);
+
+		if (svc == SVC_MALFORMED) {
+			count(FW_STAT_MALFORMED, bytes);
+			return XDP_DROP; /* fail closed: no port read is no port allowed */
+		}
+		drop = svc == SVC_DROP;
+	}
 	if (!drop) {
 		count(FW_STAT_PASS, bytes);
 		return XDP_PASS;

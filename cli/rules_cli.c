@@ -34,7 +34,11 @@ static int need_dev(const struct opts *o, const char *verb)
 	return EXIT_USAGE;
 }
 
-/* The command line's CIDRs, parsed and checked before anything changes. */
+/*
+ * The command line's CIDRs and services, parsed and checked before anything
+ * changes.  A service takes its kind from the verb: `allow tcp/22` is the
+ * rule allow:tcp/22, `block tcp/22` the rule tcp/22 (unblock: as written).
+ */
 static int rules_from_args(const struct opts *o, const char *verb, struct xdpl_fw_rules *set)
 {
 	char text[XDPL_FW_RULE_TEXT];
@@ -50,6 +54,14 @@ static int rules_from_args(const struct opts *o, const char *verb, struct xdpl_f
 			xdpl_fw_rules_free(set);
 			return EXIT_USAGE;
 		}
+		if (r.family == XDPL_FW_SERVICE && !strcmp(verb, "block") && r.allow) {
+			fprintf(stderr, "xdpload: block: %s is an allow rule: `xdpload allow %s`\n",
+				o->args[i], o->args[i] + 6);
+			xdpl_fw_rules_free(set);
+			return EXIT_USAGE;
+		}
+		if (r.family == XDPL_FW_SERVICE && !strcmp(verb, "allow"))
+			r.allow = 1;
 		if (xdpl_fw_rules_push(set, &r)) {
 			xdpl_fw_rules_free(set);
 			return EXIT_ENV;
@@ -61,6 +73,24 @@ static int rules_from_args(const struct opts *o, const char *verb, struct xdpl_f
 		xdpl_fw_rules_free(set);
 		return EXIT_USAGE;
 	}
+	/* Sorted: a service sharing a port with one before it overlaps the widest of those. */
+	for (size_t i = 1, w = 0; i < set->n; i++) {
+		const struct xdpl_fw_rule *a = &set->v[w], *b = &set->v[i];
+		char other[XDPL_FW_RULE_TEXT];
+
+		if (b->family != XDPL_FW_SERVICE)
+			continue;
+		if (a->family == XDPL_FW_SERVICE && a->proto == b->proto && a->port_hi >= b->port_lo) {
+			xdpl_fw_rule_format(a, text, sizeof(text));
+			xdpl_fw_rule_format(b, other, sizeof(other));
+			fprintf(stderr, "xdpload: %s: %s and %s share a port: a port has one rule\n",
+				verb, text, other);
+			xdpl_fw_rules_free(set);
+			return EXIT_USAGE;
+		}
+		if (a->family != XDPL_FW_SERVICE || a->proto != b->proto || b->port_hi > a->port_hi)
+			w = i;
+	}
 	return EXIT_OK;
 }
 
@@ -68,7 +98,7 @@ static int rules_from_args(const struct opts *o, const char *verb, struct xdpl_f
 static int rules_change_args(struct opts *o, const char *verb, enum xdpl_fw_policy policy,
 			     bool add)
 {
-	struct xdpl_fw_settings settings;
+	struct xdpl_fw_settings settings, after;
 	struct xdpl_fw_rules set;
 	struct xdpl_error e = { 0 };
 	struct xdpl_fw *fw = NULL;
@@ -83,7 +113,9 @@ static int rules_change_args(struct opts *o, const char *verb, enum xdpl_fw_poli
 		code = report(&e, EXIT_KERNEL);
 		goto out;
 	}
-	if (policy != XDPL_FW_POLICY_UNSET && settings.policy != policy) {
+	/* The policy says what an address rule means; a service rule says it itself. */
+	if (policy != XDPL_FW_POLICY_UNSET && settings.policy != policy && set.n &&
+	    set.v[0].family != XDPL_FW_SERVICE) {
 		bool deny = settings.policy == XDPL_FW_POLICY_DENY;
 
 		fprintf(stderr, "xdpload: %s: the firewall on %s is %s: its rules are the sources it %s; use `xdpload %s`\n",
@@ -97,6 +129,14 @@ static int rules_change_args(struct opts *o, const char *verb, enum xdpl_fw_poli
 		char text[XDPL_FW_RULE_TEXT];
 		uint32_t id;
 		bool found = xdpl_fw_rule_lookup(fw, &set.v[i], &id, NULL) == 0;
+
+		/* unblock tcp/22 takes off the allow rule too, when that is the one there. */
+		if (!add && !found && set.v[i].family == XDPL_FW_SERVICE && !set.v[i].allow) {
+			set.v[i].allow = 1;
+			found = xdpl_fw_rule_lookup(fw, &set.v[i], &id, NULL) == 0;
+			if (!found)
+				set.v[i].allow = 0;
+		}
 
 		xdpl_fw_rule_format(&set.v[i], text, sizeof(text));
 		if (add && found) {
@@ -127,6 +167,13 @@ static int rules_change_args(struct opts *o, const char *verb, enum xdpl_fw_poli
 		       !add ? "unblocked" : policy == XDPL_FW_POLICY_DENY ? "blocked" : "allowed",
 		       text, o->dev, set.v[i].id);
 	}
+	if (set.n && set.v[set.n - 1].family == XDPL_FW_SERVICE &&
+	    xdpl_fw_settings(fw, &after, NULL) == 0 && after.services != settings.services)
+		printf("services on %s: %s\n", o->dev,
+		       after.services == XDPL_FW_SERVICES_ALLOW_ONLY
+			       ? "allow-only (only the services allowed pass)"
+		       : after.services == XDPL_FW_SERVICES_BLOCK ? "block (the services blocked are dropped)"
+								  : "none (no service rules)");
 out:
 	xdpl_fw_close(fw);
 	xdpl_fw_rules_free(&set);
@@ -275,7 +322,8 @@ static int rules_list(struct opts *o)
 	if (o->json) {
 		out(&werr, "{\"dev\":");
 		json_string(o->dev);
-		out(&werr, ",\"policy\":\"%s\",\"rules\":[", xdpl_fw_policy_name(settings.policy));
+		out(&werr, ",\"policy\":\"%s\",\"services\":\"%s\",\"rules\":[",
+		    xdpl_fw_policy_name(settings.policy), xdpl_fw_services_name(settings.services));
 	} else {
 		xdpl_fw_export_header(line, sizeof(line), have.n, o->dev, settings.policy);
 		out(&werr, "%s", line);
@@ -287,8 +335,9 @@ static int rules_list(struct opts *o)
 
 		if (o->json) {
 			xdpl_fw_rule_format(&have.v[i], text, sizeof(text));
-			out(&werr, "%s{\"cidr\":\"%s\",\"rule\":%u,\"packets\":%llu,\"bytes\":%llu}",
-			    i ? "," : "", text, have.v[i].id, (unsigned long long)c.packets,
+			out(&werr, "%s{\"%s\":\"%s\",\"rule\":%u,\"packets\":%llu,\"bytes\":%llu}",
+			    i ? "," : "", have.v[i].family == XDPL_FW_SERVICE ? "service" : "cidr",
+			    text, have.v[i].id, (unsigned long long)c.packets,
 			    (unsigned long long)c.bytes);
 		} else {
 			xdpl_fw_export_rule(line, sizeof(line), &have.v[i], &c);
@@ -358,8 +407,8 @@ int cmd_stats(struct opts *o)
 	if (o->json) {
 		printf("{\"dev\":");
 		json_string(o->dev);
-		printf(",\"policy\":\"%s\",\"malformed_verdict\":\"%s\",\"events_per_sec\":%u,\"rules\":%zu",
-		       xdpl_fw_policy_name(settings.policy),
+		printf(",\"policy\":\"%s\",\"services\":\"%s\",\"malformed_verdict\":\"%s\",\"events_per_sec\":%u,\"rules\":%zu",
+		       xdpl_fw_policy_name(settings.policy), xdpl_fw_services_name(settings.services),
 		       settings.malformed == XDPL_FW_DROP ? "drop" : "pass", settings.events_per_sec,
 		       have.n);
 		for (int i = 0; i < XDPL_FW_STAT_COUNT; i++)
@@ -368,8 +417,11 @@ int cmd_stats(struct opts *o)
 			       (unsigned long long)stats[i].packets, (unsigned long long)stats[i].bytes);
 		printf("}\n");
 	} else {
-		printf("firewall on %s: policy %s, %zu rules, malformed packets %s, events %u/s per CPU\n",
-		       o->dev, xdpl_fw_policy_name(settings.policy), have.n,
+		printf("firewall on %s: policy %s, %s%s%zu rules, malformed packets %s, events %u/s per CPU\n",
+		       o->dev, xdpl_fw_policy_name(settings.policy),
+		       settings.services ? "services " : "",
+		       settings.services ? (settings.services == XDPL_FW_SERVICES_BLOCK ? "block, " : "allow-only, ") : "",
+		       have.n,
 		       settings.malformed == XDPL_FW_DROP ? "dropped" : "passed",
 		       settings.events_per_sec);
 		printf("%-20s %14s %16s\n", "COUNTER", "PACKETS", "BYTES");

@@ -322,7 +322,7 @@ static uint32_t first_prog(const struct xdpl_xdp_info *info)
 	return 0;
 }
 
-/* Remove the nine pins, whatever they hold, and the directory if that empties it. */
+/* Remove the ten pins, whatever they hold, and the directory if that empties it. */
 static void state_purge(const char *dir, struct xdpl_fw_result *res)
 {
 	char path[4200];

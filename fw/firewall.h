@@ -18,6 +18,8 @@
  *   fw_stats   per-CPU array   enum fw_stat         -> fw_counter
  *   fw_limit   per-CPU array   0                    -> fw_limiter (event rate)
  *   fw_events  ring buffer     struct fw_event, one per drop (rate-limited)
+ *   fw_svc     array[131074]   service slot         -> rule id | FW_SVC_ALLOW, 0: no rule
+ *              (TCP port p at p, UDP port p at FW_SVC_UDP + p, FW_SVC_ICMP, FW_SVC_ICMPV6)
  *
  * Addresses are kept in network byte order, as they are on the wire.
  */
@@ -33,7 +35,10 @@ typedef unsigned int __u32;
 typedef unsigned long long __u64;
 #endif
 
-/* version of everything in this file (2: fw_limiter keeps the tick; 3: fw_exact) */
+/*
+ * The version of everything in this file (2: fw_limiter keeps the tick;
+ * 3: fw_exact holds an exact rule's hits, fw_svc and fw_meta.services).
+ */
 #define FW_LAYOUT 3
 
 /* Capacities: not part of the layout (a test object shrinks them to fill them). */
@@ -64,13 +69,31 @@ enum fw_policy {
 #define FW_F_NO_PREFIX4 (1U << 1)
 #define FW_F_NO_PREFIX6 (1U << 2)
 
+/*
+ * Service rules (port and protocol), judged after the source and only for a
+ * source the address rules let through.  The mode follows from the rules,
+ * set by the control path: any allow rule makes it allow-only.
+ */
+enum fw_services {
+	FW_SVC_NONE = 0,       /* no service rules: the step is skipped */
+	FW_SVC_BLOCK = 1,      /* drop the services with a rule, pass the rest */
+	FW_SVC_ALLOW_ONLY = 2, /* pass the services with an allow rule; drop the rest */
+};
+
+#define FW_SVC_UDP 65536U     /* fw_svc: TCP port p is slot p, UDP port p slot FW_SVC_UDP + p */
+#define FW_SVC_ICMP 131072U   /* ICMP (IPv4), any type */
+#define FW_SVC_ICMPV6 131073U /* ICMPv6 apart from neighbour discovery, any type */
+#define FW_SVC_SLOTS 131074U
+#define FW_SVC_ALLOW (1U << 31) /* in a slot's value: an allow rule; the rest is its id */
+#define FW_EXT_MAX 6            /* IPv6 extension headers walked; more is malformed */
+
 struct fw_meta {
 	__u32 layout;         /* FW_LAYOUT; 0 until the control path initialises it */
 	__u32 policy;         /* enum fw_policy */
 	__u32 flags;          /* FW_F_* */
 	__u32 events_per_sec; /* per CPU; 0: no events */
 	__u32 next_rule;      /* the next rule id the control path hands out (from 1) */
-	__u32 reserved;
+	__u32 services;       /* enum fw_services */
 };
 
 struct fw_lpm4_key {

@@ -6,7 +6,7 @@
  *
  *   rules.c    rules as text, sets of rules, the export format (no syscalls:
  *              the fuzz target runs it alone)
- *   state.c    one interface's state directory: its lock, its nine maps
+ *   state.c    one interface's state directory: its lock, its ten maps
  *              checked against the layout, the settings in fw_meta, the
  *              claim on the events ring
  *   ruleset.c  rules and counters in the maps: list, add, remove, replace
@@ -29,6 +29,7 @@
 int fw_rule_parse_why(const char *text, struct xdpl_fw_rule *r, char *why, size_t whylen);
 bool fw_rule_is_exact(const struct xdpl_fw_rule *r);
 int fw_rule_cmp(const void *a, const void *b); /* XDPL_FW_ORDER_SET, for qsort and bsearch */
+int fw_services_overlap(const struct xdpl_fw_rules *set, size_t *a, size_t *b);
 int fw_rules_diff(const struct xdpl_fw_rules *have, const struct xdpl_fw_rules *want,
 		  struct xdpl_fw_rules *add, struct xdpl_fw_rules *del, size_t *kept);
 
@@ -44,6 +45,7 @@ enum fw_map {
 	FW_MAP_STATS,
 	FW_MAP_LIMIT,
 	FW_MAP_EVENTS,
+	FW_MAP_SVC,
 	FW_MAP_COUNT,
 };
 

@@ -3,6 +3,8 @@
  * rules.c - firewall rules as people write them, and sets of rules:
  *
  *   "203.0.113.7", "198.51.100.0/24", "2001:db8::/32"   -> struct xdpl_fw_rule
+ *   "tcp/22", "udp/53", "tcp/8000-8100", "icmp", "icmpv6", "allow:tcp/22"
+ *                                                        -> a service rule
  *   a rules file (one CIDR per line, # comments, ipset "add SET CIDR" lines)
  *                                                        -> a sorted set
  *   the set in the kernel and the set wanted             -> what to add, what to remove
@@ -33,6 +35,95 @@ bool fw_rule_is_exact(const struct xdpl_fw_rule *r)
 	return r->prefixlen == family_bits(r->family);
 }
 
+static const struct {
+	const char *name;
+	uint8_t proto;
+	bool ports;
+} services[] = {
+	{ "tcp", XDPL_FW_TCP, true }, { "udp", XDPL_FW_UDP, true },
+	{ "icmp", XDPL_FW_ICMP, false }, { "icmpv6", XDPL_FW_ICMPV6, false },
+};
+
+static const char *service_name(uint8_t proto)
+{
+	for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++)
+		if (services[i].proto == proto)
+			return services[i].name;
+	return "?";
+}
+
+/* A port: 0..65535 in decimal, nothing else. */
+static bool port_parse(const char *p, const char *end, uint16_t *port)
+{
+	unsigned long v = 0;
+
+	if (p == end || end - p > 5)
+		return false;
+	for (; p < end; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		v = v * 10 + (unsigned long)(*p - '0');
+	}
+	if (v > 65535)
+		return false;
+	*port = (uint16_t)v;
+	return true;
+}
+
+/* "tcp/22", "udp/53", "tcp/8000-8100", "icmp", "icmpv6", maybe after "allow:". */
+static int service_parse(const char *text, struct xdpl_fw_rule *r, char *why, size_t whylen)
+{
+	const char *p = text, *slash, *dash, *end;
+	size_t n;
+
+	r->family = XDPL_FW_SERVICE;
+	if (!strncmp(p, "allow:", 6)) {
+		r->allow = 1;
+		p += 6;
+	}
+	slash = strchr(p, '/');
+	n = slash ? (size_t)(slash - p) : strlen(p);
+	for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++) {
+		if (strlen(services[i].name) != n || strncmp(p, services[i].name, n))
+			continue;
+		r->proto = services[i].proto;
+		if (!services[i].ports) {
+			if (slash) {
+				snprintf(why, whylen, "%s has no ports: write %s%s", services[i].name,
+					 r->allow ? "allow:" : "", services[i].name);
+				return -EINVAL;
+			}
+			return 0;
+		}
+		if (!slash) {
+			snprintf(why, whylen, "which %s ports? write %s/PORT or %s/FIRST-LAST",
+				 services[i].name, services[i].name, services[i].name);
+			return -EINVAL;
+		}
+		end = slash + 1 + strlen(slash + 1);
+		dash = strchr(slash + 1, '-');
+		if (!port_parse(slash + 1, dash ? dash : end, &r->port_lo) ||
+		    !port_parse(dash ? dash + 1 : slash + 1, end, &r->port_hi)) {
+			snprintf(why, whylen, "a port is a number from 0 to 65535, a range FIRST-LAST");
+			return -EINVAL;
+		}
+		if (r->port_hi < r->port_lo) {
+			snprintf(why, whylen, "the range ends before it begins (%u-%u)", r->port_lo,
+				 r->port_hi);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	snprintf(why, whylen, "not a service: tcp/PORT, udp/PORT (or FIRST-LAST), icmp or icmpv6");
+	return -EINVAL;
+}
+
+static bool service_like(const char *text)
+{
+	return !strncmp(text, "allow:", 6) || !strncmp(text, "tcp", 3) ||
+	       !strncmp(text, "udp", 3) || !strncmp(text, "icmp", 4);
+}
+
 static const uint8_t v4_mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
 /* Parse "ADDR" or "ADDR/LEN"; on failure, `why` says what is wrong. */
@@ -46,6 +137,8 @@ int fw_rule_parse_why(const char *text, struct xdpl_fw_rule *r, char *why, size_
 	char *end;
 
 	memset(r, 0, sizeof(*r));
+	if (service_like(text))
+		return service_parse(text, r, why, whylen);
 	if (n == 0 || n >= sizeof(addr)) {
 		snprintf(why, whylen, "not an IPv4 or IPv6 address");
 		return -EINVAL;
@@ -111,6 +204,18 @@ void xdpl_fw_rule_format(const struct xdpl_fw_rule *r, char *buf, size_t len)
 {
 	char addr[INET6_ADDRSTRLEN];
 
+	if (r->family == XDPL_FW_SERVICE) {
+		const char *allow = r->allow ? "allow:" : "";
+
+		if (r->proto != XDPL_FW_TCP && r->proto != XDPL_FW_UDP)
+			snprintf(buf, len, "%s%s", allow, service_name(r->proto));
+		else if (r->port_lo == r->port_hi)
+			snprintf(buf, len, "%s%s/%u", allow, service_name(r->proto), r->port_lo);
+		else
+			snprintf(buf, len, "%s%s/%u-%u", allow, service_name(r->proto), r->port_lo,
+				 r->port_hi);
+		return;
+	}
 	if (!inet_ntop(r->family == 4 ? AF_INET : AF_INET6, r->addr, addr, sizeof(addr)))
 		snprintf(addr, sizeof(addr), "?");
 	if (fw_rule_is_exact(r))
@@ -119,13 +224,53 @@ void xdpl_fw_rule_format(const struct xdpl_fw_rule *r, char *buf, size_t len)
 		snprintf(buf, len, "%s/%u", addr, r->prefixlen);
 }
 
-/* Order: IPv4 before IPv6, then by prefix length, then by address. */
+/* Services: by protocol, then by first port, then by last; a block rule before an allow rule. */
+static int service_cmp(const struct xdpl_fw_rule *x, const struct xdpl_fw_rule *y)
+{
+	if (x->proto != y->proto)
+		return x->proto < y->proto ? -1 : 1;
+	if (x->port_lo != y->port_lo)
+		return x->port_lo < y->port_lo ? -1 : 1;
+	if (x->port_hi != y->port_hi)
+		return x->port_hi < y->port_hi ? -1 : 1;
+	return x->allow - y->allow;
+}
+
+/*
+ * Two service rules of a sorted set that share a port (or both name ICMP):
+ * 0 and their indexes, or -ENOENT.  A port has one verdict, one rule.
+ */
+int fw_services_overlap(const struct xdpl_fw_rules *set, size_t *a, size_t *b)
+{
+	size_t widest = 0;
+	bool have = false;
+
+	for (size_t i = 0; i < set->n; i++) {
+		const struct xdpl_fw_rule *r = &set->v[i];
+
+		if (r->family != XDPL_FW_SERVICE)
+			continue;
+		if (have && set->v[widest].proto == r->proto && set->v[widest].port_hi >= r->port_lo) {
+			*a = widest;
+			*b = i;
+			return 0;
+		}
+		if (!have || set->v[widest].proto != r->proto || r->port_hi > set->v[widest].port_hi)
+			widest = i;
+		have = true;
+	}
+	return -ENOENT;
+}
+
+/* Order: IPv4 before IPv6 before services, then by prefix length, then by address. */
 int fw_rule_cmp(const void *a, const void *b)
 {
 	const struct xdpl_fw_rule *x = a, *y = b;
 
 	if (x->family != y->family)
 		return x->family < y->family ? -1 : 1;
+	if (x->family == XDPL_FW_SERVICE)
+		return service_cmp(x, y);
 	if (x->prefixlen != y->prefixlen)
 		return x->prefixlen < y->prefixlen ? -1 : 1;
 	return memcmp(x->addr, y->addr, sizeof(x->addr));
@@ -195,6 +340,9 @@ static int rule_address_cmp(const void *a, const void *b)
 	const struct xdpl_fw_rule *x = a, *y = b;
 	int c = x->family != y->family ? x->family - y->family
 					: memcmp(x->addr, y->addr, sizeof(x->addr));
+
+	if (!c && x->family == XDPL_FW_SERVICE)
+		return service_cmp(x, y);
 
 	return c ? c : x->prefixlen - y->prefixlen;
 }
@@ -374,6 +522,18 @@ int xdpl_fw_rules_parse(const char *name, const char *buf, size_t len,
 				       name, a > b ? a : b, text, a < b ? a : b);
 		}
 	}
+	size_t x, y;
+
+	if (!fw_services_overlap(out, &x, &y)) {
+		char tx[XDPL_FW_RULE_TEXT], ty[XDPL_FW_RULE_TEXT];
+		uint32_t a = out->v[x].line, b = out->v[y].line;
+
+		xdpl_fw_rule_format(&out->v[x], tx, sizeof(tx));
+		xdpl_fw_rule_format(&out->v[y], ty, sizeof(ty));
+		xdpl_fw_rules_free(out);
+		return err_set(e, -EINVAL, "rules: %s line %u: %s shares a port with %s on line %u: a port has one rule",
+			       name, a > b ? a : b, a > b ? tx : ty, a > b ? ty : tx, a < b ? a : b);
+	}
 	return 0;
 }
 
@@ -423,6 +583,13 @@ static const char *const policy_names[] = { "?", "deny", "allow-only" };
 const char *xdpl_fw_policy_name(enum xdpl_fw_policy policy)
 {
 	return (unsigned int)policy <= XDPL_FW_POLICY_ALLOW_ONLY ? policy_names[policy] : "?";
+}
+
+const char *xdpl_fw_services_name(enum xdpl_fw_services mode)
+{
+	static const char *const names[] = { "none", "block", "allow-only" };
+
+	return (unsigned int)mode <= XDPL_FW_SERVICES_ALLOW_ONLY ? names[mode] : "?";
 }
 
 int xdpl_fw_export_header(char *buf, size_t len, size_t nrules, const char *ifname,

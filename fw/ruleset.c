@@ -48,6 +48,304 @@ static enum fw_map rule_key(const struct xdpl_fw_rule *r, uint8_t key[20], uint3
 	return r->family == 4 ? FW_MAP_LPM4 : FW_MAP_LPM6;
 }
 
+/* ---- service rules: runs of slots in fw_svc, one id per run ---- */
+
+static uint32_t svc_base(uint8_t proto)
+{
+	return proto == XDPL_FW_TCP	? 0
+	       : proto == XDPL_FW_UDP	? FW_SVC_UDP
+	       : proto == XDPL_FW_ICMP ? FW_SVC_ICMP
+				       : FW_SVC_ICMPV6;
+}
+
+static bool svc_has_ports(uint8_t proto)
+{
+	return proto == XDPL_FW_TCP || proto == XDPL_FW_UDP;
+}
+
+/* The slots a service rule holds: first and last. */
+static void svc_span(const struct xdpl_fw_rule *r, uint32_t *lo, uint32_t *hi)
+{
+	uint32_t base = svc_base(r->proto);
+
+	*lo = base + (svc_has_ports(r->proto) ? r->port_lo : 0);
+	*hi = base + (svc_has_ports(r->proto) ? r->port_hi : 0);
+}
+
+static uint32_t svc_value(const struct xdpl_fw_rule *r)
+{
+	return r->id | (r->allow ? FW_SVC_ALLOW : 0);
+}
+
+static int slot_collect(const void *key, const void *value, void *ctx)
+{
+	uint32_t k, *slots = ctx;
+
+	memcpy(&k, key, 4);
+	if (k < FW_SVC_SLOTS)
+		memcpy(&slots[k], value, 4);
+	return 0;
+}
+
+/* Every slot of fw_svc, into a malloc'd array of FW_SVC_SLOTS values. */
+static int svc_read(struct xdpl_fw *fw, uint32_t **out, struct xdpl_error *e)
+{
+	uint32_t *slots = calloc(FW_SVC_SLOTS, sizeof(*slots));
+	int err;
+
+	*out = NULL;
+	if (!slots)
+		return err_set(e, -ENOMEM, "firewall: out of memory");
+	err = xdpl_map_walk(fw->fds[FW_MAP_SVC], slot_collect, slots, NULL);
+	if (err) {
+		free(slots);
+		return err_sys(e, err, "firewall: %s/fw_svc: cannot read it", fw->dir);
+	}
+	*out = slots;
+	return 0;
+}
+
+/* The service rules the slots hold: each run of one value is a rule. */
+static int svc_rules(const uint32_t *slots, struct xdpl_fw_rules *out)
+{
+	static const struct {
+		uint8_t proto;
+		uint32_t base, n;
+	} spaces[] = {
+		{ XDPL_FW_ICMP, FW_SVC_ICMP, 1 },
+		{ XDPL_FW_TCP, 0, 65536 },
+		{ XDPL_FW_UDP, FW_SVC_UDP, 65536 },
+		{ XDPL_FW_ICMPV6, FW_SVC_ICMPV6, 1 },
+	};
+
+	for (size_t s = 0; s < sizeof(spaces) / sizeof(spaces[0]); s++) {
+		for (uint32_t i = 0; i < spaces[s].n;) {
+			uint32_t v = slots[spaces[s].base + i], j = i;
+			struct xdpl_fw_rule r = { .family = XDPL_FW_SERVICE, .proto = spaces[s].proto };
+
+			while (j + 1 < spaces[s].n && slots[spaces[s].base + j + 1] == v)
+				j++;
+			if (v) {
+				r.id = v & ~FW_SVC_ALLOW;
+				r.allow = !!(v & FW_SVC_ALLOW);
+				if (svc_has_ports(r.proto)) {
+					r.port_lo = (uint16_t)i;
+					r.port_hi = (uint16_t)j;
+				}
+				if (xdpl_fw_rules_push(out, &r))
+					return -ENOMEM;
+			}
+			i = j + 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A service rule is there when its first and last slots hold its value and
+ * the slots around them do not: a run is one rule, and ids are never shared.
+ */
+static int svc_lookup(struct xdpl_fw *fw, const struct xdpl_fw_rule *r, uint32_t *id)
+{
+	uint32_t lo, hi, base = svc_base(r->proto), last, v, w;
+	int err;
+
+	if (fw_meta_read(fw, NULL) == 0 && fw->meta.services == FW_SVC_NONE)
+		return -ENOENT;
+	svc_span(r, &lo, &hi);
+	last = base + (svc_has_ports(r->proto) ? 65535 : 0);
+	err = bpf_map_elem(BPF_MAP_LOOKUP_ELEM, fw->fds[FW_MAP_SVC], &lo, &v, 0);
+	if (err)
+		return err;
+	if (!v || !(v & FW_SVC_ALLOW) != !r->allow)
+		return -ENOENT;
+	err = bpf_map_elem(BPF_MAP_LOOKUP_ELEM, fw->fds[FW_MAP_SVC], &hi, &w, 0);
+	if (!err && w != v)
+		return -ENOENT;
+	if (!err && lo > base) {
+		uint32_t k = lo - 1;
+
+		err = bpf_map_elem(BPF_MAP_LOOKUP_ELEM, fw->fds[FW_MAP_SVC], &k, &w, 0);
+		if (!err && w == v)
+			return -ENOENT;
+	}
+	if (!err && hi < last) {
+		uint32_t k = hi + 1;
+
+		err = bpf_map_elem(BPF_MAP_LOOKUP_ELEM, fw->fds[FW_MAP_SVC], &k, &w, 0);
+		if (!err && w == v)
+			return -ENOENT;
+	}
+	if (!err)
+		*id = v & ~FW_SVC_ALLOW;
+	return err;
+}
+
+/*
+ * A change of service rules, planned in memory: the slots to write, with
+ * what they held (to undo), and the mode that follows.  Slots getting a rule
+ * are written before the mode, slots losing one after, so every moment in
+ * between is the old verdict or the new one for every port.
+ */
+struct svc_plan {
+	uint32_t *keys, *values, *old;
+	size_t n, nset; /* the first nset writes give a slot a rule; the rest clear one */
+	uint32_t mode, old_mode;
+};
+
+static void svc_plan_free(struct svc_plan *p)
+{
+	free(p->keys);
+	free(p->values);
+	free(p->old);
+	memset(p, 0, sizeof(*p));
+}
+
+static int svc_plan_make(struct xdpl_fw *fw, const struct xdpl_fw_rule *add, size_t nadd,
+			 const struct xdpl_fw_rule *del, size_t ndel, struct svc_plan *p,
+			 struct xdpl_error *e)
+{
+	uint32_t *cur = NULL, *want = NULL, lo, hi;
+	bool any = false, allow = false;
+	int err = svc_read(fw, &cur, e);
+
+	memset(p, 0, sizeof(*p));
+	p->old_mode = fw->meta.services;
+	if (err)
+		return err;
+	want = malloc(FW_SVC_SLOTS * sizeof(*want));
+	if (!want) {
+		free(cur);
+		return err_set(e, -ENOMEM, "firewall: out of memory");
+	}
+	/* With no service rules, what the slots hold is left from a change cut short: clear it. */
+	if (p->old_mode == FW_SVC_NONE)
+		memset(want, 0, FW_SVC_SLOTS * sizeof(*want));
+	else
+		memcpy(want, cur, FW_SVC_SLOTS * sizeof(*want));
+	for (size_t i = 0; i < ndel; i++) {
+		svc_span(&del[i], &lo, &hi);
+		for (uint32_t k = lo; k <= hi; k++)
+			if (want[k] == svc_value(&del[i]))
+				want[k] = 0;
+	}
+	for (size_t i = 0; i < nadd && !err; i++) {
+		svc_span(&add[i], &lo, &hi);
+		for (uint32_t k = lo; k <= hi; k++) {
+			if (want[k]) {
+				char text[XDPL_FW_RULE_TEXT];
+
+				xdpl_fw_rule_format(&add[i], text, sizeof(text));
+				err = err_set(e, -EEXIST,
+					      "firewall: %s shares a port with rule %u of %s: a port has one rule",
+					      text, want[k] & ~FW_SVC_ALLOW, fw->dir);
+				break;
+			}
+			want[k] = svc_value(&add[i]);
+		}
+	}
+	if (!err) {
+		p->keys = malloc(FW_SVC_SLOTS * sizeof(*p->keys));
+		p->values = malloc(FW_SVC_SLOTS * sizeof(*p->values));
+		p->old = malloc(FW_SVC_SLOTS * sizeof(*p->old));
+		if (!p->keys || !p->values || !p->old)
+			err = err_set(e, -ENOMEM, "firewall: out of memory");
+	}
+	for (int pass = 0; pass < 2 && !err; pass++) {
+		for (uint32_t k = 0; k < FW_SVC_SLOTS; k++) {
+			if (want[k] == cur[k] || (pass == 0) != (want[k] != 0))
+				continue;
+			p->keys[p->n] = k;
+			p->values[p->n] = want[k];
+			p->old[p->n++] = cur[k];
+		}
+		if (pass == 0)
+			p->nset = p->n;
+	}
+	for (uint32_t k = 0; k < FW_SVC_SLOTS && !err; k++) {
+		any |= want[k] != 0;
+		allow |= (want[k] & FW_SVC_ALLOW) != 0;
+	}
+	p->mode = allow ? FW_SVC_ALLOW_ONLY : any ? FW_SVC_BLOCK : FW_SVC_NONE;
+	free(cur);
+	free(want);
+	if (err)
+		svc_plan_free(p);
+	return err;
+}
+
+/* Write values[from..to) to keys[from..to): in one batch when the kernel can. */
+static int svc_write(struct xdpl_fw *fw, const uint32_t *keys, const uint32_t *values,
+		     size_t from, size_t to, size_t *done)
+{
+	struct bpf_map_batch_attr attr;
+	int err;
+
+	*done = from;
+	if (to - from > 1) {
+		memset(&attr, 0, sizeof(attr));
+		attr.keys = bpf_ptr((void *)(keys + from));
+		attr.values = bpf_ptr((void *)(values + from));
+		attr.count = (uint32_t)(to - from);
+		attr.map_fd = (uint32_t)fw->fds[FW_MAP_SVC];
+		err = bpf_map_batch(BPF_MAP_UPDATE_BATCH, &attr);
+		*done += attr.count;
+		if (!err)
+			return 0;
+		if (attr.count || (err != -EINVAL && err != -EOPNOTSUPP && err != -ENOTSUPP))
+			return err;
+	}
+	for (; *done < to; (*done)++) {
+		err = bpf_map_elem(BPF_MAP_UPDATE_ELEM, fw->fds[FW_MAP_SVC], (void *)&keys[*done],
+				   (void *)&values[*done], 0);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static void svc_undo(struct xdpl_fw *fw, const struct svc_plan *p, size_t written)
+{
+	size_t done;
+
+	fw->meta.services = p->old_mode;
+	fw_meta_write(fw, NULL);
+	svc_write(fw, p->keys, p->old, 0, written, &done);
+}
+
+/* Carry the plan out; on failure, what was written is put back. */
+static int svc_apply(struct xdpl_fw *fw, const struct svc_plan *p, struct xdpl_error *e)
+{
+	size_t done = 0;
+	int err = svc_write(fw, p->keys, p->values, 0, p->nset, &done);
+
+	if (!err && p->mode != p->old_mode) {
+		fw->meta.services = p->mode;
+		err = fw_meta_write(fw, e);
+		if (err) {
+			svc_undo(fw, p, done);
+			return err;
+		}
+	}
+	if (!err)
+		err = svc_write(fw, p->keys, p->values, p->nset, p->n, &done);
+	if (err) {
+		svc_undo(fw, p, done);
+		return err_sys(e, err, "firewall: %s/fw_svc: writing the service rules failed", fw->dir);
+	}
+	return 0;
+}
+
+/* Sorted sets hold their services last: the index of the first. */
+static size_t svc_first(const struct xdpl_fw_rules *set)
+{
+	size_t i = set->n;
+
+	while (i > 0 && set->v[i - 1].family == XDPL_FW_SERVICE)
+		i--;
+	return i;
+}
+
 /*
  * An LPM trie answers a lookup with the longest prefix covering the key,
  * so a prefix rule is there exactly when the lookup at its own length finds
@@ -59,10 +357,17 @@ int xdpl_fw_rule_lookup(struct xdpl_fw *fw, const struct xdpl_fw_rule *r, uint32
 	char text[XDPL_FW_RULE_TEXT];
 	uint8_t key[20];
 	uint32_t key_size, shorter, prefixlen;
-	enum fw_map m = rule_key(r, key, &key_size);
+	enum fw_map m;
 	struct fw_exact x; /* a prefix's value is its id alone: the first 4 bytes */
-	int err = bpf_map_elem(BPF_MAP_LOOKUP_ELEM, fw->fds[m], key, &x, 0);
+	int err;
 
+	if (r->family == XDPL_FW_SERVICE) {
+		m = FW_MAP_SVC;
+		err = svc_lookup(fw, r, id);
+		goto done;
+	}
+	m = rule_key(r, key, &key_size);
+	err = bpf_map_elem(BPF_MAP_LOOKUP_ELEM, fw->fds[m], key, &x, 0);
 	if (!err)
 		*id = x.rule;
 
@@ -75,6 +380,7 @@ int xdpl_fw_rule_lookup(struct xdpl_fw *fw, const struct xdpl_fw_rule *r, uint32
 		else if (err == -ENOENT)
 			err = 0;
 	}
+done:
 	if (err == -ENOENT) {
 		xdpl_fw_rule_format(r, text, sizeof(text));
 		return err_set(e, err, "firewall: %s is not a rule of %s", text, fw->dir);
@@ -129,6 +435,21 @@ int xdpl_fw_rules_list(struct xdpl_fw *fw, struct xdpl_fw_rules *out, struct xdp
 			return err_sys(e, err, "firewall: %s/%s: cannot read its rules", fw->dir,
 				       fw_map_names[m]);
 		}
+	}
+	/* No service rules: fw_svc is not read (a load of addresses never pays for it). */
+	int err = fw_meta_read(fw, e);
+
+	if (!err && fw->meta.services != FW_SVC_NONE) {
+		uint32_t *slots = NULL;
+
+		err = svc_read(fw, &slots, e);
+		if (!err && svc_rules(slots, out))
+			err = err_set(e, -ENOMEM, "firewall: out of memory");
+		free(slots);
+	}
+	if (err) {
+		xdpl_fw_rules_free(out);
+		return err;
 	}
 	xdpl_fw_rules_sort(out, XDPL_FW_ORDER_SET, NULL);
 	return 0;
@@ -313,6 +634,9 @@ static int rules_apply(struct xdpl_fw *fw, struct xdpl_fw_rules *add,
 {
 	struct xdpl_error ignored = { 0 };
 	size_t added = 0, removed = 0, undone;
+	size_t add_svc = svc_first(add), del_svc = svc_first(del);
+	bool services = add_svc < add->n || del_svc < del->n;
+	struct svc_plan plan = { 0 };
 	uint32_t next;
 	int err = fw_meta_read(fw, e);
 
@@ -328,7 +652,8 @@ static int rules_apply(struct xdpl_fw *fw, struct xdpl_fw_rules *add,
 		if (!fw_rule_is_exact(&add->v[i]))
 			fw->meta.flags &= ~(add->v[i].family == 4 ? FW_F_NO_PREFIX4 : FW_F_NO_PREFIX6);
 	if (add->n) {
-		if (add->n > UINT32_MAX - next)
+		/* A slot of fw_svc keeps the allow bit above the id: ids stay below it. */
+		if (next >= FW_SVC_ALLOW || add->n > FW_SVC_ALLOW - next)
 			return err_set(e, -EOVERFLOW, "firewall: %s: no rule ids left (next is %u)",
 				       fw->dir, next);
 		for (size_t i = 0; i < add->n; i++)
@@ -338,15 +663,30 @@ static int rules_apply(struct xdpl_fw *fw, struct xdpl_fw_rules *add,
 		if (err)
 			return err;
 	}
-	err = rules_change(fw, add->v, add->n, true, &added, e);
+	if (services)
+		err = svc_plan_make(fw, add->v + add_svc, add->n - add_svc, del->v + del_svc,
+				    del->n - del_svc, &plan, e);
+	if (err)
+		return err;
+	/* Addresses in, services (in, mode, out), addresses out: nothing wanted is ever missing. */
+	err = rules_change(fw, add->v, add_svc, true, &added, e);
+	if (!err && services) {
+		err = svc_apply(fw, &plan, e);
+		if (err)
+			services = false; /* svc_apply undid itself */
+	}
 	if (!err)
-		err = rules_change(fw, del->v, del->n, false, &removed, e);
+		err = rules_change(fw, del->v, del_svc, false, &removed, e);
 	if (err) {
 		rules_change(fw, del->v, removed, true, &undone, &ignored);
+		if (services)
+			svc_undo(fw, &plan, plan.n);
 		rules_change(fw, add->v, added, false, &undone, &ignored);
 		prefix_flags_sync(fw, &ignored);
+		svc_plan_free(&plan);
 		return err;
 	}
+	svc_plan_free(&plan);
 	/* A removed rule's counter goes with it (ids are never reused), if it has one. */
 	if (del->n)
 		hits_forget(fw, del);
@@ -365,6 +705,16 @@ static int set_check(const struct xdpl_fw_rules *set, struct xdpl_error *e)
 				       "firewall: the set is not sorted (XDPL_FW_ORDER_SET) or has %s twice",
 				       text);
 		}
+	}
+	size_t a, b;
+
+	if (!fw_services_overlap(set, &a, &b)) {
+		char other[XDPL_FW_RULE_TEXT];
+
+		xdpl_fw_rule_format(&set->v[a], text, sizeof(text));
+		xdpl_fw_rule_format(&set->v[b], other, sizeof(other));
+		return err_set(e, -EINVAL, "firewall: %s and %s share a port: a port has one rule",
+			       text, other);
 	}
 	return 0;
 }

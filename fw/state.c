@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * state.c - one interface's firewall state: a directory on a bpffs
- * holding the nine maps firewall.h describes, pinned by name.
+ * holding the ten maps firewall.h describes, pinned by name.
  *
  *   xdpl_fw_dir         where the state of an interface lives: PIN_BASE/fw-state/
  *                       IFACE, a name no map of a C object can have, so that
@@ -37,7 +37,7 @@
 
 const char *const fw_map_names[FW_MAP_COUNT] = {
 	"fw_meta", "fw_v4", "fw_v6", "fw_lpm4", "fw_lpm6",
-	"fw_hits", "fw_stats", "fw_limit", "fw_events",
+	"fw_hits", "fw_stats", "fw_limit", "fw_events", "fw_svc",
 };
 
 /* What firewall.h says each map is; a pinned map of another shape is refused. */
@@ -53,6 +53,7 @@ static const struct {
 	[FW_MAP_STATS] = { BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct fw_counter) },
 	[FW_MAP_LIMIT] = { BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct fw_limiter) },
 	[FW_MAP_EVENTS] = { BPF_MAP_TYPE_RINGBUF, 0, 0 },
+	[FW_MAP_SVC] = { BPF_MAP_TYPE_ARRAY, 4, 4 },
 };
 
 /* The public event is the data path's, field for field. */
@@ -182,7 +183,7 @@ int fw_meta_write(struct xdpl_fw *fw, struct xdpl_error *e)
 }
 
 /*
- * Open the nine maps pinned in the directory and check each is what
+ * Open the ten maps pinned in the directory and check each is what
  * firewall.h says.  What is missing tells what happened: all of them, there
  * is no state (-ENOENT, an empty directory included); some, with fw_meta
  * never filled in, an attach that did not finish (-EAGAIN); some of a state
@@ -238,6 +239,11 @@ int fw_state_maps(struct xdpl_fw *fw, struct xdpl_error *e)
 	}
 	if (fw->fds[FW_MAP_META] >= 0 && (err = fw_meta_read(fw, e)))
 		return err;
+	/* Another layout first: a state of the last one lacks the maps this one added. */
+	if (fw->meta.layout != FW_LAYOUT && fw->meta.layout != 0)
+		return err_set(e, -EPROTO,
+			       "firewall: %s/fw_meta says layout %u; this xdpload reads layout %d",
+			       fw->dir, fw->meta.layout, FW_LAYOUT);
 	if (missing) {
 		e->environment = true;
 		if (fw->meta.layout)
@@ -248,10 +254,6 @@ int fw_state_maps(struct xdpl_fw *fw, struct xdpl_error *e)
 			       "firewall: %s: an attach did not finish: %d of the %d maps are not pinned (%s the first)",
 			       fw->dir, missing, FW_MAP_COUNT, first);
 	}
-	if (fw->meta.layout != FW_LAYOUT && fw->meta.layout != 0)
-		return err_set(e, -EPROTO,
-			       "firewall: %s/fw_meta says layout %u; this xdpload reads layout %d",
-			       fw->dir, fw->meta.layout, FW_LAYOUT);
 	cpus = xdpl_possible_cpus();
 	if (cpus < 0) {
 		e->environment = true;
@@ -331,6 +333,9 @@ void fw_settings_of(const struct fw_meta *meta, struct xdpl_fw_settings *s)
 							 : XDPL_FW_POLICY_DENY;
 	s->malformed = meta->flags & FW_F_MALFORMED_DROP ? XDPL_FW_DROP : XDPL_FW_PASS;
 	s->events_per_sec = meta->events_per_sec;
+	s->services = meta->services == FW_SVC_ALLOW_ONLY ? XDPL_FW_SERVICES_ALLOW_ONLY
+		      : meta->services == FW_SVC_BLOCK	   ? XDPL_FW_SERVICES_BLOCK
+							   : XDPL_FW_SERVICES_NONE;
 }
 
 int xdpl_fw_settings(struct xdpl_fw *fw, struct xdpl_fw_settings *s, struct xdpl_error *e)

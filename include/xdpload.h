@@ -530,11 +530,26 @@ enum xdpl_fw_verdict {
 /* "deny", "allow-only"; "?" for another value. */
 const char *xdpl_fw_policy_name(enum xdpl_fw_policy policy);
 
+/*
+ * What the service rules (port and protocol) do, which follows from them:
+ * no service rules, none; any allow rule, allow-only (the services allowed
+ * pass, every other service is dropped); block rules alone, block.
+ */
+enum xdpl_fw_services {
+	XDPL_FW_SERVICES_NONE,
+	XDPL_FW_SERVICES_BLOCK,
+	XDPL_FW_SERVICES_ALLOW_ONLY,
+};
+
+/* "none", "block", "allow-only"; "?" for another value. */
+const char *xdpl_fw_services_name(enum xdpl_fw_services services);
+
 /* What a firewall does, as its state keeps it (fw_meta). */
 struct xdpl_fw_settings {
 	enum xdpl_fw_policy policy;
 	enum xdpl_fw_verdict malformed; /* for truncated or malformed packets */
 	uint32_t events_per_sec;        /* drop events per second and CPU; 0: none */
+	enum xdpl_fw_services services; /* set by the service rules, not by options */
 };
 
 /* Settings to give a new firewall, or to change: each field left unset stays. */
@@ -568,7 +583,7 @@ struct xdpl_fw_open_opts {
 
 /*
  * Open the firewall state in dir: lock it (waiting for a holder of the
- * other kind), open its nine maps and check them against the layout this
+ * other kind), open its ten maps and check them against the layout this
  * library reads.  On success *fw is the caller's, to close with
  * xdpl_fw_close().  The failures that say what to do next:
  *   -ENOENT   no state in dir (e->errnum ENOENT): attach a firewall first;
@@ -599,14 +614,27 @@ int xdpl_fw_settings_set(struct xdpl_fw *fw, const struct xdpl_fw_settings_opts 
 
 /* ---- the firewall: rules as text ---- */
 
-/* One rule: a source address (a /32 or /128) or prefix. */
+/*
+ * One rule: a source address (a /32 or /128) or prefix, or a service (family
+ * XDPL_FW_SERVICE): a protocol and, for TCP and UDP, a destination port range.
+ */
 struct xdpl_fw_rule {
-	uint8_t family;    /* 4 or 6 */
+	uint8_t family;    /* 4 or 6; XDPL_FW_SERVICE */
 	uint8_t prefixlen; /* 0..32 or 0..128 */
 	uint8_t addr[16];  /* network byte order; IPv4 in the first 4 bytes; no host bits */
 	uint32_t id;       /* the id its hits are counted under; 0 outside a firewall */
 	uint32_t line;     /* where a rules file says it; 0 elsewhere */
+	uint8_t proto;     /* a service's: XDPL_FW_TCP, _UDP, _ICMP, _ICMPV6 (IP numbers) */
+	uint8_t allow;     /* a service's: 1 an allow rule (allow:tcp/22), 0 a block rule */
+	uint16_t port_lo;  /* TCP and UDP: the destination ports port_lo..port_hi */
+	uint16_t port_hi;
 };
+
+#define XDPL_FW_SERVICE 255 /* family of a service rule; they sort after both families */
+#define XDPL_FW_ICMP 1
+#define XDPL_FW_TCP 6
+#define XDPL_FW_UDP 17
+#define XDPL_FW_ICMPV6 58
 
 /* A set of rules; zero it before first use, free it with xdpl_fw_rules_free(). */
 struct xdpl_fw_rules {
@@ -617,7 +645,9 @@ struct xdpl_fw_rules {
 #define XDPL_FW_RULE_TEXT 64 /* room for the longest CIDR text, with its NUL */
 
 /*
- * "203.0.113.7", "198.51.100.0/24", "2001:db8::/32" into *r.  Refused with
+ * "203.0.113.7", "198.51.100.0/24", "2001:db8::/32" into *r, or a service:
+ * "tcp/22", "udp/53", "tcp/8000-8100", "icmp", "icmpv6", each of them with
+ * "allow:" before it for an allow rule ("allow:tcp/22").  Refused with
  * -EINVAL: not an address, a prefix length out of range, and host bits
  * after the prefix (a typo, which masking would turn into a wide rule).
  * An IPv4-mapped IPv6 address becomes the IPv4 rule.  e->msg is
@@ -914,7 +944,7 @@ struct xdpl_fw_detach_opts {
  * Take this state's firewall off ifindex (-1: the interface is gone, skip
  * it), only if it is still the program there: another program is left
  * alone (res->old_prog_id); -EBUSY when a bpf_link holds it.  Then with
- * purge remove the nine pins and the directory, all under the state's
+ * purge remove the ten pins and the directory, all under the state's
  * lock (an attach or upgrade in progress finishes first).  -ENOENT when dir
  * holds no state.
  */

@@ -22,7 +22,7 @@ load helpers
 	assert_line "ping during the upgrades:      50 packets transmitted, 0 received, 100% packet loss"
 	assert_line --regexp "^drop +53 +5194$"
 	assert_line "ping after unblock:            3 packets transmitted, 3 received, 0% packet loss"
-	pins=$(sed -n "s|^removed \(/tmp/xdpl-demo-bpffs\.[A-Za-z0-9]*\)/fw-state/$if_b (9 pinned maps: rules, counters, settings)$|\1|p" <<<"$output")
+	pins=$(sed -n "s|^removed \(/tmp/xdpl-demo-bpffs\.[A-Za-z0-9]*\)/fw-state/$if_b (10 pinned maps: rules, counters, settings)$|\1|p" <<<"$output")
 	[ -n "$pins" ]
 	assert_line "result    XDP_PASS (2)"
 	assert_line "result    XDP_DROP (1)"

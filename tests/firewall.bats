@@ -138,7 +138,7 @@ matrix() {
 	run ip -n "$NS_B" -d link show dev "$IF_B"
 	assert_output --regexp "prog/xdp id [0-9]+ name xdp_firewall"
 	run ls "$FWDIR"
-	assert_output "$(printf '%s\n' fw_events fw_hits fw_limit fw_lpm4 fw_lpm6 fw_meta fw_stats fw_v4 fw_v6)"
+	assert_output "$(printf '%s\n' fw_events fw_hits fw_limit fw_lpm4 fw_lpm6 fw_meta fw_stats fw_svc fw_v4 fw_v6)"
 	run -0 fw rules --dev "$IF_B"
 	assert_output "# 4 rules on $IF_B, policy deny
 $BLOCKED4                                 # rule 2: 0 packets, 0 bytes
@@ -531,7 +531,7 @@ xdpload: rules: nothing changed on $IF_A"
 	assert_equal "$(small "$(packet none ipv4 192.0.2.2 0)")" XDP_DROP
 	assert_dir_exists "$BPFFS/fw-state/$IF_A"
 	run -0 in_a "$XDPLOAD" firewall detach "$IF_A" --purge --pin-maps "$BPFFS"
-	assert_line "removed $BPFFS/fw-state/$IF_A (9 pinned maps: rules, counters, settings)"
+	assert_line "removed $BPFFS/fw-state/$IF_A (10 pinned maps: rules, counters, settings)"
 	assert_not_exists "$BPFFS/fw-state/$IF_A"
 	[ -z "$(ip -n "$NS_A" -d link show dev "$IF_A" | grep prog/xdp)" ]
 }
@@ -627,7 +627,7 @@ allowed 2001:db8:1::/48 on $dev (rule 2)"
 	assert_equal "$(verdict "$(packet none ipv4 "$BLOCKED4" 0)" "$dev")" XDP_DROP
 	run -0 fw_m firewall detach "$dev" --purge
 	assert_output "detached the firewall (id $id) from $dev (native mode)
-removed $BPFFS/fw-state/$dev (9 pinned maps: rules, counters, settings)"
+removed $BPFFS/fw-state/$dev (10 pinned maps: rules, counters, settings)"
 	prog_gone "$id"
 	ip -n "$NS_M" link del "$dev"
 }
@@ -688,7 +688,7 @@ xdpload: hint: no firewall was attached to $dev with this --pin-maps; attach one
 	id=$(ip -n "$NS_M" -d link show dev "$dev" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p')
 	run -0 in_m "$XDPLOAD" firewall detach "$dev" --purge --pin-maps "$BPFFS"
 	assert_output "$dev runs XDP program $id, not the firewall of $BPFFS/fw-state/$dev: left alone (\`xdpload detach $dev\` removes it)
-removed $BPFFS/fw-state/$dev (9 pinned maps: rules, counters, settings)"
+removed $BPFFS/fw-state/$dev (10 pinned maps: rules, counters, settings)"
 	run ip -n "$NS_M" -d link show dev "$dev"
 	assert_output --partial "prog/xdp id $id name xdp_drop "
 	in_m "$XDPLOAD" detach "$dev" >/dev/null
@@ -708,10 +708,10 @@ xdpload: events: 0 shown; meanwhile the firewall sent 0, held back 0 over the ra
 	bpftool map create "$dir/fw_meta" type array key 4 value 24 entries 1 name fw_meta
 	# One map, its fw_meta never filled in: what an attach killed halfway leaves.
 	run -5 fw block 192.0.2.1 --dev xdplfake0
-	assert_output "xdpload: firewall: $dir: an attach did not finish: 8 of the 9 maps are not pinned (fw_v4 the first)
+	assert_output "xdpload: firewall: $dir: an attach did not finish: 9 of the 10 maps are not pinned (fw_v4 the first)
 xdpload: hint: an attach of the firewall on xdplfake0 did not finish: \`xdpload firewall attach xdplfake0\` completes it, \`xdpload firewall detach xdplfake0 --purge\` removes it"
 	bpftool map create "$dir/fw_v4" type hash key 8 value 4 entries 16 name fw_v4 flags 1
-	for m in fw_v6 fw_lpm4 fw_lpm6 fw_hits fw_stats fw_limit fw_events; do
+	for m in fw_v6 fw_lpm4 fw_lpm6 fw_hits fw_stats fw_limit fw_events fw_svc; do
 		bpftool map create "$dir/$m" type array key 4 value 4 entries 1 name "$m"
 	done
 	run -5 fw block 192.0.2.1 --dev xdplfake0
@@ -750,7 +750,7 @@ xdpload: hint: $dir was made by another version of xdpload's firewall. Export it
 	[ -n "$id" ]
 	assert_file_exists "$FWDIR/fw_meta"
 	run -0 fw firewall detach "$IF_B" --purge
-	assert_line "removed $FWDIR (9 pinned maps: rules, counters, settings)"
+	assert_line "removed $FWDIR (10 pinned maps: rules, counters, settings)"
 	[ -z "$(xdp_id_b)" ]
 	assert_not_exists "$FWDIR"
 	prog_gone "$id"

@@ -111,7 +111,7 @@ reap() {
 	new=$(sed -n 's/^upgraded the firewall on .* -> \([0-9]*\) .*/\1/p' "$BATS_TEST_TMPDIR/up.out")
 	[ -n "$new" ]
 	assert_output "detached the firewall (id $new) from $IF_B (native mode)
-removed $FWDIR (9 pinned maps: rules, counters, settings)"
+removed $FWDIR (10 pinned maps: rules, counters, settings)"
 	assert_equal "$(xdp_id_b)" ""
 	assert_not_exists "$FWDIR"
 }
@@ -132,11 +132,11 @@ removed $FWDIR (9 pinned maps: rules, counters, settings)"
 	assert_equal "$(xdp_id_b)" ""
 }
 
-@test "two firewall attach at once: the loser leaves the winner's nine pins, and every verb works after" {
+@test "two firewall attach at once: the loser leaves the winner's ten pins, and every verb works after" {
 	n=$(LAST=9 call_index bpf BPF_OBJ_PIN firewall attach "$IF_B" --pin-maps "$BPFFS")
 	[ -n "$n" ]
 	run -0 fw firewall detach "$IF_B" --purge
-	# A pins its nine maps, then waits 2 s before its next bpf() call; B
+	# A pins its ten maps, then waits 2 s before its next bpf() call; B
 	# starts meanwhile, and would reuse those pins and attach first.
 	traced_bg a "bpf:delay_enter=2s:when=$((n + 1))" firewall attach "$IF_B" --pin-maps "$BPFFS"
 	wait_lines "$BATS_TEST_TMPDIR/a.strace" "$n"
@@ -151,7 +151,7 @@ removed $FWDIR (9 pinned maps: rules, counters, settings)"
 xdpload: kernel says: XDP program already attached
 xdpload: hint: $IF_B already has an XDP program; replace it with --force or remove it with \`xdpload detach $IF_B\`"
 	run -0 ls "$FWDIR"
-	assert_output "$(printf '%s\n' fw_events fw_hits fw_limit fw_lpm4 fw_lpm6 fw_meta fw_stats fw_v4 fw_v6)"
+	assert_output "$(printf '%s\n' fw_events fw_hits fw_limit fw_lpm4 fw_lpm6 fw_meta fw_stats fw_svc fw_v4 fw_v6)"
 	id=$(sed -n 's/^attached xdp_firewall (id \([0-9]*\)).*/\1/p' "$BATS_TEST_TMPDIR/a.out")
 	assert_equal "$(xdp_id_b)" "$id"
 	run -0 fw block 192.0.2.1 --dev "$IF_B"
@@ -174,7 +174,7 @@ xdpload: hint: $IF_B already has an XDP program; replace it with --force or remo
 	assert_line --index 0 --regexp "^xdpload: firewall detach: program $id from $IF_B \(native mode\): RTM_SETLINK refused: [A-Z]+ .*"
 	assert_line "xdpload: hint: a bpf_link holds it (\`xdpload run\`); stop that process to detach"
 	run -0 ls "$FWDIR"
-	assert_output "$(printf '%s\n' fw_events fw_hits fw_limit fw_lpm4 fw_lpm6 fw_meta fw_stats fw_v4 fw_v6)"
+	assert_output "$(printf '%s\n' fw_events fw_hits fw_limit fw_lpm4 fw_lpm6 fw_meta fw_stats fw_svc fw_v4 fw_v6)"
 	run -0 fw rules --dev "$IF_B"
 	kill -INT "$(pgrep -P "${pids# }")"
 	reap "${pids# }"
@@ -201,7 +201,7 @@ xdpload: hint: no firewall was attached to $IF_B with this --pin-maps; attach on
 		fi
 		run -0 fw firewall attach "$IF_B"
 		run -0 ls "$FWDIR"
-		assert_output "$(printf '%s\n' fw_events fw_hits fw_limit fw_lpm4 fw_lpm6 fw_meta fw_stats fw_v4 fw_v6)"
+		assert_output "$(printf '%s\n' fw_events fw_hits fw_limit fw_lpm4 fw_lpm6 fw_meta fw_stats fw_svc fw_v4 fw_v6)"
 		run -0 fw block 192.0.2.1 --dev "$IF_B"
 		run -0 fw firewall detach "$IF_B" --purge
 	done
@@ -223,7 +223,7 @@ $hint"
 	run -5 --separate-stderr in_b "$XDPLOAD" test --builtin --pin-maps "$FWDIR"
 	assert_equal "$stderr" "xdpload: load: map fw_v4: the pin $FWDIR/fw_v4 is a program, not a map; remove it to start afresh"
 	run -0 fw firewall detach "$IF_B" --purge
-	assert_line "removed $FWDIR (9 pinned maps: rules, counters, settings)"
+	assert_line "removed $FWDIR (10 pinned maps: rules, counters, settings)"
 }
 
 @test "events: a second reader is refused while the first one gets every event" {

@@ -2,7 +2,7 @@
 # inspect and the command line itself: no kernel involved.
 load helpers
 
-@test "inspect shows the firewall: program, its nine maps pinned by name, license" {
+@test "inspect shows the firewall: program, its ten maps pinned by name, license" {
 	run -0 --separate-stderr xdpload inspect "$ROOT/xdp_kern.o"
 	assert_line --index 0 "object       $ROOT/xdp_kern.o"
 	assert_line --index 1 "license      GPL"
@@ -10,7 +10,8 @@ load helpers
 	assert_line --index 3 --regexp "^btf          [0-9]+ types, [0-9]+ bytes of strings, 1 func_info and [0-9]+ line_info records$"
 	assert_line --index 4 "programs (1)"
 	assert_line --index 6 --regexp "^  xdp_firewall +xdp +xdp +[0-9]+ +[0-9]+$"
-	assert_line "maps (9)"
+	assert_line "maps (10)"
+	assert_line --regexp "^  fw_svc +array +4 +4 +131074  0x0 +.maps +by name$"
 	assert_line --regexp "^  fw_v4 +hash +4 +24 +1048576  0x1 +.maps +by name$"
 	assert_line --regexp "^  fw_lpm6 +lpm_trie +20 +4 +1048576  0x1 +.maps +by name$"
 	assert_line --regexp "^  fw_events +ringbuf +0 +0 +262144  0x0 +.maps +by name$"
