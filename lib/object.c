@@ -330,12 +330,62 @@ static int find_btf(struct obj *obj, struct xdpl_error *e)
 	return err;
 }
 
-static int map_at(const struct obj *obj, uint32_t sec, uint64_t offset, bool data)
+/* The maps by section, then offset, then index: map_at() is a binary search. */
+struct map_key {
+	uint32_t sec, index;
+	uint64_t offset;
+};
+
+static int map_key_compare(const void *a, const void *b)
 {
-	for (uint32_t i = 0; i < obj->nmaps; i++)
-		if (obj->maps[i].sec == sec && (data ? obj->maps[i].origin == MAP_DATA
-						      : obj->maps[i].offset == offset))
-			return (int)i;
+	const struct map_key *x = a, *y = b;
+
+	if (x->sec != y->sec)
+		return x->sec < y->sec ? -1 : 1;
+	if (x->offset != y->offset)
+		return x->offset < y->offset ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+struct map_index {
+	struct map_key *keys;
+	uint32_t n; /* the maps there were when it was built */
+};
+
+static int map_index_build(const struct obj *obj, struct map_index *x)
+{
+	x->n = obj->nmaps;
+	x->keys = calloc(x->n ? x->n : 1, sizeof(*x->keys));
+	if (!x->keys)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < x->n; i++)
+		x->keys[i] = (struct map_key){ obj->maps[i].sec, i, obj->maps[i].offset };
+	qsort(x->keys, x->n, sizeof(*x->keys), map_key_compare);
+	return 0;
+}
+
+/* The map defined at sec+offset, or (data) the data map of sec: the first such. */
+static int map_at(const struct obj *obj, const struct map_index *x, uint32_t sec,
+		  uint64_t offset, bool data)
+{
+	const struct map_key *keys = x->keys;
+	struct map_key key = { sec, 0, data ? 0 : offset };
+	uint32_t lo = 0, hi = x->n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (map_key_compare(&keys[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (uint32_t i = lo; i < x->n && keys[i].sec == sec; i++) {
+		if (!data)
+			return keys[i].offset == offset ? (int)keys[i].index : -1;
+		if (obj->maps[keys[i].index].origin == MAP_DATA)
+			return (int)keys[i].index;
+	}
 	return -1;
 }
 
@@ -345,8 +395,8 @@ static int map_at(const struct obj *obj, uint32_t sec, uint64_t offset, bool dat
 #define REL_ARGS rsec, elf_section_name(obj, rsec), n
 
 /* Classify one relocation entry of an executable section. */
-static int reloc_add(struct obj *obj, uint32_t rsec, uint32_t n, const Elf64_Rel *rel,
-		     struct xdpl_error *e)
+static int reloc_add(struct obj *obj, const struct map_index *maps, uint32_t rsec, uint32_t n,
+		     const Elf64_Rel *rel, struct xdpl_error *e)
 {
 	uint32_t tsec = obj->secs[rsec].info;
 	const struct obj_section *t = &obj->secs[tsec];
@@ -423,7 +473,7 @@ static int reloc_add(struct obj *obj, uint32_t rsec, uint32_t n, const Elf64_Rel
 			r->offset /= BPF_INSN_SIZE;
 		} else {
 			bool data = obj_section_is_data(&obj->secs[sym->st_shndx]);
-			int m = map_at(obj, sym->st_shndx, r->offset, data);
+			int m = map_at(obj, maps, sym->st_shndx, r->offset, data);
 
 			if (m < 0)
 				return err_set(e, -ENOEXEC, REL_FMT " refers to %s+%llu in %s, where no map or variable is",
@@ -455,8 +505,9 @@ static int reloc_compare(const void *a, const void *b)
 
 static int find_relocs(struct obj *obj, struct xdpl_error *e)
 {
+	struct map_index maps = { 0 };
 	uint64_t total = 0;
-	int err;
+	int err = 0;
 
 	for (uint32_t i = 1; i < obj->nsecs; i++)
 		if (obj->secs[i].type == SHT_REL && elf_section_is_code(obj, obj->secs[i].info))
@@ -467,6 +518,8 @@ static int find_relocs(struct obj *obj, struct xdpl_error *e)
 	if (!obj->relocs)
 		return err_set(e, -ENOMEM, "elf: out of memory for %llu relocations",
 			       (unsigned long long)total);
+	if (map_index_build(obj, &maps))
+		return err_set(e, -ENOMEM, "elf: out of memory for the index of %u maps", obj->nmaps);
 	for (uint32_t i = 1; i < obj->nsecs; i++) {
 		const struct obj_section *s = &obj->secs[i];
 		const Elf64_Rel *rel = (const Elf64_Rel *)s->data;
@@ -474,18 +527,22 @@ static int find_relocs(struct obj *obj, struct xdpl_error *e)
 		if (s->type != SHT_REL || !elf_section_is_code(obj, s->info))
 			continue;
 		for (uint32_t n = 0; n < s->size / sizeof(Elf64_Rel); n++) {
-			err = reloc_add(obj, i, n, &rel[n], e);
+			err = reloc_add(obj, &maps, i, n, &rel[n], e);
 			if (err)
-				return err;
+				goto out;
 		}
 	}
 	qsort(obj->relocs, obj->nrelocs, sizeof(*obj->relocs), reloc_compare);
 	for (uint32_t i = 1; i < obj->nrelocs; i++)
-		if (!reloc_compare(&obj->relocs[i - 1], &obj->relocs[i]))
-			return err_set(e, -ENOEXEC, "elf: section %u (%s): instruction %u is relocated twice (%s and %s)",
-				       obj->relocs[i].sec, elf_section_name(obj, obj->relocs[i].sec),
-				       obj->relocs[i].insn, obj->relocs[i - 1].sym, obj->relocs[i].sym);
-	return 0;
+		if (!reloc_compare(&obj->relocs[i - 1], &obj->relocs[i])) {
+			err = err_set(e, -ENOEXEC, "elf: section %u (%s): instruction %u is relocated twice (%s and %s)",
+				      obj->relocs[i].sec, elf_section_name(obj, obj->relocs[i].sec),
+				      obj->relocs[i].insn, obj->relocs[i - 1].sym, obj->relocs[i].sym);
+			break;
+		}
+out:
+	free(maps.keys);
+	return err;
 }
 
 static int find_license(struct obj *obj, struct xdpl_error *e)

@@ -114,6 +114,11 @@ inspect_bounded() {
 	run -0 grep -c "map_199999" "$OUT"
 }
 
+@test "parse: 100,000 ld_imm64 each relocated to one of 100,000 legacy maps" {
+	inspect_bounded maprelocs
+	run -0 grep -c "^relocations  *100000$" "$OUT"
+}
+
 @test "parse: 30,000 data sections, each with its DATASEC" {
 	inspect_bounded datasecs
 	run -0 grep -c "variable_029999" "$OUT"

@@ -19,6 +19,8 @@ file take minutes where a near-linear one takes milliseconds.
   relocs.o    N functions of one ld_imm64 each, every one relocated to a
               global variable (the function of each relocated instruction)
   maps.o      N legacy map definitions in "maps" (no two at one offset)
+  maprelocs.o N legacy maps and one program of N ld_imm64, each relocated
+              to a map (the map of each relocation)
   datasecs.o  N sections .data.K, each with a DATASEC of one variable (each
               DATASEC's section, each section's DATASEC)
 
@@ -224,6 +226,20 @@ def maps(n):
     return elf
 
 
+def maprelocs(n):
+    elf = Elf()
+    m = elf.section("maps", struct.pack("<IIIII", 2, 4, 8, 1, 0) * n, flags=SHF_ALLOC | SHF_WRITE)
+    prog = elf.section("xdp", LD_IMM64 * n + MOV0 + EXIT, flags=SHF_ALLOC | SHF_EXECINSTR)
+    syms = [elf.symbol("map_%06d" % i, m, 20 * i, 20) for i in range(n)]
+    elf.symbol("prog", prog, 0, 16 * n + 16, STT_FUNC)
+    # The last map first: a scan from the first map goes the whole way for each.
+    rel = b"".join(struct.pack("<QQ", 16 * i, (syms[n - 1 - i] << 32) | R_BPF_64_64)
+                   for i in range(n))
+    elf.section(".relxdp", rel, SHT_REL, info=prog, entsize=16)
+    license(elf)
+    return elf
+
+
 def datasecs(n):
     elf, btf = Elf(), Btf()
     u32 = btf.int("unsigned int", 4)
@@ -302,7 +318,7 @@ def wide(n):
 
 
 SHAPES = {"datasec": (datasec, 60000), "funcs": (funcs, 150000),
-          "sections": (sections, 60000), "relocs": (relocs, 60000), "maps": (maps, 200000),
+          "sections": (sections, 60000), "relocs": (relocs, 60000), "maps": (maps, 200000), "maprelocs": (maprelocs, 100000),
           "datasecs": (datasecs, 30000), "selfref": (selfref, 1), "deep": (deep, 1),
           "bigarray": (bigarray, 1), "wide": (wide, 80)}
 
