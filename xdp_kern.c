@@ -24,8 +24,10 @@
  * always dropped, and so is one the service step cannot read to its ports
  * (a truncated transport header, more extension headers than the bound).
  *
- * The cost per packet does not depend on the number of rules: two or three
- * map lookups, whatever the maps hold.  Maps, keys and values are described
+ * The cost per packet does not depend on the number of rules: an exact
+ * source is one hash lookup that also finds the rule's counter (fw_exact); a
+ * miss adds the trie only when the family has prefixes (FW_F_NO_PREFIX*); a
+ * prefix hit counts in fw_hits; service rules add one array lookup.  Maps, keys and values are described
  * in firewall.h, shared with the control path; every map is pinned by name,
  * so rules, counters and the policy survive reloads and upgrades.
  */
