@@ -27,7 +27,8 @@
  * The cost per packet does not depend on the number of rules: an exact
  * source is one hash lookup that also finds the rule's counter (fw_exact); a
  * miss adds the trie only when the family has prefixes (FW_F_NO_PREFIX*); a
- * prefix hit counts in fw_hits; service rules add one array lookup.  Maps, keys and values are described
+ * prefix hit counts in fw_hits; service rules add an array lookup (and
+ * fw_hits for the rule that matched).  Maps, keys and values are described
  * in firewall.h, shared with the control path; every map is pinned by name,
  * so rules, counters and the policy survive reloads and upgrades.
  */

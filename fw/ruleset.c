@@ -601,12 +601,17 @@ uint32_t fw_prefix_flags(struct xdpl_fw *fw)
 		enum fw_map map;
 		uint32_t bit;
 	} tries[] = { { FW_MAP_LPM4, FW_F_NO_PREFIX4 }, { FW_MAP_LPM6, FW_F_NO_PREFIX6 } };
+	/*
+	 * A prefix length longer than any the trie holds asks for its first
+	 * key, as no key does, without a NULL pointer valgrind would flag.
+	 */
+	struct fw_lpm6_key first = { .prefixlen = UINT32_MAX };
 	uint8_t next[sizeof(struct fw_lpm6_key)];
 	uint32_t flags = 0;
 
 	for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]); i++)
 		if (fw->fds[tries[i].map] >= 0 &&
-		    bpf_map_elem(BPF_MAP_GET_NEXT_KEY, fw->fds[tries[i].map], NULL, next, 0) ==
+		    bpf_map_elem(BPF_MAP_GET_NEXT_KEY, fw->fds[tries[i].map], &first, next, 0) ==
 			    -ENOENT)
 			flags |= tries[i].bit;
 	return flags;
