@@ -841,10 +841,9 @@ static struct xdpl_fw_counter percpu_sum(const struct xdpl_fw *fw, const void *v
 	return sum;
 }
 
-static int hit_collect(const void *key, const void *value, void *ctx)
+/* One more hit counter in w: rule's, total. */
+static int hit_push(struct hits_walk *w, uint32_t rule, struct xdpl_fw_counter total)
 {
-	struct hits_walk *w = ctx;
-
 	if (w->n == w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 64;
 		struct xdpl_fw_hit *v = realloc(w->v, cap * sizeof(*v));
@@ -854,34 +853,31 @@ static int hit_collect(const void *key, const void *value, void *ctx)
 		w->v = v;
 		w->cap = cap;
 	}
-	memcpy(&w->v[w->n].rule, key, 4);
-	w->v[w->n++].total = percpu_sum(w->fw, value);
+	w->v[w->n].rule = rule;
+	w->v[w->n++].total = total;
 	return 0;
+}
+
+static int hit_collect(const void *key, const void *value, void *ctx)
+{
+	struct hits_walk *w = ctx;
+	uint32_t rule;
+
+	memcpy(&rule, key, 4);
+	return hit_push(w, rule, percpu_sum(w->fw, value));
 }
 
 /* An exact rule's hits, from its own value (struct fw_exact); rules never hit are left out. */
 static int exact_hit_collect(const void *key, const void *value, void *ctx)
 {
-	struct hits_walk *w = ctx;
 	struct fw_exact x;
 
 	(void)key;
 	memcpy(&x, value, sizeof(x));
 	if (!x.hits.packets)
 		return 0;
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 64;
-		struct xdpl_fw_hit *v = realloc(w->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		w->v = v;
-		w->cap = cap;
-	}
-	w->v[w->n].rule = x.rule;
-	w->v[w->n].total.packets = x.hits.packets;
-	w->v[w->n++].total.bytes = x.hits.bytes;
-	return 0;
+	return hit_push(ctx, x.rule,
+			(struct xdpl_fw_counter){ .packets = x.hits.packets, .bytes = x.hits.bytes });
 }
 
 static int hit_cmp(const void *a, const void *b)
