@@ -14,6 +14,7 @@
  *   make fuzz
  *   fuzz/rules_fuzz -dict=fuzz/rules.dict fuzz/rules-corpus-run fuzz/rules-seeds
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,12 +22,41 @@
 
 #include "fw/fw.h"
 
+/*
+ * A service rule: a protocol it names, TCP and UDP with a range in order,
+ * ICMP without ports; its text read back as a rules file is the same rule.
+ */
+static void check_service(const struct xdpl_fw_rule *r)
+{
+	char text[XDPL_FW_RULE_TEXT + 1];
+	struct xdpl_fw_rules back;
+	struct xdpl_error e = { 0 };
+	bool ports = r->proto == XDPL_FW_TCP || r->proto == XDPL_FW_UDP;
+	size_t len;
+
+	if (!ports && r->proto != XDPL_FW_ICMP && r->proto != XDPL_FW_ICMPV6)
+		abort();
+	if (ports ? r->port_lo > r->port_hi : r->port_lo || r->port_hi)
+		abort();
+	if (r->allow > 1)
+		abort();
+	xdpl_fw_rule_format(r, text, XDPL_FW_RULE_TEXT);
+	len = strlen(text);
+	text[len] = '\n';
+	if (xdpl_fw_rules_parse("again", text, len + 1, &back, &e) || back.n != 1 ||
+	    fw_rule_cmp(r, &back.v[0]))
+		abort();
+	xdpl_fw_rules_free(&back);
+}
+
 static void check_rule(const struct xdpl_fw_rule *r)
 {
 	char text[XDPL_FW_RULE_TEXT], why[160];
 	struct xdpl_fw_rule again;
 	unsigned int bits = r->family == 4 ? 32 : 128;
 
+	if (r->family == XDPL_FW_SERVICE)
+		return check_service(r);
 	if ((r->family != 4 && r->family != 6) || r->prefixlen > bits)
 		abort();
 	for (unsigned int i = r->prefixlen; i < 128; i++)
