@@ -465,7 +465,7 @@ static int rules_change(struct xdpl_fw *fw, const struct xdpl_fw_rule *rules, si
 			size_t *done, struct xdpl_error *e)
 {
 	uint8_t *keys = NULL;
-	struct fw_exact *values = NULL;
+	void *values = NULL;
 	int err = 0;
 
 	*done = 0;
@@ -478,21 +478,25 @@ static int rules_change(struct xdpl_fw *fw, const struct xdpl_fw_rule *rules, si
 
 		while (*done + run < n && rule_key(&rules[*done + run], key, &other_size) == m)
 			run++;
-		if (run > 1 && (m == FW_MAP_V4 || m == FW_MAP_V6)) {
+		if (run > 1) {
 			struct bpf_map_batch_attr attr;
+			bool exact = m == FW_MAP_V4 || m == FW_MAP_V6;
+			size_t value_size = exact ? sizeof(struct fw_exact) : sizeof(uint32_t);
 
 			free(keys);
 			free(values);
 			keys = malloc(run * key_size);
-			values = malloc(run * sizeof(*values));
+			values = calloc(run, value_size);
 			if (!keys || !values) {
 				err = err_set(e, -ENOMEM, "firewall: out of memory for %zu rules", run);
 				break;
 			}
-			memset(values, 0, run * sizeof(*values));
 			for (size_t i = 0; i < run; i++) {
 				rule_key(&rules[*done + i], keys + i * key_size, &key_size);
-				values[i].rule = rules[*done + i].id;
+				if (exact)
+					((struct fw_exact *)values)[i].rule = rules[*done + i].id;
+				else
+					((uint32_t *)values)[i] = rules[*done + i].id;
 			}
 			memset(&attr, 0, sizeof(attr));
 			attr.keys = bpf_ptr(keys);
@@ -758,18 +762,26 @@ int xdpl_fw_rules_remove(struct xdpl_fw *fw, struct xdpl_fw_rules *set, struct x
 	return err ? err : rules_apply(fw, &none, set, e);
 }
 
-/* After a whole-set load: the ids now live are the kept ones and the added ones. */
+/*
+ * After a whole-set load: the ids now live are the kept ones and the added
+ * ones.  `del` is a sorted subset of the sorted `have`: one walk of both.
+ */
 static void hits_prune_to(struct xdpl_fw *fw, const struct xdpl_fw_rules *have,
 			  const struct xdpl_fw_rules *add, const struct xdpl_fw_rules *del)
 {
 	uint32_t *live = malloc((have->n + add->n + 1) * sizeof(*live));
-	size_t n = 0;
+	size_t n = 0, j = 0;
 
 	if (!live)
 		return;
-	for (size_t i = 0; i < have->n; i++)
-		if (!del->n || !bsearch(&have->v[i], del->v, del->n, sizeof(*del->v), fw_rule_cmp))
+	for (size_t i = 0; i < have->n; i++) {
+		while (j < del->n && fw_rule_cmp(&del->v[j], &have->v[i]) < 0)
+			j++;
+		if (j < del->n && !fw_rule_cmp(&del->v[j], &have->v[i]))
+			j++;
+		else
 			live[n++] = have->v[i].id;
+	}
 	for (size_t i = 0; i < add->n; i++)
 		live[n++] = add->v[i].id;
 	qsort(live, n, sizeof(*live), id_cmp);
