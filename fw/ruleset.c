@@ -503,6 +503,8 @@ static int rules_change(struct xdpl_fw *fw, const struct xdpl_fw_rule *rules, si
 			attr.values = bpf_ptr(values);
 			attr.count = (uint32_t)run;
 			attr.map_fd = (uint32_t)fw->fds[m];
+			/* As one at a time: a rule already there is an error, never overwritten. */
+			attr.elem_flags = add ? BPF_NOEXIST : 0;
 			err = bpf_map_batch(add ? BPF_MAP_UPDATE_BATCH : BPF_MAP_DELETE_BATCH, &attr);
 			*done += attr.count;
 			if (!err)
