@@ -289,10 +289,15 @@ static int svc_write(struct xdpl_fw *fw, const uint32_t *keys, const uint32_t *v
 		attr.count = (uint32_t)(to - from);
 		attr.map_fd = (uint32_t)fw->fds[FW_MAP_SVC];
 		err = bpf_map_batch(BPF_MAP_UPDATE_BATCH, &attr);
-		*done += attr.count;
-		if (!err)
+		if (!err) {
+			*done = to;
 			return 0;
-		if (attr.count || (err != -EINVAL && err != -EOPNOTSUPP && err != -ENOTSUPP))
+		}
+		/* count is what the kernel did, unless it refused the call before any. */
+		if (attr.count < to - from)
+			*done += attr.count;
+		if ((attr.count && attr.count < to - from) ||
+		    (err != -EINVAL && err != -EOPNOTSUPP && err != -ENOTSUPP))
 			return err;
 	}
 	for (; *done < to; (*done)++) {
@@ -503,13 +508,16 @@ static int rules_change(struct xdpl_fw *fw, const struct xdpl_fw_rule *rules, si
 			attr.values = bpf_ptr(values);
 			attr.count = (uint32_t)run;
 			attr.map_fd = (uint32_t)fw->fds[m];
-			/* As one at a time: a rule already there is an error, never overwritten. */
-			attr.elem_flags = add ? BPF_NOEXIST : 0;
 			err = bpf_map_batch(add ? BPF_MAP_UPDATE_BATCH : BPF_MAP_DELETE_BATCH, &attr);
-			*done += attr.count;
-			if (!err)
+			if (!err) {
+				*done += run;
 				continue;
-			if (attr.count || (err != -EINVAL && err != -EOPNOTSUPP && err != -ENOTSUPP))
+			}
+			/* count is what the kernel did, unless it refused the call before any. */
+			if (attr.count < run)
+				*done += attr.count;
+			if ((attr.count && attr.count < run) ||
+			    (err != -EINVAL && err != -EOPNOTSUPP && err != -ENOTSUPP))
 				goto failed;
 		}
 		/* One at a time: LPM tries, a single rule, or a kernel without batches. */

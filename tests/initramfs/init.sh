@@ -172,6 +172,23 @@ check_firewall() {
 	say "firewall: $passed passed, $dropped dropped"
 	xdpload unblock "$IP_B/32" --dev "$IF_A" || return 1
 	ping_a 1 5 || { say "ping failed after unblock"; return 1; }
+	# A rules file: runs of addresses and of prefixes in both families, each
+	# run one batch where this kernel has batches for the map, one by one
+	# where it has not; B's /24 among them.
+	printf '%s\n' 10.99.0.1 10.99.0.2 10.98.0.0/24 10.97.0.0/28 2001:db8:99::1 2001:db8:99::2 \
+		2001:db8:98::/48 2001:db8:97::/64 10.201.0.0/24 >/tmp/rules.txt
+	xdpload rules load /tmp/rules.txt --dev "$IF_A" || return 1
+	rules=$(xdpload rules --dev "$IF_A" | grep -vc '^#')
+	[ "$rules" = 9 ] || { say "rules after a load of 9: $rules"; return 1; }
+	if ping_a 2 2; then
+		say "ping passed through a rules file blocking 10.201.0.0/24"
+		return 1
+	fi
+	: >/tmp/empty.txt
+	xdpload rules load /tmp/empty.txt --dev "$IF_A" --force || return 1
+	rules=$(xdpload rules --dev "$IF_A" | grep -vc '^#')
+	[ "$rules" = 0 ] || { say "rules after emptying: $rules"; return 1; }
+	ping_a 1 5 || { say "ping failed after the rules were emptied"; return 1; }
 	xdpload firewall detach --purge "$IF_A" || return 1
 	[ -z "$(attached)" ] || { say "still attached: $(attached)"; return 1; }
 }
