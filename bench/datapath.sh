@@ -14,6 +14,8 @@
 #   4. rules load time: first load, again unchanged, 10% changed, emptied;
 #      xdp-filter's one process per rule
 #   5. drops per second over a veth, drop events off and on
+#   6. port rules: ns per TCP frame to a blocked, an allowed and an unlisted
+#      port, IPv4 and IPv6, next to `xdp-filter port` with the same ports
 #
 # Everything happens in a network namespace and on a private bpffs that the
 # script makes and removes on exit; xdp-filter runs in a mount namespace of
@@ -37,6 +39,11 @@
 #   BENCH_ID=N     the number in the stage's names: namespace xdpl-bdp-N, veths
 #                  xdplbdN[a-d], /tmp/xdpl-bdp.N.*; 0 to 9999 (the pid's last digits),
 #                  so that a caller can check they are gone
+#
+# The port rules, on firewalls of their own with no address rule: block mode
+# `tcp/22 udp/53 tcp/8000-8100`, allow-only `allow:tcp/22 allow:tcp/443`;
+# xdp-filter gets the same ports one `xdp-filter port` each, loaded with
+# `-f tcp,udp` and policy allow (its rules drop) or deny (its rules admit).
 #
 # The rules (say which, since the lookup cost depends on them): per family,
 # 90% exact addresses and 10% prefixes once there are 10 or more.  IPv4:
@@ -85,10 +92,13 @@ NS="xdpl-bdp-$ID"
 IF_A="xdplbd${ID}a" IF_B="xdplbd${ID}b" # flood A -> B, the firewall on B
 IF_C="xdplbd${ID}c" IF_D="xdplbd${ID}d" # xdp-filter on D; C lends itself to size probes
 IF_E="xdplbd${ID}e" IF_F="xdplbd${ID}f" # the firewall on E with xdp-filter's rules: exact only
+IF_G="xdplbd${ID}g" IF_H="xdplbd${ID}h" # port rules, block: the firewall on G, xdp-filter on H
+IF_I="xdplbd${ID}i" IF_J="xdplbd${ID}j" # port rules, allow-only: the firewall on I, xdp-filter on J
 TMP=$(mktemp -d "/tmp/xdpl-bdp.$ID.XXXXXX")
 BPFFS=$TMP/bpffs
 FWDIR=$BPFFS/fw-state/$IF_B
 PEER_PID="" READER_PID=""
+PORT_PEERS=() # "PID IFACE" of each xdp-filter loaded for the port rules
 HOST_XDPFILTER_BEFORE=$([ -e /sys/fs/bpf/xdp-filter ] && echo yes || echo no)
 
 cleanup() {
@@ -98,6 +108,13 @@ cleanup() {
 		kill "$PEER_PID" 2>/dev/null || true
 		wait "$PEER_PID" 2>/dev/null || true
 	fi
+	local p
+	for p in "${PORT_PEERS[@]}"; do
+		nsenter --mount="/proc/${p% *}/ns/mnt" --net="/run/netns/$NS" xdp-filter unload "${p#* }" \
+			>/dev/null 2>&1 || true
+		kill "${p% *}" 2>/dev/null || true
+		wait "${p% *}" 2>/dev/null || true
+	done
 	ip netns del "$NS" 2>/dev/null || true
 	mountpoint -q "$BPFFS" 2>/dev/null && umount "$BPFFS"
 	rm -rf "$TMP"
@@ -117,7 +134,11 @@ ip netns add "$NS"
 ip -n "$NS" link add "$IF_A" type veth peer name "$IF_B"
 ip -n "$NS" link add "$IF_C" type veth peer name "$IF_D"
 ip -n "$NS" link add "$IF_E" type veth peer name "$IF_F"
-for dev in lo "$IF_A" "$IF_B" "$IF_C" "$IF_D" "$IF_E" "$IF_F"; do ip -n "$NS" link set "$dev" up; done
+ip -n "$NS" link add "$IF_G" type veth peer name "$IF_H"
+ip -n "$NS" link add "$IF_I" type veth peer name "$IF_J"
+for dev in lo "$IF_A" "$IF_B" "$IF_C" "$IF_D" "$IF_E" "$IF_F" "$IF_G" "$IF_H" "$IF_I" "$IF_J"; do
+	ip -n "$NS" link set "$dev" up
+done
 mkdir "$BPFFS"
 mount -t bpf bpf "$BPFFS"
 
@@ -215,17 +236,24 @@ run_ns() {
 # ---- the peer: xdp-filter in its own mount namespace --------------------
 
 PEER_ID="" PEER_CAP=0 PEER_RULES=0 PEER_SECONDS=0 PEER_LOADED=0
-peer_start() {
+# mount_ns: a process in a mount namespace of its own, with a private bpffs on
+# /sys/fs/bpf for an xdp-filter of its own; its pid in NEW_NS_PID.
+mount_ns() {
 	# unshare execs sleep: $! is the process whose mount namespace xdp-filter joins.
 	unshare -m --propagation private sleep 100000 &
-	PEER_PID=$!
+	NEW_NS_PID=$!
 	for _ in $(seq 50); do
-		[ "$(readlink "/proc/$PEER_PID/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ] && break
+		[ "$(readlink "/proc/$NEW_NS_PID/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ] && break
 		sleep 0.02
 	done
-	[ "$(readlink "/proc/$PEER_PID/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ] ||
+	[ "$(readlink "/proc/$NEW_NS_PID/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ] ||
 		die "unshare -m did not make a mount namespace"
-	in_peer mount -t bpf bpf /sys/fs/bpf
+	nsenter --mount="/proc/$NEW_NS_PID/ns/mnt" mount -t bpf bpf /sys/fs/bpf
+}
+
+peer_start() {
+	mount_ns
+	PEER_PID=$NEW_NS_PID
 	# Generic (skb) mode; -f ipv4,ipv6 picks its source-address program, the closest to ours.
 	in_peer xdp-filter load -m skb -f ipv4,ipv6 "$IF_D" >/dev/null
 	PEER_ID=$(xdp_id "$IF_D")
@@ -300,6 +328,72 @@ for n in $SIZES; do
 			run_ns "$n|$kind|quiet" "$(expected "$kind")" "$FW_ID" "$TMP/$kind.bin"
 		done
 		fw firewall set "$IF_B" --events-rate 100 >/dev/null
+	done
+done
+
+# ---- 6. port rules, block and allow-only, next to xdp-filter port ---------
+
+# TCP SYN frames from 192.0.2.9 / 2001:db8:ffff::9 (in no address rule) to
+# port $1: IPv4 64 bytes (padded), IPv6 74.
+tcp_hdr() { printf '3039%04x00000000000000005002ffff00000000' "$1"; }
+tframe4() { echo "020000000002020000000001""0800""450000280000400040060000""c0000209""c0000201""$(tcp_hdr "$1")""$(printf '%020d' 0)"; }
+tframe6() { echo "020000000002020000000001""86dd""6000000000140640""20010db8ffff00000000000000000009""20010db8000000000000000000000002""$(tcp_hdr "$1")"; }
+
+PORT_BLOCK="tcp/22 udp/53 tcp/8000-8100" PORT_ALLOW="tcp/22 tcp/443"
+# mode|family|port|verdict: a blocked port, one in the blocked range, one in no
+# rule; an allowed port, one in no rule.
+PORT_CASES="block|v4|22|XDP_DROP block|v4|8050|XDP_DROP block|v4|80|XDP_PASS
+block|v6|22|XDP_DROP block|v6|8050|XDP_DROP block|v6|80|XDP_PASS
+allow|v4|22|XDP_PASS allow|v4|80|XDP_DROP allow|v6|22|XDP_PASS allow|v6|80|XDP_DROP"
+
+# port_peer POLICY IFACE SERVICE...: xdp-filter in a mount namespace of its
+# own, `-f tcp,udp` and POLICY (allow: its rules drop; deny: they admit) on
+# IFACE, holding SERVICE's ports (a range is a port each, as it takes them);
+# its program id in PORT_PEER_ID.
+port_peer() {
+	local policy=$1 dev=$2
+	shift 2
+	mount_ns
+	PORT_PEERS+=("$NEW_NS_PID $dev")
+	nsenter --mount="/proc/$NEW_NS_PID/ns/mnt" --net="/run/netns/$NS" \
+		xdp-filter load -m skb -f tcp,udp -p "$policy" "$dev" >/dev/null
+	printf '%s\n' "$@" | awk -F'[/-]' '{ for (p = $2; p <= ($3 == "" ? $2 : $3); p++) print $1, p }' |
+		nsenter --mount="/proc/$NEW_NS_PID/ns/mnt" --net="/run/netns/$NS" \
+			sh -c 'while read -r proto port; do xdp-filter port "$port" -p "$proto" >/dev/null || exit 1; done' ||
+		die "xdp-filter port failed"
+	PORT_PEER_ID=$(xdp_id "$dev")
+	[ -n "$PORT_PEER_ID" ] || die "xdp-filter did not attach to $dev"
+}
+
+say "port rules: block $PORT_BLOCK on $IF_G, allow-only $PORT_ALLOW on $IF_I"
+fw firewall attach "$IF_G" >/dev/null
+fw firewall attach "$IF_I" >/dev/null
+PORT_ID_block=$(xdp_id "$IF_G") PORT_ID_allow=$(xdp_id "$IF_I")
+[ -n "$PORT_ID_block" ] && [ -n "$PORT_ID_allow" ] || die "the firewall did not attach to $IF_G and $IF_I"
+# shellcheck disable=SC2086 # the services are words
+fw block $PORT_BLOCK --dev "$IF_G" >/dev/null
+# shellcheck disable=SC2086
+fw allow $PORT_ALLOW --dev "$IF_I" >/dev/null
+PEER_PORT_block="" PEER_PORT_allow=""
+if [ "$PEER" = 1 ]; then
+	# shellcheck disable=SC2086
+	port_peer allow "$IF_H" $PORT_BLOCK
+	PEER_PORT_block=$PORT_PEER_ID
+	# shellcheck disable=SC2086
+	port_peer deny "$IF_J" $PORT_ALLOW
+	PEER_PORT_allow=$PORT_PEER_ID
+fi
+for c in $PORT_CASES; do
+	IFS='|' read -r mode fam port want <<<"$c"
+	"tframe${fam#v}" "$port" | unhex >"$TMP/tcp-$fam-$port.bin"
+done
+say "port rules: $RUNS rounds of $REPEAT runs"
+for ((r = 0; r < RUNS; r++)); do
+	for c in $PORT_CASES; do
+		IFS='|' read -r mode fam port want <<<"$c"
+		ours=PORT_ID_$mode theirs=PEER_PORT_$mode
+		run_ns "port|$mode|$fam|$port|run" "$want" "${!ours}" "$TMP/tcp-$fam-$port.bin"
+		[ -z "${!theirs}" ] || run_ns "port|$mode|$fam|$port|peer" "$want" "${!theirs}" "$TMP/tcp-$fam-$port.bin"
 	done
 done
 
@@ -411,6 +505,19 @@ for n in $SIZES; do
 		peer=$(med "$n|$kind|peer")
 		echo "| $n | $kind | $(expected "$kind") | $(med "$n|$kind|pass") | $(med "$n|$kind|hash1") | $(med "$n|$kind|test") | $(med "$n|$kind|run") | $(med "$n|$kind|quiet") | $exact | $peer | $(ratio "$peer" "$exact") |"
 	done
+done
+echo
+echo "### Port rules: ns per TCP frame"
+echo
+echo "Firewalls of their own with no address rule: block mode \`xdpload block $PORT_BLOCK\`, allow-only \`xdpload allow $PORT_ALLOW\`; xdp-filter \`load -m skb -f tcp,udp\` with policy allow (its port rules drop) and with policy deny (they admit), holding the same ports through \`xdp-filter port PORT -p PROTO\` (a range as a port each: 103 calls). A TCP SYN from an address in no rule, IPv4 64 bytes, IPv6 74; both programs as attached, by \`bpftool prog run\`."
+echo
+echo "| mode | packet | verdict | xdpload (prog run) | xdp-filter (prog run) | xdp-filter / xdpload |"
+echo "|---|---|---|---|---|---|"
+for c in $PORT_CASES; do
+	IFS='|' read -r mode fam port want <<<"$c"
+	ours=$(med "port|$mode|$fam|$port|run")
+	theirs=$(med "port|$mode|$fam|$port|peer")
+	echo "| $([ "$mode" = allow ] && echo allow-only || echo block) | $fam-tcp/$port | $want | $ours | $theirs | $(ratio "$theirs" "$ours") |"
 done
 echo
 echo "### Program size"

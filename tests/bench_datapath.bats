@@ -25,11 +25,11 @@ setup() {
 # row PATTERN: the table rows matching PATTERN (a regexp on the whole line).
 row() { grep -E "^\| $1 \|" "$OUT"; }
 
-@test "QUICK=1 make bench-datapath exits 0 and prints its six tables" {
+@test "QUICK=1 make bench-datapath exits 0 and prints its seven tables" {
 	run -0 cat "$BATS_FILE_TMPDIR/status"
 	assert_output 0
 	run -0 grep -c '^### ' "$OUT"
-	assert_output 6
+	assert_output 7
 	run -0 grep -E '^[0-9]{4}-[0-9]{2}-[0-9]{2}, [0-9]+ cores, Linux ' "$OUT"
 }
 
@@ -56,6 +56,17 @@ row() { grep -E "^\| $1 \|" "$OUT"; }
 	done
 	# In short: the ratios, hit and miss, IPv4 / IPv6.
 	run -0 row "1( \| [^|]+){8} \| [0-9.]+x / [0-9.]+x \| [0-9.]+x / [0-9.]+x"
+}
+
+@test "port rules: block and allow-only, each family, both programs and the ratio have numbers" {
+	# The verdicts were checked by the run itself (a wrong one fails it).
+	for fam in v4 v6; do
+		run -0 row "block \| $fam-tcp/22 \| XDP_DROP \| [0-9]+ \| [0-9]+ \| [0-9.]+x"
+		run -0 row "block \| $fam-tcp/8050 \| XDP_DROP \| [0-9]+ \| [0-9]+ \| [0-9.]+x"
+		run -0 row "block \| $fam-tcp/80 \| XDP_PASS \| [0-9]+ \| [0-9]+ \| [0-9.]+x"
+		run -0 row "allow-only \| $fam-tcp/22 \| XDP_PASS \| [0-9]+ \| [0-9]+ \| [0-9.]+x"
+		run -0 row "allow-only \| $fam-tcp/80 \| XDP_DROP \| [0-9]+ \| [0-9]+ \| [0-9.]+x"
+	done
 }
 
 @test "program size, memory, load time and drops: rows with numbers" {
