@@ -99,6 +99,7 @@ BPFFS=$TMP/bpffs
 FWDIR=$BPFFS/fw-state/$IF_B
 PEER_PID="" READER_PID=""
 PORT_PEERS=() # "PID IFACE" of each xdp-filter loaded for the port rules
+NS_PIDS=()    # every mount namespace's holder (mount_ns)
 HOST_XDPFILTER_BEFORE=$([ -e /sys/fs/bpf/xdp-filter ] && echo yes || echo no)
 
 cleanup() {
@@ -112,8 +113,10 @@ cleanup() {
 	for p in "${PORT_PEERS[@]}"; do
 		nsenter --mount="/proc/${p% *}/ns/mnt" --net="/run/netns/$NS" xdp-filter unload "${p#* }" \
 			>/dev/null 2>&1 || true
-		kill "${p% *}" 2>/dev/null || true
-		wait "${p% *}" 2>/dev/null || true
+	done
+	for p in "${NS_PIDS[@]}"; do
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
 	done
 	ip netns del "$NS" 2>/dev/null || true
 	mountpoint -q "$BPFFS" 2>/dev/null && umount "$BPFFS"
@@ -242,6 +245,7 @@ mount_ns() {
 	# unshare execs sleep: $! is the process whose mount namespace xdp-filter joins.
 	unshare -m --propagation private sleep 100000 &
 	NEW_NS_PID=$!
+	NS_PIDS+=("$NEW_NS_PID") # killed on exit, whatever fails from here on
 	for _ in $(seq 50); do
 		[ "$(readlink "/proc/$NEW_NS_PID/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ] && break
 		sleep 0.02
@@ -331,7 +335,7 @@ for n in $SIZES; do
 	done
 done
 
-# ---- 6. port rules, block and allow-only, next to xdp-filter port ---------
+# ---- 6. port rules (before 5: the flood ends the packet runs) -----------
 
 # TCP SYN frames from 192.0.2.9 / 2001:db8:ffff::9 (in no address rule) to
 # port $1: IPv4 64 bytes (padded), IPv6 74.

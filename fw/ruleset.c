@@ -463,8 +463,9 @@ int xdpl_fw_rules_list(struct xdpl_fw *fw, struct xdpl_fw_rules *out, struct xdp
 /*
  * Put rules into their maps, or take them out, in order; *done counts the
  * rules handled.  Sorted rules come in runs of one map (IPv4 prefixes, IPv4
- * addresses, IPv6 prefixes, IPv6 addresses); a run of a hash map goes in
- * one BPF_MAP_{UPDATE,DELETE}_BATCH when the kernel has it.
+ * addresses, IPv6 prefixes, IPv6 addresses); a run goes in one
+ * BPF_MAP_{UPDATE,DELETE}_BATCH when the kernel has it for the map (hashes
+ * since 5.6, LPM tries since 5.13).
  */
 static int rules_change(struct xdpl_fw *fw, const struct xdpl_fw_rule *rules, size_t n, bool add,
 			size_t *done, struct xdpl_error *e)
@@ -520,7 +521,7 @@ static int rules_change(struct xdpl_fw *fw, const struct xdpl_fw_rule *rules, si
 			    (err != -EINVAL && err != -EOPNOTSUPP && err != -ENOTSUPP))
 				goto failed;
 		}
-		/* One at a time: LPM tries, a single rule, or a kernel without batches. */
+		/* One at a time: a single rule, or a kernel without batches for this map. */
 		for (size_t i = 0; i < run; i++, (*done)++) {
 			struct fw_exact x = { .rule = rules[*done].id };
 

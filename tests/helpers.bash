@@ -114,6 +114,19 @@ wait_until() {
 	return 1
 }
 
+# run_start ARGS...: start `xdpload run ARGS` in the namespace $NS_B and wait
+# until it says it attached; $pid is xdpload itself (nsenter execs it), $out
+# its output and $out.err its errors, which are shown if it never attaches.
+# fd 3 belongs to bats.
+run_start() {
+	out="$BATS_TEST_TMPDIR/run.out"
+	nsenter --net="/run/netns/$NS_B" "$XDPLOAD" run "$@" >"$out" 2>"$out.err" 3>&- &
+	pid=$!
+	wait_until 5 grep -q '^attached' "$out" && return 0
+	cat "$out.err" >&2
+	return 1
+}
+
 # wait_exit PID SECONDS: the exit status of a background process this test
 # started, waiting at most SECONDS; one still running then is killed
 # (SIGKILL), and the status is 124, as timeout(1) says.  Never a bare

@@ -34,16 +34,6 @@ teardown() {
 	in_b "$XDPLOAD" detach "$IF_B" >/dev/null 2>&1 || true
 }
 
-# Start `xdpload run ARGS` in B, wait until it has attached.
-run_start() {
-	out="$BATS_TEST_TMPDIR/run.out"
-	nsenter --net="/run/netns/$NS_B" "$XDPLOAD" run "$@" >"$out" 2>"$out.err" 3>&- &
-	pid=$!
-	wait_until 5 grep -q '^attached' "$out" && return 0
-	cat "$out.err" >&2
-	return 1
-}
-
 # The XDP program id on B's IF_C, empty when none.
 xdp_id_c() { ip -n "$NS_B" -d link show dev "$IF_C" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p'; }
 

@@ -22,17 +22,6 @@ teardown() {
 	bpffs_destroy
 }
 
-# Start `xdpload run` in B and wait until its program is attached.
-run_start() {
-	out="$BATS_TEST_TMPDIR/run.out"
-	# nsenter execs xdpload, so $! is xdpload itself; fd 3 belongs to bats.
-	nsenter --net="/run/netns/$NS_B" "$XDPLOAD" run "$@" >"$out" 2>"$out.err" 3>&- &
-	pid=$!
-	wait_until 5 grep -q '^attached' "$out" && return 0
-	cat "$out.err" >&2
-	return 1
-}
-
 # The id `xdpload run` printed as it attached.
 run_id() { sed -n 's/^attached .* (id \([0-9]*\)) to .*/\1/p' "$out"; }
 

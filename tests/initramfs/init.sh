@@ -173,8 +173,8 @@ check_firewall() {
 	xdpload unblock "$IP_B/32" --dev "$IF_A" || return 1
 	ping_a 1 5 || { say "ping failed after unblock"; return 1; }
 	# A rules file: runs of addresses and of prefixes in both families, each
-	# run one batch where this kernel has batches for the map, one by one
-	# where it has not; B's /24 among them.
+	# run one batch (both kernels here have batches for hashes and tries; one
+	# by one is for kernels before 5.13); B's /24 among them.
 	printf '%s\n' 10.99.0.1 10.99.0.2 10.98.0.0/24 10.97.0.0/28 2001:db8:99::1 2001:db8:99::2 \
 		2001:db8:98::/48 2001:db8:97::/64 10.201.0.0/24 >/tmp/rules.txt
 	xdpload rules load /tmp/rules.txt --dev "$IF_A" || return 1
