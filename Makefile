@@ -220,6 +220,10 @@ bench/out/flood: bench/flood.c
 bench-datapath: all $(BENCH_DATAPATH)
 	bench/datapath.sh
 
+# Two CPUs hitting one exact rule: its shared counter (bench/DATAPATH.md).
+bench-contend: $(BIN)
+	bench/contend.sh
+
 # Both benchmarks: the control path (bench/README.md), then the data path.
 # Loading CO-RE objects, both relocation paths against libbpf (bench/README.md).
 bench-core: all core-progs
@@ -295,5 +299,5 @@ clean:
 	rm -f tests/progs/core/*.o tests/progs/core/btf/*.o tests/progs/core/btf/*.btf build/vmlinux.h
 	rm -rf build/initramfs build/*.cc build/xdp_kern.builtin.o build/xdpload* build/asan build/dbg build/lib build/fuzz build/stage bench/out
 
-.PHONY: all lib examples core-progs extern-progs type-progs bench-core asan fuzz fuzz-smoke test demo fresh-check bench bench-datapath size install initramfs-test clean FORCE
+.PHONY: all lib examples core-progs extern-progs type-progs bench-core asan fuzz fuzz-smoke test demo fresh-check bench bench-datapath bench-contend size install initramfs-test clean FORCE
 tests/progs/fw_small.o: xdp_kern.c
