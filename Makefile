@@ -11,6 +11,8 @@
 #   make fuzz-smoke  run each for a minute (FUZZ_SECONDS), as CI does
 #   make bench    xdpload against ip, bpftool and xdp-loader (root; bench/README.md)
 #   make bench-core  loading CO-RE objects: both relocation paths against libbpf
+#   make bench-datapath  the firewall per packet, per rule, loading, drops (bench/DATAPATH.md)
+#   make bench-contend   two CPUs hitting one exact rule: its shared counter
 #   make size     the size in bytes of ./xdpload, stripped
 #   make lib      libxdpload.a, the library (include/xdpload.h is its header)
 #   make install  the binary, its manual, the library, its header and xdpload.pc under $(DESTDIR)$(PREFIX),
