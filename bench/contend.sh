@@ -22,6 +22,7 @@
 # the rounds are printed with the medians.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/mountns.sh
 RUNS=${RUNS:-7} REPEAT=${REPEAT:-20000000}
 say() { echo "contend: $*" >&2; }
 [ "$(id -u)" -eq 0 ] || { say "needs root"; exit 1; }
@@ -34,15 +35,14 @@ XDPLOAD=$PWD/xdpload
 
 ID=$(($$ % 10000))
 NS="xdpl-ct-$ID" IF_A="xdplct${ID}a" IF_B="xdplct${ID}b" IF_C="xdplct${ID}c" IF_D="xdplct${ID}d"
-PEER=${PEER:-1} PEER_PID=""
+PEER=${PEER:-1} PEER_PID="" NS_PIDS=()
 command -v xdp-filter >/dev/null || PEER=0
 TMP=$(mktemp -d "/tmp/xdpl-ct.$ID.XXXXXX")
 cleanup() {
 	if [ -n "$PEER_PID" ]; then
 		in_peer xdp-filter unload "$IF_D" >/dev/null 2>&1 || true
-		kill "$PEER_PID" 2>/dev/null || true
-		wait "$PEER_PID" 2>/dev/null || true
 	fi
+	kill_mount_ns
 	ip netns del "$NS" 2>/dev/null || true
 	mountpoint -q "$TMP/bpffs" 2>/dev/null && umount "$TMP/bpffs"
 	rm -rf "$TMP"
@@ -67,14 +67,8 @@ PROG_fw=$(xdp_id "$IF_B")
 in_peer() { nsenter --mount="/proc/$PEER_PID/ns/mnt" --net="/run/netns/$NS" "$@"; }
 PROGS=fw
 if [ "$PEER" = 1 ]; then
-	# unshare execs sleep: $! is the process whose mount namespace xdp-filter joins.
-	unshare -m --propagation private sleep 100000 &
-	PEER_PID=$!
-	for _ in $(seq 50); do
-		[ "$(readlink "/proc/$PEER_PID/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ] && break
-		sleep 0.02
-	done
-	in_peer mount -t bpf bpf /sys/fs/bpf
+	mount_ns || exit 1
+	PEER_PID=$NEW_NS_PID
 	in_peer xdp-filter load -m skb -f ipv4,ipv6 "$IF_D" >/dev/null
 	in_peer xdp-filter ip 10.0.0.1 --mode src >/dev/null
 	in_peer xdp-filter ip 10.0.0.2 --mode src >/dev/null

@@ -53,6 +53,7 @@
 # 2a00:0:1:2::1 sit beside prefixes, so the trie is walked deep.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/mountns.sh
 
 QUICK=${QUICK:-0}
 if [ "$QUICK" = 1 ]; then
@@ -106,18 +107,13 @@ cleanup() {
 	[ -z "$READER_PID" ] || { kill "$READER_PID" 2>/dev/null; wait "$READER_PID" 2>/dev/null; } || true
 	if [ -n "$PEER_PID" ]; then
 		in_peer xdp-filter unload "$IF_D" >/dev/null 2>&1 || true
-		kill "$PEER_PID" 2>/dev/null || true
-		wait "$PEER_PID" 2>/dev/null || true
 	fi
 	local p
 	for p in "${PORT_PEERS[@]}"; do
 		nsenter --mount="/proc/${p% *}/ns/mnt" --net="/run/netns/$NS" xdp-filter unload "${p#* }" \
 			>/dev/null 2>&1 || true
 	done
-	for p in "${NS_PIDS[@]}"; do
-		kill "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
+	kill_mount_ns
 	ip netns del "$NS" 2>/dev/null || true
 	mountpoint -q "$BPFFS" 2>/dev/null && umount "$BPFFS"
 	rm -rf "$TMP"
@@ -239,24 +235,8 @@ run_ns() {
 # ---- the peer: xdp-filter in its own mount namespace --------------------
 
 PEER_ID="" PEER_CAP=0 PEER_RULES=0 PEER_SECONDS=0 PEER_LOADED=0
-# mount_ns: a process in a mount namespace of its own, with a private bpffs on
-# /sys/fs/bpf for an xdp-filter of its own; its pid in NEW_NS_PID.
-mount_ns() {
-	# unshare execs sleep: $! is the process whose mount namespace xdp-filter joins.
-	unshare -m --propagation private sleep 100000 &
-	NEW_NS_PID=$!
-	NS_PIDS+=("$NEW_NS_PID") # killed on exit, whatever fails from here on
-	for _ in $(seq 50); do
-		[ "$(readlink "/proc/$NEW_NS_PID/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ] && break
-		sleep 0.02
-	done
-	[ "$(readlink "/proc/$NEW_NS_PID/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ] ||
-		die "unshare -m did not make a mount namespace"
-	nsenter --mount="/proc/$NEW_NS_PID/ns/mnt" mount -t bpf bpf /sys/fs/bpf
-}
-
 peer_start() {
-	mount_ns
+	mount_ns || die "no mount namespace for xdp-filter"
 	PEER_PID=$NEW_NS_PID
 	# Generic (skb) mode; -f ipv4,ipv6 picks its source-address program, the closest to ours.
 	in_peer xdp-filter load -m skb -f ipv4,ipv6 "$IF_D" >/dev/null
@@ -357,7 +337,7 @@ allow|v4|22|XDP_PASS allow|v4|80|XDP_DROP allow|v6|22|XDP_PASS allow|v6|80|XDP_D
 port_peer() {
 	local policy=$1 dev=$2
 	shift 2
-	mount_ns
+	mount_ns || die "no mount namespace for xdp-filter"
 	PORT_PEERS+=("$NEW_NS_PID $dev")
 	nsenter --mount="/proc/$NEW_NS_PID/ns/mnt" --net="/run/netns/$NS" \
 		xdp-filter load -m skb -f tcp,udp -p "$policy" "$dev" >/dev/null

@@ -274,6 +274,27 @@ static int svc_plan_make(struct xdpl_fw *fw, const struct xdpl_fw_rule *add, siz
 	return err;
 }
 
+/*
+ * What a BPF_MAP_*_BATCH of `asked` elements that returned err did: 0 all
+ * of them, 1 none because the kernel has no batches for the map (go one at
+ * a time), or err after attr->count of them.  The kernel writes count as it
+ * goes, but leaves it as given when it refuses the call before any: then
+ * none were done.
+ */
+static int batch_result(int err, const struct bpf_map_batch_attr *attr, size_t asked,
+			size_t *done)
+{
+	if (!err) {
+		*done += asked;
+		return 0;
+	}
+	if (attr->count < asked)
+		*done += attr->count;
+	if (attr->count && attr->count < asked)
+		return err;
+	return err == -EINVAL || err == -EOPNOTSUPP || err == -ENOTSUPP ? 1 : err;
+}
+
 /* Write values[from..to) to keys[from..to): in one batch when the kernel can. */
 static int svc_write(struct xdpl_fw *fw, const uint32_t *keys, const uint32_t *values,
 		     size_t from, size_t to, size_t *done)
@@ -288,16 +309,8 @@ static int svc_write(struct xdpl_fw *fw, const uint32_t *keys, const uint32_t *v
 		attr.values = bpf_ptr((void *)(values + from));
 		attr.count = (uint32_t)(to - from);
 		attr.map_fd = (uint32_t)fw->fds[FW_MAP_SVC];
-		err = bpf_map_batch(BPF_MAP_UPDATE_BATCH, &attr);
-		if (!err) {
-			*done = to;
-			return 0;
-		}
-		/* count is what the kernel did, unless it refused the call before any. */
-		if (attr.count < to - from)
-			*done += attr.count;
-		if ((attr.count && attr.count < to - from) ||
-		    (err != -EINVAL && err != -EOPNOTSUPP && err != -ENOTSUPP))
+		err = batch_result(bpf_map_batch(BPF_MAP_UPDATE_BATCH, &attr), &attr, to - from, done);
+		if (err <= 0)
 			return err;
 	}
 	for (; *done < to; (*done)++) {
@@ -509,16 +522,12 @@ static int rules_change(struct xdpl_fw *fw, const struct xdpl_fw_rule *rules, si
 			attr.values = bpf_ptr(values);
 			attr.count = (uint32_t)run;
 			attr.map_fd = (uint32_t)fw->fds[m];
-			err = bpf_map_batch(add ? BPF_MAP_UPDATE_BATCH : BPF_MAP_DELETE_BATCH, &attr);
-			if (!err) {
-				*done += run;
+			err = batch_result(bpf_map_batch(add ? BPF_MAP_UPDATE_BATCH : BPF_MAP_DELETE_BATCH,
+							 &attr),
+					   &attr, run, done);
+			if (!err)
 				continue;
-			}
-			/* count is what the kernel did, unless it refused the call before any. */
-			if (attr.count < run)
-				*done += attr.count;
-			if ((attr.count && attr.count < run) ||
-			    (err != -EINVAL && err != -EOPNOTSUPP && err != -ENOTSUPP))
+			if (err < 0)
 				goto failed;
 		}
 		/* One at a time: a single rule, or a kernel without batches for this map. */
